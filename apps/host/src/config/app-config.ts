@@ -1,0 +1,167 @@
+/** The typed configuration of one host instance, parsed once at boot from environment variables. */
+export interface AppConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  /** Public base URL of this host, used in mailed links and signed URLs. */
+  publicUrl: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Folder for embedded data: database files, mail, secrets, local uploads. */
+  dataDir: string;
+  /** Unset: start embedded PostgreSQL under dataDir. */
+  databaseUrl: string | undefined;
+  embeddedPostgresPort: number;
+  /** Unset: in-process store for refresh sessions and rate limits (single instance only). */
+  redisUrl: string | undefined;
+  redisKeyPrefix: string;
+  /** Unset: mail is logged and written to dataDir/mail. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** Unset: generated once and kept in dataDir/secrets.json. */
+  jwtSecret: string | undefined;
+  corsOrigins: string[];
+  bodyLimitBytes: number;
+  authRateLimit: { max: number; windowMs: number };
+  argon2: { memoryCost: number; timeCost: number; parallelism: number };
+  /** Mark the refresh cookie Secure (always true in production). */
+  cookieSecure: boolean;
+  shutdownGraceMs: number;
+  /** Trust X-Forwarded-For (behind a load balancer) when computing the client IP. */
+  trustProxy: boolean;
+}
+
+export type Env = Record<string, string | undefined>;
+
+/** The configuration after boot resolved what was left unset (embedded database URL, generated JWT secret). */
+export type ResolvedConfig = Omit<AppConfig, 'databaseUrl' | 'jwtSecret'> & {
+  databaseUrl: string;
+  jwtSecret: string;
+  embeddedDatabase: boolean;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const NODE_ENVS = ['development', 'production', 'test'] as const;
+
+/** Parses and validates every variable, throwing one ConfigError that lists all problems. */
+export function parseConfig(env: Env): AppConfig {
+  const problems: string[] = [];
+  const read = new EnvReader(env, problems);
+  const nodeEnv = read.oneOf('NODE_ENV', NODE_ENVS, 'development');
+  const port = read.int('PORT', 3000, 0, 65535);
+  const config: AppConfig = {
+    nodeEnv,
+    host: read.string('HOST', '0.0.0.0'),
+    port,
+    publicUrl: read.url('PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:']).replace(/\/$/, ''),
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'warn' : 'info'),
+    dataDir: read.string('DATA_DIR', '.data'),
+    databaseUrl: read.optionalUrl('DATABASE_URL', ['postgres:', 'postgresql:']),
+    embeddedPostgresPort: read.int('EMBEDDED_POSTGRES_PORT', 54329, 1, 65535),
+    redisUrl: read.optionalUrl('REDIS_URL', ['redis:', 'rediss:']),
+    redisKeyPrefix: read.string('REDIS_KEY_PREFIX', ''),
+    smtpUrl: read.optionalUrl('SMTP_URL', ['smtp:', 'smtps:']),
+    mailFrom: read.string('MAIL_FROM', 'Campaign Manager <no-reply@campaign-manager.local>'),
+    jwtSecret: read.optionalSecret('JWT_SECRET', 32),
+    corsOrigins: read.list('CORS_ORIGINS'),
+    bodyLimitBytes: read.int('BODY_LIMIT_BYTES', 1_048_576, 1024, 50 * 1_048_576),
+    authRateLimit: {
+      max: read.int('AUTH_RATE_LIMIT_MAX', 10, 1, 1_000_000),
+      windowMs: read.int('AUTH_RATE_LIMIT_WINDOW_MS', 60_000, 1000, 86_400_000),
+    },
+    argon2: {
+      memoryCost: read.int('ARGON2_MEMORY_KIB', 19_456, 1024, 1_048_576),
+      timeCost: read.int('ARGON2_TIME_COST', 2, 1, 10),
+      parallelism: read.int('ARGON2_PARALLELISM', 1, 1, 16),
+    },
+    cookieSecure: nodeEnv === 'production' ? true : read.bool('COOKIE_SECURE', true),
+    shutdownGraceMs: read.int('SHUTDOWN_GRACE_MS', 10_000, 0, 120_000),
+    trustProxy: read.bool('TRUST_PROXY', false),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+class EnvReader {
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
+
+  private raw(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === '' ? undefined : value;
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+      this.problems.push(`${name} must be an integer between ${min} and ${max} (got "${value}")`);
+      return fallback;
+    }
+    return parsed;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (['true', '1', 'yes'].includes(value.toLowerCase())) return true;
+    if (['false', '0', 'no'].includes(value.toLowerCase())) return false;
+    this.problems.push(`${name} must be true or false (got "${value}")`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+    return fallback;
+  }
+
+  optionalUrl(name: string, protocols: string[]): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    return this.checkUrl(name, value, protocols);
+  }
+
+  url(name: string, fallback: string, protocols: string[]): string {
+    return this.optionalUrl(name, protocols) ?? fallback;
+  }
+
+  private checkUrl(name: string, value: string, protocols: string[]): string | undefined {
+    try {
+      const url = new URL(value);
+      if (protocols.includes(url.protocol)) return value;
+    } catch {
+      // reported below
+    }
+    this.problems.push(`${name} must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+    return undefined;
+  }
+
+  optionalSecret(name: string, minLength: number): string | undefined {
+    const value = this.raw(name);
+    if (value !== undefined && value.length < minLength) {
+      this.problems.push(`${name} must be at least ${minLength} characters long`);
+      return undefined;
+    }
+    return value;
+  }
+
+  list(name: string): string[] {
+    const value = this.raw(name);
+    return value === undefined ? [] : value.split(',').map((item) => item.trim()).filter(Boolean);
+  }
+}

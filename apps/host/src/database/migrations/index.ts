@@ -1,0 +1,4 @@
+import { CreateUsers1763780000000 } from './1763780000000-CreateUsers.js';
+
+/** Every migration in order. A new migration is added here; committed ones are never edited. */
+export const MIGRATIONS = [CreateUsers1763780000000];

@@ -1,0 +1,111 @@
+import 'reflect-metadata';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import { Logger as NestLogger, RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module.js';
+import { parseConfig, type Env, type ResolvedConfig } from './config/app-config.js';
+import { loadOrCreateSecrets } from './config/secrets.js';
+import { ProblemFilter, sendProblem } from './common/problem.filter.js';
+import { createValidationPipe } from './common/validation.js';
+import { EmbeddedDatabase } from './database/embedded-postgres.js';
+import { runMigrations } from './database/migrate.js';
+import { setUpOpenApi } from './openapi.js';
+
+/** A started host: its Nest application, its base URL and a graceful close. */
+export interface RunningHost {
+  app: NestFastifyApplication;
+  config: ResolvedConfig;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Parses the environment, resolves embedded defaults, migrates, and starts listening. */
+export async function startHost(env: Env): Promise<RunningHost> {
+  const parsed = parseConfig(env);
+  const secrets = await loadOrCreateSecrets(parsed.dataDir);
+  const embedded = parsed.databaseUrl
+    ? undefined
+    : new EmbeddedDatabase(parsed.dataDir, parsed.embeddedPostgresPort, secrets.embeddedPostgresPassword);
+  try {
+    const databaseUrl = parsed.databaseUrl ?? (await embedded!.start());
+    const config: ResolvedConfig = {
+      ...parsed,
+      databaseUrl,
+      jwtSecret: parsed.jwtSecret ?? secrets.jwtSecret,
+      embeddedDatabase: embedded !== undefined,
+    };
+    await runMigrations(databaseUrl);
+    const app = await createApp(config);
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.getHttpServer().address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    return { app, config, url: `http://127.0.0.1:${port}`, close: () => closeHost(app, embedded, config.shutdownGraceMs) };
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}
+
+async function createApp(config: ResolvedConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    bufferLogs: true,
+    rawBody: true,
+  });
+  app.useLogger(app.get(Logger));
+  installFastifyErrorHandler(app);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:', 'https:'],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+      },
+    },
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+  });
+  await app.register(cookie);
+  app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, credentials: true });
+  app.setGlobalPrefix('v1', {
+    exclude: [
+      { path: 'health/live', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+    ],
+  });
+  app.useGlobalPipes(createValidationPipe());
+  setUpOpenApi(app);
+  return app;
+}
+
+/** Body-parsing errors happen in Fastify before Nest's filters: answer them as problems too. */
+function installFastifyErrorHandler(app: NestFastifyApplication): void {
+  const filter = new ProblemFilter();
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .setErrorHandler((error, request, reply) => sendProblem(reply, filter.toProblem(error, request)));
+}
+
+async function closeHost(app: NestFastifyApplication, embedded: EmbeddedDatabase | undefined, graceMs: number): Promise<void> {
+  const logger = new NestLogger('Shutdown');
+  const forced = setTimeout(() => {
+    logger.error(`In-flight requests did not finish within ${graceMs} ms; exiting`);
+    process.exit(1);
+  }, graceMs + 5000).unref();
+  try {
+    // Stops accepting connections, waits for in-flight requests, then runs every module's shutdown hook.
+    await app.close();
+  } finally {
+    await embedded?.stop();
+    clearTimeout(forced);
+  }
+}

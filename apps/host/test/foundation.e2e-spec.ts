@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTestDatabase } from './support/database.js';
+import { createHttp, type Http } from './support/http.js';
+import { startTestHost, type TestHost } from './support/test-host.js';
+
+describe('host foundation', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let host: TestHost;
+  let http: Http;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    host = await startTestHost({ DATABASE_URL: database.url, BODY_LIMIT_BYTES: '2048' });
+    http = createHttp(host.url);
+  });
+
+  afterAll(async () => {
+    await host?.stop();
+    await database?.drop();
+  });
+
+  it('answers live and ready', async () => {
+    expect((await http('GET', '/health/live')).body).toEqual({ status: 'ok' });
+    const ready = await http('GET', '/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.checks).toEqual({ database: 'up', redis: 'in-process' });
+  });
+
+  it('serves the OpenAPI document and Swagger UI', async () => {
+    const document = await http('GET', '/v1/openapi.json');
+    expect(document.status).toBe(200);
+    expect(document.body.openapi).toMatch(/^3\./);
+    expect(document.body.paths['/health/ready']).toBeDefined();
+    const ui = await fetch(`${host.url}/v1/docs`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain('swagger');
+  });
+
+  it('answers unknown routes with a problem', async () => {
+    const result = await http('GET', '/v1/does-not-exist');
+    expect(result.status).toBe(404);
+    expect(result.headers.get('content-type')).toContain('application/problem+json');
+    expect(result.body).toMatchObject({ status: 404, code: 'not_found', instance: '/v1/does-not-exist' });
+  });
+
+  it('answers malformed JSON and oversized bodies with problems', async () => {
+    const malformed = await http('POST', '/v1/does-not-exist', { rawBody: '{bad', headers: { 'content-type': 'application/json' } });
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get('content-type')).toContain('application/problem+json');
+    const oversized = await http('POST', '/v1/does-not-exist', { body: { text: 'x'.repeat(4096) } });
+    expect(oversized.status).toBe(413);
+    expect(oversized.body.code).toBe('payload_too_large');
+  });
+
+  it('sends security headers', async () => {
+    const result = await http('GET', '/health/live');
+    expect(result.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(result.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(result.headers.get('strict-transport-security')).toBeTruthy();
+  });
+
+  it('applies every migration and leaves nothing for a generated migration to add', async () => {
+    const { DataSource } = await import('typeorm');
+    const { dataSourceOptions } = await import('../src/database/data-source-options.js');
+    const dataSource = new DataSource(dataSourceOptions(database.url, 1));
+    await dataSource.initialize();
+    try {
+      const pending = await dataSource.driver.createSchemaBuilder().log();
+      expect(pending.upQueries.map((query) => query.query)).toEqual([]);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+});
