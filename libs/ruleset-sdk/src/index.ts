@@ -1,1 +1,21 @@
-export {};
+export type { JsonObject, JsonPrimitive, JsonValue } from './json.js';
+export type {
+  DiceAction,
+  FieldError,
+  ImportedCharacter,
+  ResolveOptions,
+  ResourceState,
+  RollOutcome,
+  RulesetDefinition,
+  Sheet,
+  SheetImporter,
+  SheetMigration,
+  Stat,
+  StatBlock,
+} from './ruleset.js';
+export { defineRuleset } from './ruleset.js';
+export type { FeatureAction, FeatureCharacter, FeatureContext, FeatureDefinition, FeatureGroupEvent, FeatureResult } from './feature.js';
+export { createRandom, defineFeature } from './feature.js';
+export type { MountedUi, PanelUiModule, PanelUiProps, SheetUiModule, SheetUiProps } from './ui.js';
+export type { InvalidSheetFixture, MigrationFixture, PluginManifest } from './manifest.js';
+export { HOST_API_VERSION } from './manifest.js';
