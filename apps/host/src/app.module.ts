@@ -4,6 +4,9 @@ import { LoggerModule } from 'nestjs-pino';
 import type { ResolvedConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
+import { AuthModule } from './auth/auth.module.js';
+import { MailModule } from './mail/mail.module.js';
+import { UsersModule } from './users/users.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { StoreModule } from './store/store.module.js';
@@ -26,6 +29,9 @@ export class AppModule {
         DatabaseModule.forRoot(config.databaseUrl),
         StoreModule,
         HealthModule,
+        MailModule,
+        UsersModule,
+        AuthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { notFound } from '../common/domain-error.js';
+import { UserEntity } from './user.entity.js';
+
+/** What the API shows of an account. */
+export interface UserView {
+  id: string;
+  email: string;
+  displayName: string;
+  emailVerified: boolean;
+  createdAt: Date;
+}
+
+/** Reads and writes accounts. Emails are matched case-insensitively (unique index on lower(email)). */
+@Injectable()
+export class UsersService {
+  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
+
+  findById(id: string): Promise<UserEntity | null> {
+    return this.users.findOneBy({ id });
+  }
+
+  async getById(id: string): Promise<UserEntity> {
+    const user = await this.findById(id);
+    if (!user) throw notFound('User');
+    return user;
+  }
+
+  findByEmail(email: string): Promise<UserEntity | null> {
+    return this.users
+      .createQueryBuilder('user')
+      .where('lower(user.email) = lower(:email)', { email: email.trim() })
+      .getOne();
+  }
+
+  /** `undefined` when the user does not exist. */
+  async isEmailVerified(id: string): Promise<boolean | undefined> {
+    const user = await this.users.findOne({ where: { id }, select: { id: true, emailVerified: true } });
+    return user?.emailVerified;
+  }
+
+  /** Inserts a user; returns null when the email is already taken (unique violation), so callers never race. */
+  async create(input: { email: string; passwordHash: string; displayName: string }): Promise<UserEntity | null> {
+    const result = await this.users
+      .createQueryBuilder()
+      .insert()
+      .into(UserEntity)
+      .values({ email: input.email.trim(), passwordHash: input.passwordHash, displayName: input.displayName, emailVerified: false })
+      .orIgnore()
+      .returning('*')
+      .execute();
+    const id = (result.raw as Array<{ id: string }>)[0]?.id;
+    return id ? this.getById(id) : null;
+  }
+
+  async update(id: string, changes: Partial<Pick<UserEntity, 'displayName' | 'passwordHash' | 'emailVerified'>>): Promise<UserEntity> {
+    if (Object.keys(changes).length > 0) await this.users.update({ id }, changes);
+    return this.getById(id);
+  }
+
+  count(): Promise<number> {
+    return this.users.count();
+  }
+
+  static toView(user: UserEntity): UserView {
+    return {
+      id: user.id,
+      email: user.email,
+      displayName: user.displayName,
+      emailVerified: user.emailVerified,
+      createdAt: user.createdAt,
+    };
+  }
+}
