@@ -1,8 +1,15 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { MailModule } from '../mail/mail.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccessTokenService } from './access-token.service.js';
+import { AuthRateLimitGuard } from './auth-rate-limit.guard.js';
+import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
+import { AuthService } from './auth.service.js';
+import { MeController } from './me.controller.js';
+import { PasswordService } from './password.service.js';
+import { RefreshTokenService } from './refresh-token.service.js';
 import { VerifiedEmailGuard } from './verified-email.guard.js';
 
 export { AuthGuard } from './auth.guard.js';
@@ -16,8 +23,18 @@ export { RequireVerifiedEmail, VerifiedEmailGuard } from './verified-email.guard
  * `@Public()`); `@CurrentUser()` and `@RequireVerifiedEmail()` work in any module's controllers.
  */
 @Module({
-  imports: [UsersModule],
-  providers: [AccessTokenService, VerifiedEmailGuard, AuthGuard, { provide: APP_GUARD, useExisting: AuthGuard }],
+  imports: [UsersModule, MailModule],
+  controllers: [AuthController, MeController],
+  providers: [
+    AccessTokenService,
+    PasswordService,
+    RefreshTokenService,
+    AuthService,
+    AuthRateLimitGuard,
+    VerifiedEmailGuard,
+    AuthGuard,
+    { provide: APP_GUARD, useExisting: AuthGuard },
+  ],
   exports: [AccessTokenService, VerifiedEmailGuard],
 })
 export class AuthModule {}

@@ -4,15 +4,6 @@ import type { Repository } from 'typeorm';
 import { notFound } from '../common/domain-error.js';
 import { UserEntity } from './user.entity.js';
 
-/** What the API shows of an account. */
-export interface UserView {
-  id: string;
-  email: string;
-  displayName: string;
-  emailVerified: boolean;
-  createdAt: Date;
-}
-
 /** Reads and writes accounts. Emails are matched case-insensitively (unique index on lower(email)). */
 @Injectable()
 export class UsersService {
@@ -62,15 +53,5 @@ export class UsersService {
 
   count(): Promise<number> {
     return this.users.count();
-  }
-
-  static toView(user: UserEntity): UserView {
-    return {
-      id: user.id,
-      email: user.email,
-      displayName: user.displayName,
-      emailVerified: user.emailVerified,
-      createdAt: user.createdAt,
-    };
   }
 }

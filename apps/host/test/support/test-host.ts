@@ -24,6 +24,8 @@ export async function startTestHost(env: Env): Promise<TestHost> {
     ARGON2_MEMORY_KIB: '4096',
     ARGON2_TIME_COST: '1',
     SHUTDOWN_GRACE_MS: '2000',
+    // Suites share 127.0.0.1: only the rate-limit suite asks for the real limit (AUTH_RATE_LIMIT_MAX: '10').
+    AUTH_RATE_LIMIT_MAX: '1000',
     ...env,
   });
   return {
