@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
+import { createUser } from './support/auth.js';
 import { createTestDatabase } from './support/database.js';
 import { createHttp, type Http } from './support/http.js';
 import { TcpProxy } from './support/tcp-proxy.js';
@@ -77,8 +78,15 @@ describe('auth rate limit', () => {
     const port = await proxy.start();
     try {
       const http = await start({ REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_KEY_PREFIX: uniqueRedisPrefix(), AUTH_RATE_LIMIT_MAX: '1000' });
+      const user = await createUser(http, { dataDir: hosts.at(-1)!.dataDir });
       expect(await burn(http, 1)).toEqual([401]);
       await proxy.stop();
+      // A password change needs the session store to revoke other sessions: 503, and nothing changed.
+      const change = await http('PATCH', '/v1/me', { token: user.accessToken, body: { currentPassword: user.password, newPassword: 'changed while down' } });
+      expect(change.status).toBe(503);
+      expect(change.body.code).toBe('dependency_unavailable');
+      // Access tokens are verified without any store, so reads keep working.
+      expect((await http('GET', '/v1/me', { token: user.accessToken })).status).toBe(200);
       for (const [method, path, body] of [
         ['POST', '/v1/auth/login', LOGIN],
         ['POST', '/v1/auth/register', { email: 'down@example.com', password: 'password123', displayName: 'Down' }],
@@ -103,6 +111,7 @@ describe('auth rate limit', () => {
         if (status !== 401) await new Promise((resolve) => setTimeout(resolve, 200));
       }
       expect(status).toBe(401);
+      expect((await http('POST', '/v1/auth/login', { body: { email: user.email, password: user.password } })).status).toBe(200);
     } finally {
       await proxy.stop();
     }

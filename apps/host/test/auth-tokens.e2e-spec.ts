@@ -52,6 +52,20 @@ describe('auth tokens and sessions (Redis store)', () => {
     expect(mail).toMatch(new RegExp(`${host.config.publicUrl}/verify-email\\?token=[A-Za-z0-9_-]{43}`));
   });
 
+  it('answers register the same when the SMTP server is down (failure only logged)', async () => {
+    const broken = await startTestHost({ DATABASE_URL: database.url, SMTP_URL: 'smtp://127.0.0.1:1', JWT_SECRET });
+    try {
+      const brokenHttp = createHttp(broken.url);
+      const body = { email: 'smtp-down@example.com', password: 'password123', displayName: 'Down' };
+      const failed = await brokenHttp('POST', '/v1/auth/register', { body });
+      const normal = await http('POST', '/v1/auth/register', { body: { ...body, email: 'smtp-up@example.com' } });
+      expect({ status: failed.status, body: failed.body }).toEqual({ status: normal.status, body: normal.body });
+      expect((await brokenHttp('POST', '/v1/auth/login', { body: { email: body.email, password: body.password } })).status).toBe(200);
+    } finally {
+      await broken.stop();
+    }
+  });
+
   it('rotates refresh tokens: each is single use and the new one works', async () => {
     const user = await newUser();
     const first = await refresh(user.refreshToken);

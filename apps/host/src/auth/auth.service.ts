@@ -111,9 +111,15 @@ export class AuthService {
   /** Sets the new password, marks the address verified (the mailbox was proven) and ends every session. */
   async confirmPasswordReset(token: string, password: string): Promise<void> {
     const passwordHash = await this.passwords.hash(password);
+    const invalid = () => new DomainError('bad_request', 'The reset link is invalid, used or expired', { code: 'invalid_token' });
+    const owner = await this.userTokens.peek(token, 'reset_password');
+    if (!owner) throw invalid();
+    // Revoke before spending the token: if the session store is down, this fails (503) with nothing changed.
+    await this.refreshTokens.revokeAllForUser(owner);
     const userId = await this.userTokens.consume(token, 'reset_password');
-    if (!userId) throw new DomainError('bad_request', 'The reset link is invalid, used or expired', { code: 'invalid_token' });
+    if (userId !== owner) throw invalid();
     await this.users.update(userId, { passwordHash, emailVerified: true });
+    // And again after the write, for sessions opened with the old password in between.
     await this.refreshTokens.revokeAllForUser(userId);
     this.logger.log(`Password reset for user ${userId}; all sessions revoked`);
   }
@@ -124,7 +130,11 @@ export class AuthService {
     if (!(await this.passwords.verify(user.passwordHash, currentPassword))) {
       throw new DomainError('forbidden', 'The current password is wrong', { code: 'wrong_password' });
     }
-    await this.users.update(userId, { passwordHash: await this.passwords.hash(newPassword) });
+    const passwordHash = await this.passwords.hash(newPassword);
+    // Revoke first (a store outage then fails with nothing changed), write, and revoke again for
+    // any session opened with the old password in between.
+    await this.refreshTokens.revokeAllForUser(userId, sessionId);
+    await this.users.update(userId, { passwordHash });
     await this.refreshTokens.revokeAllForUser(userId, sessionId);
   }
 

@@ -27,6 +27,16 @@ export class UserTokensService {
     return token;
   }
 
+  /** The user of a token that is still usable, without spending it; null otherwise. */
+  async peek(token: string, purpose: UserTokenPurpose): Promise<string | null> {
+    const rows = (await this.dataSource.query(
+      `SELECT "user_id" FROM "user_tokens"
+        WHERE "token_hash" = $1 AND "purpose" = $2 AND "used_at" IS NULL AND "expires_at" > now()`,
+      [hashToken(token), purpose],
+    )) as Array<{ user_id: string }>;
+    return rows[0]?.user_id ?? null;
+  }
+
   /**
    * Marks the token used and returns its user id, atomically (one UPDATE), so two concurrent uses
    * cannot both succeed. Null when the token is unknown, already used, expired or for another purpose.
