@@ -4,6 +4,7 @@ import helmet from '@fastify/helmet';
 import { Logger as NestLogger, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { WsAdapter } from '@nestjs/platform-ws';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { parseConfig, type Env, type ResolvedConfig } from './config/app-config.js';
@@ -60,6 +61,7 @@ async function createApp(config: ResolvedConfig): Promise<NestFastifyApplication
     rawBody: true,
   });
   app.useLogger(app.get(Logger));
+  app.useWebSocketAdapter(new WsAdapter(app));
   installFastifyErrorHandler(app);
   await app.register(helmet, {
     contentSecurityPolicy: {

@@ -43,5 +43,7 @@ export {
   type ServerMessage,
   type SubscribedMessage,
   type SubscribeMessage,
+  type UnsubscribedMessage,
   type UnsubscribeMessage,
+  type UnsubscribeReason,
 } from './realtime-events.js';

@@ -241,13 +241,23 @@ export interface ErrorMessage {
   groupId?: string;
 }
 
+/** Why the server ended a subscription: the user was removed or left, or the group was deleted. */
+export type UnsubscribeReason = 'member.removed' | 'member.left' | 'group_deleted';
+
+/** Server → client: the server closed the room of a group for this client; it receives nothing more of it. */
+export interface UnsubscribedMessage {
+  type: 'unsubscribed';
+  groupId: string;
+  reason: UnsubscribeReason;
+}
+
 /** Server → client: answer to `ping`. */
 export interface PongMessage {
   type: 'pong';
 }
 
 /** Any message the server may send. */
-export type ServerMessage = EventMessage | SubscribedMessage | ResyncRequiredMessage | ErrorMessage | PongMessage;
+export type ServerMessage = EventMessage | SubscribedMessage | ResyncRequiredMessage | UnsubscribedMessage | ErrorMessage | PongMessage;
 
 /** Size limits the gateway enforces on client messages. */
 export const REALTIME_LIMITS = {

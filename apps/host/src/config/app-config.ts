@@ -26,8 +26,35 @@ export interface AppConfig {
   /** Mark the refresh cookie Secure (always true in production). */
   cookieSecure: boolean;
   shutdownGraceMs: number;
+  realtime: {
+    heartbeatMs: number;
+    maxBufferedBytes: number;
+    messagesPerSecond: number;
+    burst: number;
+    /** Events kept per group for resume; a client further behind is told to reload. */
+    retainedEvents: number;
+  };
   /** Trust X-Forwarded-For (behind a load balancer) when computing the client IP. */
   trustProxy: boolean;
+  /** Folder scanned for plugin folders (each with a plugin.json). */
+  pluginsDir: string;
+  /** Watch pluginsDir and hot-reload changed plugins (default: on in development, off otherwise). */
+  pluginsWatch: boolean;
+  /** Unset (no S3_BUCKET): portraits are stored under dataDir/uploads behind host-signed URLs. */
+  s3: S3Config | undefined;
+}
+
+/** An S3-compatible object store (AWS S3, MinIO, R2, ...). */
+export interface S3Config {
+  /** Unset: AWS S3 of the region. */
+  endpoint: string | undefined;
+  region: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  forcePathStyle: boolean;
+  /** Public base URL of the bucket's objects; unset: the host redirects to short-lived signed GET URLs. */
+  publicUrl: string | undefined;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -82,9 +109,44 @@ export function parseConfig(env: Env): AppConfig {
     cookieSecure: nodeEnv === 'production' ? true : read.bool('COOKIE_SECURE', true),
     shutdownGraceMs: read.int('SHUTDOWN_GRACE_MS', 10_000, 0, 120_000),
     trustProxy: read.bool('TRUST_PROXY', false),
+    realtime: {
+      heartbeatMs: read.int('REALTIME_HEARTBEAT_MS', 30_000, 100, 600_000),
+      maxBufferedBytes: read.int('REALTIME_MAX_BUFFERED_BYTES', 1_048_576, 1024, 64 * 1_048_576),
+      messagesPerSecond: read.int('REALTIME_MESSAGES_PER_SECOND', 20, 1, 10_000),
+      burst: read.int('REALTIME_MESSAGE_BURST', 40, 1, 10_000),
+      retainedEvents: read.int('REALTIME_RETAINED_EVENTS', 1000, 10, 1_000_000),
+    },
+    pluginsDir: read.string('PLUGINS_DIR', 'plugins'),
+    pluginsWatch: read.bool('PLUGINS_WATCH', nodeEnv === 'development'),
+    s3: readS3Config(read, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+const S3_VARIABLES = ['S3_ENDPOINT', 'S3_REGION', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_FORCE_PATH_STYLE', 'S3_PUBLIC_URL'];
+
+/** S3 is active when S3_BUCKET is set; it then needs the key pair, and other S3_* variables without it are a mistake. */
+function readS3Config(read: EnvReader, problems: string[]): S3Config | undefined {
+  const bucket = read.optionalString('S3_BUCKET');
+  if (bucket === undefined) {
+    const stray = S3_VARIABLES.filter((name) => read.optionalString(name) !== undefined);
+    if (stray.length > 0) problems.push(`S3_BUCKET is required when ${stray.join(', ')} ${stray.length > 1 ? 'are' : 'is'} set`);
+    return undefined;
+  }
+  const [accessKeyId, secretAccessKey] = ['S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'].map((name) => read.optionalString(name));
+  const missing = [accessKeyId === undefined && 'S3_ACCESS_KEY_ID', secretAccessKey === undefined && 'S3_SECRET_ACCESS_KEY'].filter(Boolean);
+  if (missing.length > 0) problems.push(`${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} required when S3_BUCKET is set`);
+  const endpoint = read.optionalUrl('S3_ENDPOINT', ['http:', 'https:']);
+  return {
+    endpoint,
+    region: read.string('S3_REGION', 'us-east-1'),
+    bucket,
+    accessKeyId: accessKeyId ?? '',
+    secretAccessKey: secretAccessKey ?? '',
+    forcePathStyle: read.bool('S3_FORCE_PATH_STYLE', endpoint !== undefined),
+    publicUrl: read.optionalUrl('S3_PUBLIC_URL', ['http:', 'https:'])?.replace(/\/$/, ''),
+  };
 }
 
 class EnvReader {
@@ -100,6 +162,10 @@ class EnvReader {
 
   string(name: string, fallback: string): string {
     return this.raw(name) ?? fallback;
+  }
+
+  optionalString(name: string): string | undefined {
+    return this.raw(name);
   }
 
   int(name: string, fallback: number, min: number, max: number): number {

@@ -1,0 +1,139 @@
+import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { WebSocketGateway, type OnGatewayConnection, type OnGatewayDisconnect } from '@nestjs/websockets';
+import { parseClientMessage, type ClientMessage, type ServerMessage } from '@cm/contracts';
+import { decodeJwt } from 'jose';
+import type { IncomingMessage } from 'node:http';
+import type { WebSocket } from 'ws';
+import { AccessTokenService } from '../auth/access-token.service.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { ResolvedConfig } from '../config/app-config.js';
+import { GroupEventReader } from './group-event-reader.js';
+import { PresenceService } from './presence.service.js';
+import { RealtimeHub } from './realtime-hub.js';
+import { CLOSE_TOKEN_EXPIRED, CLOSE_UNAUTHENTICATED, SocketConnection } from './socket-connection.js';
+
+const MAX_MESSAGE_BYTES = 16 * 1024;
+
+/**
+ * WebSocket at /v1/ws, authenticated with the access token (`?token=`). Clients subscribe to groups they are
+ * members of, each with the last seq they saw, and receive what they missed, then live events.
+ */
+@WebSocketGateway({ path: '/v1/ws', maxPayload: MAX_MESSAGE_BYTES })
+export class RealtimeGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
+  private readonly logger = new Logger(RealtimeGateway.name);
+  private readonly connections = new Map<WebSocket, SocketConnection>();
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(
+    private readonly tokens: AccessTokenService,
+    private readonly hub: RealtimeHub,
+    private readonly reader: GroupEventReader,
+    private readonly presence: PresenceService,
+    @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
+  ) {
+    this.heartbeat = setInterval(() => this.checkLiveness(), config.realtime.heartbeatMs).unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.heartbeat);
+    for (const connection of this.connections.values()) connection.close(1001, 'server shutting down');
+  }
+
+  /** Sends a message to every connected client (e.g. plugin reloaded). */
+  broadcastAll(message: ServerMessage): void {
+    for (const connection of this.connections.values()) connection.send(message);
+  }
+
+  async handleConnection(socket: WebSocket, request: IncomingMessage): Promise<void> {
+    const queued: Buffer[] = [];
+    socket.on('message', (data: Buffer) => queued.push(data));
+    socket.on('error', () => undefined);
+    const token = new URL(request.url ?? '/', 'http://host').searchParams.get('token') ?? '';
+    const claims = await this.tokens.verify(token).catch(() => undefined);
+    if (!claims) {
+      socket.close(CLOSE_UNAUTHENTICATED, 'a valid access token is required');
+      return;
+    }
+    const connection = new SocketConnection(socket, claims.sub, this.config.realtime);
+    this.connections.set(socket, connection);
+    socket.removeAllListeners('message');
+    socket.on('message', (data: Buffer) => void this.onMessage(connection, data));
+    socket.on('pong', () => (connection.alive = true));
+    this.closeAtExpiry(connection, token);
+    for (const data of queued) await this.onMessage(connection, data);
+  }
+
+  handleDisconnect(socket: WebSocket): void {
+    const connection = this.connections.get(socket);
+    if (!connection) return;
+    this.connections.delete(socket);
+    const groups = this.hub.groupsOf(connection.id);
+    this.hub.disconnect(connection.id);
+    for (const groupId of groups) void this.presence.localChanged(groupId);
+  }
+
+  private async onMessage(connection: SocketConnection, data: Buffer): Promise<void> {
+    if (!connection.admitMessage()) {
+      connection.send({ type: 'error', code: 'rate_limited', message: 'Too many messages; slow down' });
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(data.toString('utf8'));
+    } catch {
+      connection.send({ type: 'error', code: 'bad_message', message: 'Messages must be JSON' });
+      return;
+    }
+    const message = parseClientMessage(json);
+    if ('error' in message) {
+      connection.send({ type: 'error', code: 'bad_message', message: message.error });
+      return;
+    }
+    try {
+      await this.dispatch(connection, message);
+    } catch (error) {
+      this.logger.warn(`Handling a ${message.type} message failed: ${(error as Error).message}`);
+      connection.send({ type: 'error', code: 'internal_error', message: 'The server could not handle that message; retry' });
+    }
+  }
+
+  private async dispatch(connection: SocketConnection, message: ClientMessage): Promise<void> {
+    if (message.type === 'ping') {
+      connection.send({ type: 'pong' });
+      return;
+    }
+    if (message.type === 'unsubscribe') {
+      for (const groupId of message.groupIds) {
+        this.hub.unsubscribe(connection.id, groupId);
+        await this.presence.localChanged(groupId);
+      }
+      return;
+    }
+    const requested = message.groups.map((group) => group.groupId);
+    const allowed = await this.reader.memberships(connection.userId, requested);
+    for (const { groupId, lastSeq } of message.groups) {
+      if (!allowed.has(groupId)) {
+        // Not a member and not existing answer alike.
+        connection.send({ type: 'error', code: 'not_found', message: `Group ${groupId} not found`, groupId });
+        continue;
+      }
+      await this.hub.subscribe(connection, groupId, lastSeq);
+      this.presence.sendSnapshot(connection.id, groupId);
+      await this.presence.localChanged(groupId);
+    }
+  }
+
+  private closeAtExpiry(connection: SocketConnection, token: string): void {
+    const { exp } = decodeJwt(token);
+    if (typeof exp !== 'number') return;
+    const timer = setTimeout(() => connection.close(CLOSE_TOKEN_EXPIRED, 'access token expired: reconnect with a fresh one'), Math.max(0, exp * 1000 - Date.now()));
+    timer.unref();
+  }
+
+  private checkLiveness(): void {
+    for (const connection of this.connections.values()) {
+      if (!connection.alive) connection.terminate();
+      else connection.ping();
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { ResolvedConfig } from '../config/app-config.js';
+import { GroupEventListener, type GroupEventPointer } from './group-event-listener.js';
+import { GroupEventReader } from './group-event-reader.js';
+import { PresenceService } from './presence.service.js';
+import { RealtimeHub } from './realtime-hub.js';
+
+const PRUNE_EVERY_MS = 10 * 60_000;
+
+/** Connects the instance's LISTEN connection to the hub and keeps the event log bounded. */
+@Injectable()
+export class RealtimeService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RealtimeService.name);
+  readonly listener: GroupEventListener;
+  private pruneTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
+    private readonly hub: RealtimeHub,
+    private readonly reader: GroupEventReader,
+    private readonly presence: PresenceService,
+  ) {
+    this.listener = new GroupEventListener(config.databaseUrl, {
+      onPointer: (pointer) => this.onPointer(pointer),
+      onConnected: () => void this.hub.catchUpAll(),
+      onPresence: (payload) => this.presence.received(payload),
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.listener.start();
+    this.pruneTimer = setInterval(() => void this.prune(), PRUNE_EVERY_MS).unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.pruneTimer);
+    await this.listener.stop();
+  }
+
+  async prune(): Promise<number> {
+    const removed = await this.reader.prune(this.config.realtime.retainedEvents).catch((error: Error) => {
+      this.logger.warn(`Pruning group events failed: ${error.message}`);
+      return 0;
+    });
+    if (removed > 0) this.logger.log(`Pruned ${removed} old group events`);
+    return removed;
+  }
+
+  private onPointer(pointer: GroupEventPointer): void {
+    if (pointer.deleted) this.hub.groupDeleted(pointer.groupId);
+    else void this.hub.notified(pointer.groupId, pointer.seq);
+  }
+}
