@@ -112,6 +112,8 @@ export interface PluginReloadedPayload {
   pluginId: string;
   version: string;
   status: 'loaded' | 'failed';
+  /** The new content-hashed UI bundle URL (null for a plugin without UI or a failed load). */
+  uiUrl: string | null;
 }
 
 /** `plugin.state_changed`: a feature plugin's state for the group changed (`value: null` = deleted). */

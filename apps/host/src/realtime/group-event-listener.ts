@@ -5,7 +5,8 @@ import pg from 'pg';
 export interface GroupEventPointer {
   groupId: string;
   seq: number;
-  deleted: boolean;
+  /** Set when the group was deleted: its log is gone, so the `group.deleted` event travels inline. */
+  deletion?: { seq: number; payload: unknown };
 }
 
 export interface ListenerHandlers {
@@ -138,9 +139,11 @@ export class GroupEventListener {
 
 function parsePointer(payload: string): GroupEventPointer | undefined {
   try {
-    const parsed = JSON.parse(payload) as { g?: unknown; s?: unknown; deleted?: unknown };
-    if (typeof parsed.g !== 'string') return undefined;
-    return { groupId: parsed.g, seq: typeof parsed.s === 'number' ? parsed.s : 0, deleted: parsed.deleted === true };
+    const parsed = JSON.parse(payload) as { g?: unknown; s?: unknown; deleted?: unknown; p?: unknown };
+    if (typeof parsed.g !== 'string' || typeof parsed.s !== 'number') return undefined;
+    const pointer: GroupEventPointer = { groupId: parsed.g, seq: parsed.s };
+    if (parsed.deleted === true) pointer.deletion = { seq: parsed.s, payload: parsed.p ?? {} };
+    return pointer;
   } catch {
     return undefined;
   }

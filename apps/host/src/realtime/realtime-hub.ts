@@ -91,11 +91,13 @@ export class RealtimeHub {
     }
   }
 
-  /** The group is gone: tell every subscriber and forget it. */
-  groupDeleted(groupId: string): void {
+  /** The group is gone: deliver its last event (sent inline, the log went with the group) and close its room. */
+  groupDeleted(groupId: string, seq: number, payload: unknown): void {
     const state = this.groups.get(groupId);
     if (!state) return;
+    const event = { groupId, seq, type: 'group.deleted', payload, createdAt: new Date().toISOString() } as EventMessage['event'];
     for (const subscription of state.subscriptions.values()) {
+      subscription.connection.send({ type: 'event', event });
       subscription.connection.send({ type: 'unsubscribed', groupId, reason: 'group_deleted' });
     }
     this.groups.delete(groupId);

@@ -48,7 +48,7 @@ export class RealtimeService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private onPointer(pointer: GroupEventPointer): void {
-    if (pointer.deleted) this.hub.groupDeleted(pointer.groupId);
+    if (pointer.deletion) this.hub.groupDeleted(pointer.groupId, pointer.deletion.seq, pointer.deletion.payload);
     else void this.hub.notified(pointer.groupId, pointer.seq);
   }
 }
