@@ -10,6 +10,7 @@ import { UsersModule } from './users/users.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { StoreModule } from './store/store.module.js';
+import { StorageModule } from './storage/storage.module.js';
 
 /** The whole host, assembled from the resolved configuration. */
 @Module({})
@@ -28,6 +29,7 @@ export class AppModule {
         }),
         DatabaseModule.forRoot(config.databaseUrl),
         StoreModule,
+        StorageModule,
         HealthModule,
         MailModule,
         UsersModule,

@@ -1,0 +1,52 @@
+import { Global, Logger, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import { join } from 'node:path';
+import type { ResolvedConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { LocalStorageDriver } from './local-storage.driver.js';
+import { S3StorageDriver } from './s3-storage.driver.js';
+import type { StorageDriver } from './storage-driver.js';
+import { StorageController } from './storage.controller.js';
+import { STORAGE_DRIVER, StorageService } from './storage.service.js';
+
+/** Creates the store named by the configuration: S3 when S3_BUCKET is set, `<dataDir>/uploads` otherwise. */
+export function createStorageDriver(config: ResolvedConfig): StorageDriver {
+  const logger = new Logger('StorageModule');
+  if (config.s3) {
+    logger.log(`Object storage: S3 bucket ${config.s3.bucket}${config.s3.endpoint ? ` at ${config.s3.endpoint}` : ''}`);
+    return new S3StorageDriver(config.s3, config.publicUrl);
+  }
+  logger.log('Object storage: local disk (no S3_BUCKET); uploads go through host-signed URLs');
+  return new LocalStorageDriver(join(config.dataDir, 'uploads'), config.publicUrl, config.jwtSecret);
+}
+
+@Global()
+@Module({
+  controllers: [StorageController],
+  providers: [{ provide: STORAGE_DRIVER, inject: [APP_CONFIG], useFactory: createStorageDriver }, StorageService],
+  exports: [StorageService],
+})
+export class StorageModule implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    private readonly storage: StorageService,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  /**
+   * Upload bodies are images, which Fastify has no parser for: hand the raw request stream to the
+   * upload route, which enforces the signed size limit itself while writing to disk. No other
+   * route accepts image bodies (their DTO validation rejects a stream).
+   */
+  onModuleInit(): void {
+    if (!this.storage.localDriver) return;
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    if (!fastify.hasContentTypeParser('image/png')) {
+      fastify.addContentTypeParser(/^image\/[a-z0-9.+-]+$/i, (_request, payload, done) => done(null, payload));
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.storage.close();
+  }
+}
