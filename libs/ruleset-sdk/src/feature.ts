@@ -29,10 +29,32 @@ export interface FeatureGroupEvent {
   payload: JsonValue;
 }
 
-/** What a handler returns: state changes (null deletes a key) and a reply for the caller. */
+/**
+ * Why a feature action was refused; the host maps it to an HTTP problem:
+ * `forbidden` → 403, `invalid_input` → 400, `not_found` → 404, `conflict` → 409.
+ */
+export type FeatureErrorCode = 'forbidden' | 'invalid_input' | 'not_found' | 'conflict';
+
+/** A refused action: returned (not thrown) as `{ error }`; the host then applies no state change. */
+export interface FeatureError {
+  code: FeatureErrorCode;
+  /** Shown to the caller (at most 300 characters are kept). */
+  message: string;
+}
+
+/**
+ * What a handler returns: state changes (null deletes a key) and a reply for the caller, or an `error`
+ * that refuses the action (then `state` is ignored). Anything thrown is a plugin failure (HTTP 502).
+ */
 export interface FeatureResult {
   state?: Record<string, JsonValue | null>;
   reply?: JsonValue;
+  error?: FeatureError;
+}
+
+/** Builds the result that refuses an action, e.g. `return refuse('forbidden', 'Only the DM may start')`. */
+export function refuse(code: FeatureErrorCode, message: string): FeatureResult {
+  return { error: { code, message } };
 }
 
 /** An action callable by group members (`POST /v1/groups/:id/plugins/:pluginId/actions/:action`). */
@@ -42,7 +64,11 @@ export type FeatureAction = (input: JsonValue, context: FeatureContext) => Featu
 export interface FeatureDefinition {
   /** Actions members may call; the handler checks `context.isDm` where only the DM may act. */
   actions: Record<string, FeatureAction>;
-  /** Reactions to group events (member removed, character unassigned, ...). */
+  /**
+   * Reactions to group events (member removed, character unassigned, ...). The host delivers every logged event
+   * of a group except `plugin.state_changed`, in seq order, once the plugin holds state in that group; the
+   * context has no `userId` and `isDm` is false. A returned `error` or a throw skips that event.
+   */
   onGroupEvent?(event: FeatureGroupEvent, context: FeatureContext): FeatureResult;
 }
 

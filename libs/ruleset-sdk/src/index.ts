@@ -14,8 +14,17 @@ export type {
   StatBlock,
 } from './ruleset.js';
 export { defineRuleset } from './ruleset.js';
-export type { FeatureAction, FeatureCharacter, FeatureContext, FeatureDefinition, FeatureGroupEvent, FeatureResult } from './feature.js';
-export { createRandom, defineFeature } from './feature.js';
+export type {
+  FeatureAction,
+  FeatureCharacter,
+  FeatureContext,
+  FeatureDefinition,
+  FeatureError,
+  FeatureErrorCode,
+  FeatureGroupEvent,
+  FeatureResult,
+} from './feature.js';
+export { createRandom, defineFeature, refuse } from './feature.js';
 export type { MountedUi, PanelUiModule, PanelUiProps, SheetUiModule, SheetUiProps } from './ui.js';
 export type { InvalidSheetFixture, MigrationFixture, PluginManifest } from './manifest.js';
 export { HOST_API_VERSION } from './manifest.js';
