@@ -9,6 +9,7 @@ import { MailModule } from './mail/mail.module.js';
 import { UsersModule } from './users/users.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { PluginsModule } from './plugins/plugins.module.js';
 import { StoreModule } from './store/store.module.js';
 import { StorageModule } from './storage/storage.module.js';
 
@@ -34,6 +35,7 @@ export class AppModule {
         MailModule,
         UsersModule,
         AuthModule,
+        PluginsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };

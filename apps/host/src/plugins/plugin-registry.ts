@@ -1,0 +1,276 @@
+import { Logger } from '@nestjs/common';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PluginManifest } from '@cm/ruleset-sdk';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { AssetStore, type PluginAsset } from './plugin-assets.js';
+import { PluginBuildError, type PluginBundler, type VendorBuild } from './plugin-bundler.js';
+import { discoverPluginFolders, PluginLoadError, readManifest, readSchema } from './plugin-discovery.js';
+import type { PluginEvents } from './plugin-events.js';
+import { runFixtures, type FixtureReport } from './plugin-fixtures.js';
+import { pluginFailure, PluginRuntime, type SandboxPort } from './plugin-runtime.js';
+
+// ajv-formats is CommonJS with `module.exports = formatsPlugin`; its typings describe an ES default export.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+/** The methods every ruleset server module must export (optional ones: getName, migrations, importers). */
+const RULESET_METHODS = ['defaultSheet', 'validate', 'getStatBlocks', 'getDiceActions', 'resolveRoll', 'getResources'];
+
+/** One plugin version that passed every check and is being served. */
+export interface LoadedPlugin {
+  folder: string;
+  dir: string;
+  runtime: PluginRuntime;
+  manifest: PluginManifest;
+  serverHash: string;
+  ui: PluginAsset | undefined;
+  fixtures: FixtureReport;
+  loadedAt: Date;
+  /** The UI asset of the version this one replaced, still served to clients that have not re-imported yet. */
+  previousUiFile?: string;
+}
+
+/** What `GET /v1/plugins` reports for every discovered plugin folder. */
+export interface PluginStatus {
+  id: string;
+  folder: string;
+  name: string | null;
+  version: string | null;
+  kind: 'ruleset' | 'feature' | null;
+  /** `loaded`: a good version is served (see `lastReloadError` for a failed later edit); `failed`: nothing is served. */
+  status: 'loaded' | 'failed';
+  /** Why the plugin (or its latest edit) could not be loaded; empty when all is well. */
+  errors: string[];
+  /** Set when the newest edit failed while the previous good version keeps serving. */
+  lastReloadError: string | null;
+  fixtures: FixtureReport;
+  hostApi: string | null;
+  description: string | null;
+  author: string | null;
+  license: string | null;
+  ui: { url: string } | null;
+  serverBundleHash: string | null;
+  loadedAt: string | null;
+}
+
+const NO_FIXTURES: FixtureReport = { passed: 0, failed: 0, failures: [] };
+
+/**
+ * Discovers, builds, checks and serves plugins. Loads run one at a time; a plugin version becomes visible only
+ * after its bundles built, its server module loaded in the sandbox and its fixtures passed, in one assignment.
+ */
+export class PluginRegistry {
+  private readonly logger = new Logger(PluginRegistry.name);
+  private readonly loaded = new Map<string, LoadedPlugin>();
+  private readonly statuses = new Map<string, PluginStatus>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private generation = 0;
+  private vendor: VendorBuild | undefined;
+
+  constructor(
+    readonly pluginsDir: string,
+    private readonly sandbox: SandboxPort,
+    private readonly bundler: PluginBundler,
+    readonly assets: AssetStore,
+    private readonly events: PluginEvents | undefined,
+  ) {}
+
+  /** Builds the shared vendor modules, then loads every plugin folder found. Broken plugins never stop the host. */
+  async start(): Promise<void> {
+    const started = Date.now();
+    this.vendor = await this.bundler.buildVendor();
+    for (const asset of this.vendor.assets) this.assets.add(asset);
+    const folders = await discoverPluginFolders(this.pluginsDir);
+    for (const folder of folders) await this.reload(folder);
+    const failed = [...this.statuses.values()].filter((s) => s.status === 'failed').length;
+    this.logger.log(`Plugins in ${this.pluginsDir}: ${this.loaded.size} loaded, ${failed} failed (${Date.now() - started} ms)`);
+  }
+
+  /** The shared vendor build (Svelte runtime and SDK). */
+  get vendorBuild(): VendorBuild | undefined {
+    return this.vendor;
+  }
+
+  /** The served version of a plugin. */
+  get(id: string): LoadedPlugin | undefined {
+    return this.loaded.get(id);
+  }
+
+  list(): LoadedPlugin[] {
+    return [...this.loaded.values()].sort((a, b) => a.manifest.id.localeCompare(b.manifest.id));
+  }
+
+  statusList(): PluginStatus[] {
+    return [...this.statuses.values()].sort((a, b) => a.folder.localeCompare(b.folder));
+  }
+
+  /** (Re)loads one folder: removes it when it no longer holds a plugin.json. Queued behind other loads. */
+  reload(folder: string): Promise<void> {
+    return this.enqueue(() => (existsSync(join(this.pluginsDir, folder, 'plugin.json')) ? this.load(folder) : this.unloadFolder(folder)));
+  }
+
+  /** Unloads every plugin (at shutdown). */
+  async clear(): Promise<void> {
+    await this.enqueue(async () => {
+      for (const plugin of this.loaded.values()) await this.sandbox.unload(plugin.runtime.sandboxKey).catch(() => undefined);
+      this.loaded.clear();
+    });
+  }
+
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async load(folder: string): Promise<void> {
+    const started = Date.now();
+    const dir = join(this.pluginsDir, folder);
+    const previous = this.servedBy(folder);
+    let sandboxKey: string | undefined;
+    try {
+      const manifest = await readManifest(dir);
+      this.checkDuplicate(folder, manifest);
+      const schema = this.compileSchema(manifest, await readSchema(dir, manifest));
+      const server = await this.bundler.buildServer(dir, manifest);
+      const ui = manifest.entry.ui ? await this.bundler.buildUi(dir, manifest, this.vendor!) : undefined;
+      sandboxKey = `${manifest.id}--${++this.generation}`;
+      const description = await this.sandbox.load(sandboxKey, server.code).catch((error: unknown) => {
+        throw new PluginLoadError([`server module failed to load: ${pluginFailure(manifest.id, error).message}`], manifest);
+      });
+      checkExports(manifest, description.methods);
+      const runtime = new PluginRuntime(manifest, sandboxKey, description, this.sandbox, schema);
+      const fixtures = manifest.kind === 'ruleset' ? await runFixtures(dir, runtime) : NO_FIXTURES;
+      if (fixtures.failed > 0) {
+        const total = fixtures.passed + fixtures.failed;
+        const details = fixtures.failures.map((f) => `fixture ${f.fixture}: ${f.message}`);
+        throw Object.assign(new PluginLoadError([`${fixtures.failed} of ${total} fixtures failed`, ...details], manifest), { fixtures });
+      }
+      this.commit({ folder, dir, runtime, manifest, serverHash: server.hash, ui, fixtures, loadedAt: new Date() }, previous);
+      sandboxKey = undefined;
+      this.logger.log(`[plugin ${manifest.id}] loaded ${manifest.version} from ${folder}/ in ${Date.now() - started} ms (fixtures: ${fixtures.passed} passed)`);
+    } catch (error) {
+      if (sandboxKey) await this.sandbox.unload(sandboxKey).catch(() => undefined);
+      this.recordFailure(folder, error, previous);
+    }
+  }
+
+  /** Makes a checked version the served one, in one assignment, then retires the version it replaces. */
+  private commit(next: LoadedPlugin, previous: LoadedPlugin | undefined): void {
+    const id = next.manifest.id;
+    const replaced = this.loaded.get(id) ?? previous;
+    if (next.ui) this.assets.add(next.ui);
+    next.previousUiFile = replaced?.ui?.file;
+    this.loaded.set(id, next);
+    if (previous && previous.manifest.id !== id) this.loaded.delete(previous.manifest.id);
+    this.statuses.set(next.folder, statusOf(next));
+    if (replaced) {
+      void this.sandbox.unload(replaced.runtime.sandboxKey).catch(() => undefined);
+      if (replaced.previousUiFile && replaced.previousUiFile !== next.ui?.file) this.assets.remove(replaced.previousUiFile);
+    }
+    this.events?.pluginReloaded(id, next.manifest.version, next.manifest.kind, next.ui?.url ?? null);
+  }
+
+  private recordFailure(folder: string, error: unknown, previous: LoadedPlugin | undefined): void {
+    const errors = describeFailure(error);
+    const manifest = error instanceof PluginLoadError ? error.manifest : undefined;
+    const fixtures = (error as { fixtures?: FixtureReport }).fixtures ?? NO_FIXTURES;
+    const id = previous?.manifest.id ?? manifest?.id ?? folder;
+    if (previous) {
+      this.statuses.set(folder, { ...statusOf(previous), errors, lastReloadError: errors.join('; ') });
+      this.logger.warn(`[plugin ${id}] reload failed, still serving ${previous.manifest.version}: ${errors.join('; ')}`);
+      return;
+    }
+    this.statuses.set(folder, {
+      id,
+      folder,
+      name: manifest?.name ?? null,
+      version: manifest?.version ?? null,
+      kind: manifest?.kind ?? null,
+      status: 'failed',
+      errors,
+      lastReloadError: null,
+      fixtures,
+      hostApi: manifest?.hostApi ?? null,
+      description: manifest?.description ?? null,
+      author: manifest?.author ?? null,
+      license: manifest?.license ?? null,
+      ui: null,
+      serverBundleHash: null,
+      loadedAt: null,
+    });
+    this.logger.warn(`[plugin ${id}] skipped (folder ${folder}/): ${errors.join('; ')}`);
+  }
+
+  private async unloadFolder(folder: string): Promise<void> {
+    const previous = this.servedBy(folder);
+    this.statuses.delete(folder);
+    if (!previous) return;
+    this.loaded.delete(previous.manifest.id);
+    await this.sandbox.unload(previous.runtime.sandboxKey).catch(() => undefined);
+    for (const file of [previous.ui?.file, previous.previousUiFile]) if (file) this.assets.remove(file);
+    this.events?.pluginRemoved(previous.manifest.id);
+    this.logger.log(`[plugin ${previous.manifest.id}] unloaded: folder ${folder}/ was removed`);
+  }
+
+  private servedBy(folder: string): LoadedPlugin | undefined {
+    return [...this.loaded.values()].find((plugin) => plugin.folder === folder);
+  }
+
+  private checkDuplicate(folder: string, manifest: PluginManifest): void {
+    const owner = this.loaded.get(manifest.id);
+    if (owner && owner.folder !== folder) {
+      throw new PluginLoadError([`duplicate plugin id "${manifest.id}": already provided by folder ${owner.folder}/`], manifest);
+    }
+  }
+
+  private compileSchema(manifest: PluginManifest, schema: object | undefined): ValidateFunction | undefined {
+    if (!schema) return undefined;
+    const draft2020 = String((schema as { $schema?: unknown }).$schema ?? '').includes('2020-12');
+    const ajv = draft2020 ? new Ajv2020({ allErrors: true, strict: false }) : new Ajv({ allErrors: true, strict: false });
+    addFormats(ajv);
+    try {
+      return ajv.compile(schema);
+    } catch (error) {
+      throw new PluginLoadError([`${manifest.schema}: not a usable JSON Schema: ${(error as Error).message}`], manifest);
+    }
+  }
+}
+
+function checkExports(manifest: PluginManifest, methods: string[]): void {
+  if (manifest.kind !== 'ruleset') return;
+  const missing = RULESET_METHODS.filter((method) => !methods.includes(method));
+  if (missing.length > 0) {
+    throw new PluginLoadError([`server module: a ruleset must export ${missing.join(', ')} (use defineRuleset from @cm/ruleset-sdk)`], manifest);
+  }
+}
+
+function describeFailure(error: unknown): string[] {
+  if (error instanceof PluginLoadError) return error.errors;
+  if (error instanceof PluginBuildError) return [error.message];
+  return [`unexpected error: ${(error as Error)?.message ?? String(error)}`];
+}
+
+function statusOf(plugin: LoadedPlugin): PluginStatus {
+  const { manifest } = plugin;
+  return {
+    id: manifest.id,
+    folder: plugin.folder,
+    name: manifest.name,
+    version: manifest.version,
+    kind: manifest.kind,
+    status: 'loaded',
+    errors: [],
+    lastReloadError: null,
+    fixtures: plugin.fixtures,
+    hostApi: manifest.hostApi,
+    description: manifest.description ?? null,
+    author: manifest.author ?? null,
+    license: manifest.license ?? null,
+    ui: plugin.ui ? { url: plugin.ui.url } : null,
+    serverBundleHash: plugin.serverHash,
+    loadedAt: plugin.loadedAt.toISOString(),
+  };
+}
