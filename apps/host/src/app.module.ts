@@ -5,6 +5,8 @@ import type { ResolvedConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { AuthModule } from './auth/auth.module.js';
+import { CharactersModule } from './characters/characters.module.js';
+import { GroupsModule } from './groups/groups.module.js';
 import { MailModule } from './mail/mail.module.js';
 import { UsersModule } from './users/users.module.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -36,6 +38,8 @@ export class AppModule {
         UsersModule,
         AuthModule,
         PluginsModule,
+        GroupsModule,
+        CharactersModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };

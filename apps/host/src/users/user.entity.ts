@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 /** An account. Emails are unique case-insensitively (a unique index on lower(email)). */
 @Entity({ name: 'users' })
@@ -23,4 +23,13 @@ export class UserEntity {
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
+
+  /** The group every client opens on (GroupsModule owns it; cleared when the user leaves or the group is deleted). */
+  @Column({ name: 'active_group_id', type: 'uuid', nullable: true })
+  activeGroupId!: string | null;
+
+  // A string target keeps users/ free of an import of groups/.
+  @ManyToOne('GroupEntity', { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'active_group_id', foreignKeyConstraintName: 'FK_users_active_group' })
+  activeGroup?: unknown;
 }

@@ -1,0 +1,339 @@
+import type { Sheet } from '@cm/ruleset-sdk';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectEntityManager } from '@nestjs/typeorm';
+import type { EntityManager } from 'typeorm';
+import { DomainError, notFound } from '../common/domain-error.js';
+import { isUuid } from '../groups/group-access.service.js';
+import { RulesetCatalog, type RulesetInfo } from '../plugins/ruleset-catalog.js';
+import { GroupEventLog } from '../realtime/group-event-log.js';
+import { CharacterVersionEntity } from './character-version.entity.js';
+import { CharacterEntity } from './character.entity.js';
+import { assertSafeJson } from './safe-json.js';
+import type { CreateCharacterDto, PatchCharacterDto, ReplaceCharacterDto } from './dto/character-requests.dto.js';
+import type { CharacterDto, CharacterSummaryDto, CharacterVersionDto } from './dto/character-responses.dto.js';
+import { applyMergePatch } from './json-merge-patch.js';
+
+/** How many versions of a sheet the history keeps. */
+export const HISTORY_LENGTH = 10;
+
+/** How the caller may use a character: its owner edits it; a DM of a group it is in reads it and applies deltas. */
+export type CharacterAccess = 'owner' | 'dm';
+
+/** A new state of a character (a version-bumping write). */
+export interface CharacterState {
+  name: string;
+  sheet: Sheet;
+  rulesetVersion: string;
+}
+
+/**
+ * Portable characters (SPEC §5): owners edit them; the DM of a group a character is assigned to reads it.
+ * A character the caller may not see answers exactly like a missing one (404); one they may see but not
+ * change answers 403. Full writes name the version they were based on (409 when stale) and keep the last
+ * 10 versions as history; every write announces `character.updated` to each group the character is in.
+ */
+@Injectable()
+export class CharactersService {
+  private readonly logger = new Logger(CharactersService.name);
+
+  constructor(
+    @InjectEntityManager() private readonly manager: EntityManager,
+    private readonly rulesets: RulesetCatalog,
+    private readonly events: GroupEventLog,
+  ) {}
+
+  async listMine(userId: string): Promise<CharacterSummaryDto[]> {
+    const characters = await this.manager.find(CharacterEntity, { where: { ownerUserId: userId }, order: { updatedAt: 'DESC' } });
+    return characters.map(toSummary);
+  }
+
+  /** Creates a character (the ruleset's default sheet unless one is given); nothing is stored when invalid. */
+  async create(userId: string, body: CreateCharacterDto): Promise<CharacterDto> {
+    const ruleset = this.requireInstalled(body.rulesetId);
+    const sheet = body.sheet ?? (await this.rulesets.defaultSheet(body.rulesetId));
+    await this.validateSheet(body.rulesetId, sheet);
+    const character = await this.insert(userId, { rulesetId: body.rulesetId, name: body.name, sheet, rulesetVersion: ruleset.version });
+    return this.toDto(character, userId, 'owner');
+  }
+
+  /** Stores a new, already validated character with its first history entry. */
+  async insert(userId: string, state: CharacterState & { rulesetId: string }): Promise<CharacterEntity> {
+    return this.manager.transaction(async (manager) => {
+      const character = await manager.save(
+        manager.create(CharacterEntity, {
+          ownerUserId: userId,
+          rulesetId: state.rulesetId,
+          rulesetVersion: state.rulesetVersion,
+          name: state.name,
+          sheetData: state.sheet,
+        }),
+      );
+      await this.recordHistory(manager, character);
+      return character;
+    });
+  }
+
+  async get(userId: string, characterId: string): Promise<CharacterDto> {
+    const { character, access } = await this.readable(userId, characterId);
+    return this.toDto(await this.upToDate(character, userId), userId, access);
+  }
+
+  /** Owner: replaces name and sheet, based on `version`. */
+  async replace(userId: string, characterId: string, body: ReplaceCharacterDto): Promise<CharacterDto> {
+    const character = await this.editable(userId, characterId);
+    const ruleset = this.requireInstalled(character.rulesetId);
+    assertCurrent(character, body.version);
+    await this.validateSheet(character.rulesetId, body.sheet);
+    const saved = await this.manager.transaction((manager) =>
+      this.writeVersion(manager, character, { name: body.name, sheet: body.sheet, rulesetVersion: ruleset.version }, userId),
+    );
+    return this.toDto(saved, userId, 'owner');
+  }
+
+  /** Owner: a name change and/or an RFC 7396 merge patch of the sheet, based on `version`. */
+  async patch(userId: string, characterId: string, body: PatchCharacterDto): Promise<CharacterDto> {
+    const character = await this.editable(userId, characterId);
+    const ruleset = this.requireInstalled(character.rulesetId);
+    assertCurrent(character, body.version);
+    let sheet = await this.migratedSheet(character, ruleset);
+    if (body.sheetPatch !== undefined) {
+      assertSafeJson(body.sheetPatch, 'sheetPatch');
+      const patched = applyMergePatch(sheet, body.sheetPatch);
+      if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) throw invalidSheet([{ path: 'sheetPatch', message: 'must leave the sheet an object' }]);
+      sheet = patched as Sheet;
+    }
+    await this.validateSheet(character.rulesetId, sheet);
+    const saved = await this.manager.transaction((manager) =>
+      this.writeVersion(manager, character, { name: body.name ?? character.name, sheet, rulesetVersion: ruleset.version }, userId),
+    );
+    return this.toDto(saved, userId, 'owner');
+  }
+
+  /** Owner: deletes the character; it leaves every group it was in (with events). */
+  async delete(userId: string, characterId: string): Promise<void> {
+    const character = await this.editable(userId, characterId);
+    await this.manager.transaction(async (manager) => {
+      const groups = await this.assignedGroupIds(manager, characterId);
+      // Events first: group rows are locked before the cascade touches their assignments (no deadlock with a group deletion).
+      await this.events.appendToGroups(manager, groups, 'character.unassigned', { characterId, userId: character.ownerUserId });
+      await manager.delete(CharacterEntity, { id: characterId });
+    });
+  }
+
+  /** Owner: the last 10 versions, newest first. */
+  async history(userId: string, characterId: string): Promise<CharacterVersionDto[]> {
+    await this.editable(userId, characterId);
+    const versions = await this.manager.find(CharacterVersionEntity, {
+      where: { characterId },
+      order: { version: 'DESC' },
+      take: HISTORY_LENGTH,
+    });
+    return versions.map((entry) => ({
+      version: entry.version,
+      name: entry.name,
+      rulesetVersion: entry.rulesetVersion,
+      createdAt: entry.createdAt.toISOString(),
+      sheet: entry.sheetData,
+    }));
+  }
+
+  /** Owner: writes an old version's sheet and name as a new version (based on `currentVersion`). */
+  async restore(userId: string, characterId: string, restoredVersion: number, currentVersion: number): Promise<CharacterDto> {
+    const character = await this.editable(userId, characterId);
+    const ruleset = this.requireInstalled(character.rulesetId);
+    assertCurrent(character, currentVersion);
+    const entry = Number.isInteger(restoredVersion) ? await this.manager.findOneBy(CharacterVersionEntity, { characterId, version: restoredVersion }) : null;
+    if (!entry) throw notFound('Version');
+    const sheet =
+      entry.rulesetVersion === ruleset.version ? entry.sheetData : await this.rulesets.migrate(character.rulesetId, entry.sheetData, entry.rulesetVersion);
+    await this.validateSheet(character.rulesetId, sheet);
+    const saved = await this.manager.transaction((manager) =>
+      this.writeVersion(manager, character, { name: entry.name, sheet, rulesetVersion: ruleset.version }, userId),
+    );
+    return this.toDto(saved, userId, 'owner');
+  }
+
+  /** The caller's own character, or 404 (also used by portraits). */
+  async findOwned(userId: string, characterId: string): Promise<CharacterEntity> {
+    const character = isUuid(characterId) ? await this.manager.findOneBy(CharacterEntity, { id: characterId }) : null;
+    if (!character || character.ownerUserId !== userId) throw notFound('Character');
+    return character;
+  }
+
+  /** Sets or clears the portrait URL (no new sheet version); returns the old URL. Announced as `character.updated`. */
+  async setPortraitUrl(characterId: string, url: string | null): Promise<string | null> {
+    return this.manager.transaction(async (manager) => {
+      const rows: Array<{ portrait_url: string | null }> = await manager.query(`SELECT "portrait_url" FROM "characters" WHERE "id" = $1 FOR NO KEY UPDATE`, [
+        characterId,
+      ]);
+      if (rows.length === 0) throw notFound('Character');
+      await manager.update(CharacterEntity, { id: characterId }, { portraitUrl: url });
+      const character = await manager.findOneByOrFail(CharacterEntity, { id: characterId });
+      const payload = { characterId, version: character.version, name: character.name, updatedBy: character.ownerUserId };
+      await this.events.appendToGroups(manager, await this.assignedGroupIds(manager, characterId), 'character.updated', payload);
+      return rows[0]!.portrait_url;
+    });
+  }
+
+  /** A character the caller may read: its owner, or the DM of a group it is assigned to. Otherwise 404. */
+  async readable(userId: string, characterId: string): Promise<{ character: CharacterEntity; access: CharacterAccess }> {
+    const character = isUuid(characterId) ? await this.manager.findOneBy(CharacterEntity, { id: characterId }) : null;
+    if (!character) throw notFound('Character');
+    if (character.ownerUserId === userId) return { character, access: 'owner' };
+    if (await this.isDmOf(this.manager, userId, characterId)) return { character, access: 'dm' };
+    throw notFound('Character');
+  }
+
+  /** Whether the user is the DM of a group the character is assigned to. */
+  async isDmOf(manager: EntityManager, userId: string, characterId: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `SELECT 1 FROM "group_characters" gc
+         JOIN "group_members" m ON m."group_id" = gc."group_id" AND m."user_id" = $2 AND m."role" = 'dm'
+        WHERE gc."character_id" = $1 LIMIT 1`,
+      [characterId, userId],
+    );
+    return rows.length > 0;
+  }
+
+  /** The ids of the groups a character is assigned to. */
+  async assignedGroupIds(manager: EntityManager, characterId: string): Promise<string[]> {
+    const rows: Array<{ group_id: string }> = await manager.query(`SELECT "group_id" FROM "group_characters" WHERE "character_id" = $1`, [characterId]);
+    return rows.map((row) => row.group_id);
+  }
+
+  /**
+   * Writes a new version if the character is still at `base.version` (409 otherwise), records it in the
+   * history (keeping 10) and announces `character.updated` to its groups. Call inside a transaction.
+   */
+  async writeVersion(manager: EntityManager, base: CharacterEntity, next: CharacterState, actorId: string): Promise<CharacterEntity> {
+    const updated: unknown[] = (
+      await manager.query(
+        `UPDATE "characters" SET "name" = $3, "sheet_data" = $4::jsonb, "ruleset_version" = $5, "version" = "version" + 1, "updated_at" = now()
+          WHERE "id" = $1 AND "version" = $2 RETURNING "id"`,
+        [base.id, base.version, next.name, JSON.stringify(next.sheet), next.rulesetVersion],
+      )
+    )[0];
+    if (updated.length === 0) {
+      const current = await manager.findOneBy(CharacterEntity, { id: base.id });
+      if (!current) throw notFound('Character');
+      throw staleVersion(current.version);
+    }
+    const saved = await manager.findOneByOrFail(CharacterEntity, { id: base.id });
+    await this.recordHistory(manager, saved);
+    const payload = { characterId: saved.id, version: saved.version, name: saved.name, updatedBy: actorId };
+    await this.events.appendToGroups(manager, await this.assignedGroupIds(manager, saved.id), 'character.updated', payload);
+    return saved;
+  }
+
+  /** 422 field `rulesetId` unless the ruleset is installed (writes need it; reads do not). */
+  requireInstalled(rulesetId: string): RulesetInfo {
+    const ruleset = this.rulesets.find(rulesetId);
+    if (!ruleset) {
+      throw new DomainError('validation_failed', `The ruleset "${rulesetId}" is not installed`, {
+        errors: [{ path: 'rulesetId', message: `ruleset "${rulesetId}" is not installed` }],
+      });
+    }
+    return ruleset;
+  }
+
+  /** Host checks (nesting, prototype keys), then the ruleset's schema and validate; 422 with field errors under `sheet`. */
+  async validateSheet(rulesetId: string, sheet: unknown, prefix = 'sheet'): Promise<void> {
+    assertSafeJson(sheet, prefix);
+    const errors = await this.rulesets.validate(rulesetId, sheet);
+    if (errors.length > 0) throw invalidSheet(errors.map((error) => ({ path: error.path ? `${prefix}.${error.path}` : prefix, message: error.message })));
+  }
+
+  /** The sheet in the installed ruleset version (the stored one, or migrated in memory). */
+  async migratedSheet(character: CharacterEntity, ruleset: RulesetInfo): Promise<Sheet> {
+    if (character.rulesetVersion === ruleset.version) return character.sheetData;
+    return this.rulesets.migrate(character.rulesetId, character.sheetData, character.rulesetVersion);
+  }
+
+  /**
+   * Lazy migration: a character stored with an older ruleset version is migrated on read and persisted as a
+   * new version. When the ruleset is missing, or the migration fails, the raw sheet is returned.
+   */
+  async upToDate(character: CharacterEntity, actorId: string): Promise<CharacterEntity> {
+    const ruleset = this.rulesets.find(character.rulesetId);
+    if (!ruleset || ruleset.version === character.rulesetVersion) return character;
+    try {
+      const sheet = await this.rulesets.migrate(character.rulesetId, character.sheetData, character.rulesetVersion);
+      const saved = await this.manager.transaction((manager) =>
+        this.writeVersion(manager, character, { name: character.name, sheet, rulesetVersion: ruleset.version }, actorId),
+      );
+      this.logger.log(`Migrated character ${character.id} from ${character.rulesetId} ${character.rulesetVersion} to ${ruleset.version}`);
+      return saved;
+    } catch (error) {
+      const current = await this.manager.findOneBy(CharacterEntity, { id: character.id });
+      if (error instanceof DomainError && error.code === 'conflict' && current) return current;
+      this.logger.warn(`Could not migrate character ${character.id} (${character.rulesetId} ${character.rulesetVersion}): ${String(error)}`);
+      return current ?? character;
+    }
+  }
+
+  /** The response shape; `groups` lists only groups the viewer is a member of. */
+  async toDto(character: CharacterEntity, viewerId: string, _access: CharacterAccess): Promise<CharacterDto> {
+    const groups: Array<{ group_id: string; name: string; is_active: boolean }> = await this.manager.query(
+      `SELECT gc."group_id", g."name", gc."is_active" FROM "group_characters" gc
+         JOIN "groups" g ON g."id" = gc."group_id"
+         JOIN "group_members" m ON m."group_id" = gc."group_id" AND m."user_id" = $2
+        WHERE gc."character_id" = $1 ORDER BY g."name", g."id"`,
+      [character.id, viewerId],
+    );
+    return {
+      ...toSummary(character),
+      ownerId: character.ownerUserId,
+      sheet: character.sheetData,
+      rulesetMissing: this.rulesets.find(character.rulesetId) === undefined,
+      createdAt: character.createdAt.toISOString(),
+      groups: groups.map((row) => ({ groupId: row.group_id, groupName: row.name, isActive: row.is_active })),
+    };
+  }
+
+  /** Owner-only actions: 404 when the caller cannot see the character, 403 when they see it as a DM. */
+  private async editable(userId: string, characterId: string): Promise<CharacterEntity> {
+    const { character, access } = await this.readable(userId, characterId);
+    if (access !== 'owner') throw new DomainError('forbidden', 'Only the character’s owner may do this');
+    return character;
+  }
+
+  private async recordHistory(manager: EntityManager, character: CharacterEntity): Promise<void> {
+    await manager.query(
+      `INSERT INTO "character_versions" ("character_id", "version", "name", "ruleset_version", "sheet_data") VALUES ($1, $2, $3, $4, $5::jsonb)`,
+      [character.id, character.version, character.name, character.rulesetVersion, JSON.stringify(character.sheetData)],
+    );
+    await manager.query(
+      `DELETE FROM "character_versions" WHERE "character_id" = $1 AND "version" NOT IN
+         (SELECT "version" FROM "character_versions" WHERE "character_id" = $1 ORDER BY "version" DESC LIMIT $2)`,
+      [character.id, HISTORY_LENGTH],
+    );
+  }
+}
+
+function toSummary(character: CharacterEntity): CharacterSummaryDto {
+  return {
+    id: character.id,
+    name: character.name,
+    rulesetId: character.rulesetId,
+    rulesetVersion: character.rulesetVersion,
+    version: character.version,
+    portraitUrl: character.portraitUrl,
+    updatedAt: character.updatedAt.toISOString(),
+  };
+}
+
+function assertCurrent(character: CharacterEntity, version: number): void {
+  if (character.version !== version) throw staleVersion(character.version);
+}
+
+/** 409: the write was based on an older version; `currentVersion` tells the client what to reload. */
+export function staleVersion(currentVersion: number): DomainError {
+  return new DomainError('conflict', 'The character changed since you loaded it; reload and try again', {
+    code: 'stale_version',
+    currentVersion,
+  });
+}
+
+export function invalidSheet(errors: Array<{ path: string; message: string }>): DomainError {
+  return new DomainError('validation_failed', 'The character sheet is invalid', { errors });
+}

@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { InjectEntityManager } from '@nestjs/typeorm';
+import type { EntityManager } from 'typeorm';
+import { DomainError, notFound } from '../common/domain-error.js';
+import type { GroupCharacterDto } from '../groups/dto/group-responses.dto.js';
+import { GroupAccessService, isUuid } from '../groups/group-access.service.js';
+import { GroupEventLog } from '../realtime/group-event-log.js';
+import { CharactersService } from './characters.service.js';
+import { GroupCharacterEntity } from './group-character.entity.js';
+
+/**
+ * Portable characters in groups: a member brings one of their own characters (of the group's ruleset) into a
+ * group; at most one is active per user per group (a partial unique index). Members see the list (name,
+ * owner, active, portrait) but only the owner and the DM may read a sheet (GET /characters/:id).
+ */
+@Injectable()
+export class GroupCharactersService {
+  constructor(
+    @InjectEntityManager() private readonly manager: EntityManager,
+    private readonly access: GroupAccessService,
+    private readonly characters: CharactersService,
+    private readonly events: GroupEventLog,
+  ) {}
+
+  async list(userId: string, groupId: string): Promise<GroupCharacterDto[]> {
+    const { role } = await this.access.requireMember(userId, groupId);
+    const rows: Array<{
+      character_id: string;
+      name: string;
+      owner_user_id: string;
+      display_name: string;
+      ruleset_id: string;
+      is_active: boolean;
+      portrait_url: string | null;
+      assigned_at: Date;
+    }> = await this.manager.query(
+      `SELECT gc."character_id", c."name", c."owner_user_id", u."display_name", c."ruleset_id", gc."is_active", c."portrait_url", gc."assigned_at"
+         FROM "group_characters" gc
+         JOIN "characters" c ON c."id" = gc."character_id"
+         JOIN "users" u ON u."id" = c."owner_user_id"
+        WHERE gc."group_id" = $1 ORDER BY u."display_name", c."name", c."id"`,
+      [groupId],
+    );
+    return rows.map((row) => ({
+      characterId: row.character_id,
+      name: row.name,
+      ownerId: row.owner_user_id,
+      ownerDisplayName: row.display_name,
+      rulesetId: row.ruleset_id,
+      isActive: row.is_active,
+      portraitUrl: row.portrait_url,
+      assignedAt: row.assigned_at.toISOString(),
+      canReadSheet: role === 'dm' || row.owner_user_id === userId,
+    }));
+  }
+
+  /** A member assigns one of their characters (idempotent; `active` defaults to true and deactivates their other one). */
+  async assign(userId: string, groupId: string, characterId: string, active: boolean): Promise<GroupCharacterDto> {
+    await this.manager.transaction(async (manager) => {
+      const { group } = await this.access.requireMember(userId, groupId, manager, true);
+      const character = await this.characters.findOwned(userId, characterId);
+      if (character.rulesetId !== group.rulesetId) {
+        throw new DomainError('validation_failed', `The group plays ${group.rulesetId}; this character is ${character.rulesetId}`, {
+          errors: [{ path: 'characterId', message: `must be a ${group.rulesetId} character` }],
+        });
+      }
+      const existing = await manager.findOneBy(GroupCharacterEntity, { groupId, characterId });
+      if (existing && existing.isActive === active) return;
+      if (active) {
+        await manager.query(`UPDATE "group_characters" SET "is_active" = false WHERE "group_id" = $1 AND "user_id" = $2 AND "is_active"`, [groupId, userId]);
+      }
+      if (existing) await manager.update(GroupCharacterEntity, { groupId, characterId }, { isActive: active });
+      else await manager.insert(GroupCharacterEntity, { groupId, characterId, userId, isActive: active });
+      await this.events.append(manager, groupId, 'character.assigned', { characterId, userId, active });
+    });
+    const assigned = (await this.list(userId, groupId)).find((entry) => entry.characterId === characterId);
+    if (!assigned) throw notFound('Character');
+    return assigned;
+  }
+
+  /** The character's owner or the group's DM takes a character out of the group. */
+  async unassign(userId: string, groupId: string, characterId: string): Promise<void> {
+    await this.manager.transaction(async (manager) => {
+      const { role } = await this.access.requireMember(userId, groupId, manager, true);
+      const assignment = isUuid(characterId) ? await manager.findOneBy(GroupCharacterEntity, { groupId, characterId }) : null;
+      if (!assignment) throw notFound('Character');
+      if (role !== 'dm' && assignment.userId !== userId) throw new DomainError('forbidden', 'Only the character’s owner or the DM may do this');
+      await manager.delete(GroupCharacterEntity, { groupId, characterId });
+      await this.events.append(manager, groupId, 'character.unassigned', { characterId, userId: assignment.userId });
+    });
+  }
+}
+
