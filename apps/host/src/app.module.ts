@@ -12,6 +12,7 @@ import { UsersModule } from './users/users.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { PluginsModule } from './plugins/plugins.module.js';
+import { RealtimeModule } from './realtime/realtime.module.js';
 import { StoreModule } from './store/store.module.js';
 import { StorageModule } from './storage/storage.module.js';
 
@@ -40,6 +41,7 @@ export class AppModule {
         PluginsModule,
         GroupsModule,
         CharactersModule,
+        RealtimeModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };

@@ -1,0 +1,240 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { RealtimeService } from '../src/realtime/realtime.service.js';
+import { createUser, type TestUser } from './support/auth.js';
+import { createTestDatabase } from './support/database.js';
+import { createHttp } from './support/http.js';
+import { SmtpReceiver } from './support/smtp-receiver.js';
+import { startTestHost, type TestHost } from './support/test-host.js';
+import { sleep, TestSocket } from './support/ws-client.js';
+
+/**
+ * Realtime delivery over real sockets, two host instances and one database. Events are written the way any
+ * writer does (an UPDATE of the group's seq under its row lock, an INSERT, a NOTIFY, one transaction), here
+ * straight through SQL: a direct database write must reach the sockets like a change made through the API.
+ */
+describe('realtime delivery', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let smtp: SmtpReceiver;
+  let first: TestHost;
+  let second: TestHost;
+  let sql: pg.Pool;
+  let dm: TestUser;
+  let player: TestUser;
+  let outsider: TestUser;
+  const sockets: TestSocket[] = [];
+
+  const env = (smtpUrl: string) => ({
+    DATABASE_URL: database.url,
+    SMTP_URL: smtpUrl,
+    AUTH_RATE_LIMIT_MAX: '100000',
+    REALTIME_RETAINED_EVENTS: '20',
+    REALTIME_HEARTBEAT_MS: '300',
+    REALTIME_MESSAGES_PER_SECOND: '5',
+    REALTIME_MESSAGE_BURST: '10',
+  });
+
+  async function connect(host: TestHost, user: TestUser, options = {}): Promise<TestSocket> {
+    const socket = await TestSocket.connect(host.url, user.accessToken, options);
+    sockets.push(socket);
+    return socket;
+  }
+
+  async function createGroup(members: TestUser[]): Promise<string> {
+    const id = randomUUID();
+    await sql.query(`INSERT INTO groups (id, name, dm_user_id, ruleset_id) VALUES ($1, 'Test group', $2, 'generic')`, [id, members[0]!.id]);
+    for (const [index, member] of members.entries()) {
+      await sql.query(`INSERT INTO group_members (group_id, user_id, role) VALUES ($1, $2, $3)`, [id, member.id, index === 0 ? 'dm' : 'player']);
+    }
+    return id;
+  }
+
+  async function appendEvent(groupId: string, type: string, payload: object): Promise<number> {
+    const client = await sql.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query('UPDATE groups SET event_seq = event_seq + 1 WHERE id = $1 RETURNING event_seq', [groupId]);
+      const seq = Number(rows[0].event_seq);
+      await client.query('INSERT INTO group_events (group_id, seq, type, payload) VALUES ($1, $2, $3, $4)', [groupId, seq, type, payload]);
+      await client.query('SELECT pg_notify($1, $2)', ['group_events', JSON.stringify({ g: groupId, s: seq })]);
+      await client.query('COMMIT');
+      return seq;
+    } finally {
+      client.release();
+    }
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    smtp = new SmtpReceiver();
+    const smtpUrl = await smtp.start();
+    first = await startTestHost(env(smtpUrl));
+    second = await startTestHost(env(smtpUrl));
+    sql = new pg.Pool({ connectionString: database.url, max: 4 });
+    const http = createHttp(first.url);
+    dm = await createUser(http, smtp);
+    player = await createUser(http, smtp);
+    outsider = await createUser(http, smtp);
+  });
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    await first?.stop();
+    await second?.stop();
+    await sql?.end();
+    await smtp?.stop();
+    await database?.drop();
+  });
+
+  it('delivers an event written on the database to members on both instances', async () => {
+    const groupId = await createGroup([dm, player]);
+    const onFirst = await connect(first, dm);
+    const onSecond = await connect(second, player);
+    onFirst.subscribe(groupId);
+    onSecond.subscribe(groupId);
+    await onFirst.waitFor((m) => m.type === 'subscribed' && m.groupId === groupId);
+    await onSecond.waitFor((m) => m.type === 'subscribed' && m.groupId === groupId);
+
+    const seq = await appendEvent(groupId, 'roll.created', { id: randomUUID(), total: 17 });
+    const [atFirst] = await onFirst.waitForEvents(groupId, 1);
+    const [atSecond] = await onSecond.waitForEvents(groupId, 1);
+    expect(atFirst).toMatchObject({ groupId, seq, type: 'roll.created', payload: { total: 17 } });
+    expect(atSecond).toEqual(atFirst);
+  });
+
+  it('refuses a non-member exactly like a group that does not exist', async () => {
+    const groupId = await createGroup([dm]);
+    const socket = await connect(first, outsider);
+    socket.subscribe(groupId);
+    socket.subscribe(randomUUID());
+    const errors = async () => {
+      await socket.waitFor((m) => m.type === 'error' && m.groupId !== groupId && m.code === 'not_found');
+      return socket.messages.filter((m) => m.type === 'error');
+    };
+    const [forMember, forMissing] = await errors();
+    expect(forMember).toMatchObject({ type: 'error', code: 'not_found', groupId });
+    expect({ ...forMember, groupId: 'x', message: '' }).toEqual({ ...forMissing, groupId: 'x', message: '' });
+    await appendEvent(groupId, 'roll.created', { secret: true });
+    await sleep(300);
+    expect(socket.events(groupId)).toEqual([]);
+  });
+
+  it('closes a socket without a valid token', async () => {
+    const socket = await TestSocket.connect(first.url, 'not-a-token');
+    expect((await socket.waitForClose()).code).toBe(4401);
+  });
+
+  it('resumes after a disconnect with exactly the missed events, in order, without duplicates', async () => {
+    const groupId = await createGroup([dm, player]);
+    const before = await connect(first, player);
+    before.subscribe(groupId);
+    await before.waitFor((m) => m.type === 'subscribed');
+    await appendEvent(groupId, 'character.updated', { n: 1 });
+    const [seen] = await before.waitForEvents(groupId, 1);
+    before.close();
+    await before.waitForClose();
+
+    const missed: number[] = [];
+    for (let n = 2; n <= 6; n += 1) missed.push(await appendEvent(groupId, 'character.updated', { n }));
+
+    const after = await connect(second, player);
+    after.subscribe(groupId, seen!.seq);
+    const replayed = await after.waitForEvents(groupId, 5);
+    expect(replayed.map((event) => event.seq)).toEqual(missed);
+    expect(replayed.map((event) => (event.payload as unknown as { n: number }).n)).toEqual([2, 3, 4, 5, 6]);
+
+    const live = await appendEvent(groupId, 'character.updated', { n: 7 });
+    const all = await after.waitForEvents(groupId, 6);
+    expect(all.map((event) => event.seq)).toEqual([...missed, live]);
+  });
+
+  it('tells a client too far behind the retained log to reload', async () => {
+    const groupId = await createGroup([dm]);
+    for (let n = 0; n < 30; n += 1) await appendEvent(groupId, 'character.updated', { n });
+    const removed = await first.app.get(RealtimeService).prune();
+    expect(removed).toBeGreaterThanOrEqual(10);
+    const socket = await connect(first, dm);
+    socket.subscribe(groupId, 1);
+    expect(await socket.waitFor((m) => m.type === 'resync_required')).toMatchObject({ groupId, reason: 'too_far_behind' });
+    socket.subscribe(groupId, 999);
+    expect(await socket.waitFor((m) => m.type === 'resync_required' && m.reason === 'seq_ahead')).toMatchObject({ groupId });
+  });
+
+  it('loses nothing when the LISTEN connection is killed', async () => {
+    const groupId = await createGroup([dm, player]);
+    const socket = await connect(first, dm);
+    socket.subscribe(groupId);
+    await socket.waitFor((m) => m.type === 'subscribed');
+    const realtime = first.app.get(RealtimeService);
+    const pid = realtime.listener.backendPid;
+    expect(pid).toBeDefined();
+    await sql.query('SELECT pg_terminate_backend($1)', [pid]);
+    const written: number[] = [];
+    for (let n = 0; n < 5; n += 1) written.push(await appendEvent(groupId, 'roll.created', { n }));
+    const delivered = await socket.waitForEvents(groupId, 5, 10_000);
+    expect(delivered.map((event) => event.seq)).toEqual(written);
+    expect(realtime.listener.backendPid).not.toBe(pid);
+  });
+
+  it('ends a removed member’s subscription after telling them', async () => {
+    const groupId = await createGroup([dm, player]);
+    const dmSocket = await connect(first, dm);
+    const playerSocket = await connect(second, player);
+    dmSocket.subscribe(groupId);
+    playerSocket.subscribe(groupId);
+    await playerSocket.waitFor((m) => m.type === 'subscribed');
+    await sql.query('DELETE FROM group_members WHERE group_id = $1 AND user_id = $2', [groupId, player.id]);
+    await appendEvent(groupId, 'member.removed', { userId: player.id, removedBy: dm.id });
+    expect(await playerSocket.waitFor((m) => m.type === 'unsubscribed')).toEqual({ type: 'unsubscribed', groupId, reason: 'member.removed' });
+    await appendEvent(groupId, 'roll.created', { after: true });
+    await dmSocket.waitForEvents(groupId, 2);
+    await sleep(200);
+    expect(playerSocket.events(groupId).map((event) => event.type)).toEqual(['member.removed']);
+    playerSocket.subscribe(groupId);
+    await playerSocket.waitFor((m) => m.type === 'error' && m.code === 'not_found');
+  });
+
+  it('tells who is online in the group, across instances', async () => {
+    const groupId = await createGroup([dm, player]);
+    const dmSocket = await connect(first, dm);
+    dmSocket.subscribe(groupId);
+    await dmSocket.waitFor((m) => m.type === 'event' && m.event.type === 'presence.changed' && (m.event.payload as { userId: string }).userId === dm.id);
+    const playerSocket = await connect(second, player);
+    playerSocket.subscribe(groupId);
+    const online = (userId: string, value: boolean) => (m: any) =>
+      m.type === 'event' && m.event.groupId === groupId && m.event.type === 'presence.changed' && m.event.payload.userId === userId && m.event.payload.online === value;
+    await dmSocket.waitFor(online(player.id, true));
+    await playerSocket.waitFor(online(dm.id, true));
+    playerSocket.close();
+    await dmSocket.waitFor(online(player.id, false));
+  });
+
+  it('answers bad messages with an error event and keeps the connection', async () => {
+    const socket = await connect(first, dm);
+    socket.send('{not json');
+    socket.send({ type: 'subscribe', groups: [{ groupId: 'nope' }] });
+    socket.send({ type: 'explode' });
+    await socket.waitFor((m) => m.type === 'error' && m.code === 'bad_message' && /type/.test(m.message));
+    expect(socket.messages.filter((m) => m.type === 'error' && m.code === 'bad_message')).toHaveLength(3);
+    socket.send({ type: 'ping' });
+    await socket.waitFor((m) => m.type === 'pong');
+    expect(socket.closed).toBeUndefined();
+  });
+
+  it('limits message size and rate per connection', async () => {
+    const big = await connect(first, dm);
+    big.send({ type: 'ping', pad: 'x'.repeat(20_000) });
+    expect((await big.waitForClose()).code).toBe(1009);
+
+    const chatty = await connect(first, dm);
+    for (let n = 0; n < 15; n += 1) chatty.send({ type: 'ping' });
+    await chatty.waitFor((m) => m.type === 'error' && m.code === 'rate_limited');
+    expect(chatty.messages.filter((m) => m.type === 'pong').length).toBeLessThanOrEqual(11);
+  });
+
+  it('drops a connection that stops answering heartbeats', async () => {
+    const silent = await connect(first, dm, { autoPong: false });
+    expect((await silent.waitForClose(5000)).code).toBe(1006);
+  });
+});
