@@ -84,11 +84,17 @@ export class PluginRuntime {
     return value as T;
   }
 
-  /** JSON Schema first (when the manifest has one), then the plugin's own `validate`; [] when valid. */
+  /** JSON Schema (when the manifest has one) and the plugin's own `validate`, errors of both; [] when valid. */
   async validate(sheet: unknown): Promise<FieldError[]> {
     if (typeof sheet !== 'object' || sheet === null || Array.isArray(sheet)) return [{ path: '', message: 'the sheet must be a JSON object' }];
-    if (this.schema && !this.schema(sheet)) return ajvToFieldErrors(this.schema.errors);
-    return this.callChecked<FieldError[]>('validate', [sheet], isFieldErrorList, 'a list of { path, message }');
+    if (!this.schema || this.schema(sheet)) return this.callChecked<FieldError[]>('validate', [sheet], isFieldErrorList, 'a list of { path, message }');
+    // The schema failed: the plugin's rules still add what only they can say, but a plugin that cannot cope
+    // with a sheet of the wrong shape does not turn a 422 into a 502 — the schema's errors stand alone then.
+    const schemaErrors = ajvToFieldErrors(this.schema.errors);
+    const own = await this.call('validate', [sheet]).catch(() => []);
+    const seen = new Set(schemaErrors.map((e) => `${e.path}\n${e.message}`));
+    const extra = isFieldErrorList(own) ? own.filter((e) => !seen.has(`${e.path}\n${e.message}`)) : [];
+    return [...schemaErrors, ...extra];
   }
 
   /** Applies the plugin's migrations to a sheet written by `fromVersion`, up to the installed version. */
