@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTestDatabase } from './support/database.js';
+import { createHttp, type Http, type HttpResult } from './support/http.js';
+import { TcpProxy } from './support/tcp-proxy.js';
+import { startTestHost, TEST_REDIS_URL, uniqueRedisPrefix, type TestHost } from './support/test-host.js';
+
+/** Polls /health/ready until it answers `status`, returning that answer (or the last one seen on timeout). */
+async function waitForReady(http: Http, status: number, timeoutMs = 8000): Promise<HttpResult> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await http('GET', '/health/ready');
+  while (last.status !== status && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    last = await http('GET', '/health/ready');
+  }
+  return last;
+}
+
+describe('readiness through dependency outages', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let host: TestHost;
+  let http: Http;
+  const postgresProxy = new TcpProxy('127.0.0.1', 5432);
+  const redisProxy = new TcpProxy('127.0.0.1', Number(new URL(TEST_REDIS_URL).port || 6379));
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const databaseUrl = new URL(database.url);
+    databaseUrl.port = String(await postgresProxy.start());
+    const redisUrl = new URL(TEST_REDIS_URL);
+    redisUrl.port = String(await redisProxy.start());
+    host = await startTestHost({
+      DATABASE_URL: databaseUrl.toString(),
+      REDIS_URL: redisUrl.toString(),
+      REDIS_KEY_PREFIX: uniqueRedisPrefix(),
+    });
+    http = createHttp(host.url);
+  });
+
+  afterAll(async () => {
+    // Every test brings its proxy back in `finally`, so the host shuts down against live services.
+    await host?.stop();
+    await postgresProxy.stop();
+    await redisProxy.stop();
+    await database?.drop();
+  });
+
+  it('is ready while the database and Redis answer', async () => {
+    const ready = await http('GET', '/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({ status: 'ok', checks: { database: 'up', redis: 'up' } });
+  });
+
+  it('stays live and reports not ready while the database is down, then recovers without a restart', async () => {
+    await postgresProxy.stop();
+    try {
+      const down = await waitForReady(http, 503);
+      expect(down.status).toBe(503);
+      expect(down.headers.get('content-type')).toContain('application/problem+json');
+      expect(down.body).toMatchObject({ status: 503, code: 'not_ready', checks: { database: 'down', redis: 'up' } });
+      expect((await http('GET', '/health/live')).status).toBe(200);
+    } finally {
+      await postgresProxy.start();
+    }
+    const back = await waitForReady(http, 200);
+    expect(back.status).toBe(200);
+    expect(back.body.checks).toEqual({ database: 'up', redis: 'up' });
+  });
+
+  it('reports not ready while Redis is down, then recovers without a restart', async () => {
+    await redisProxy.stop();
+    try {
+      const down = await waitForReady(http, 503);
+      expect(down.status).toBe(503);
+      expect(down.headers.get('content-type')).toContain('application/problem+json');
+      expect(down.body).toMatchObject({ status: 503, code: 'not_ready', checks: { database: 'up', redis: 'down' } });
+    } finally {
+      await redisProxy.start();
+    }
+    const back = await waitForReady(http, 200);
+    expect(back.status).toBe(200);
+    expect(back.body.checks).toEqual({ database: 'up', redis: 'up' });
+  });
+
+  it('reports both dependencies when both are down at once', async () => {
+    await Promise.all([postgresProxy.stop(), redisProxy.stop()]);
+    try {
+      const down = await waitForReady(http, 503);
+      expect(down.body.checks).toEqual({ database: 'down', redis: 'down' });
+    } finally {
+      await Promise.all([postgresProxy.start(), redisProxy.start()]);
+    }
+    expect((await waitForReady(http, 200)).status).toBe(200);
+  });
+});
