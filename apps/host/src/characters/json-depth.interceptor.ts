@@ -1,0 +1,36 @@
+import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import type { Observable } from 'rxjs';
+import { DomainError } from '../common/domain-error.js';
+
+/** How deep a request body may nest before any recursive code (class-transformer, validators, plugins) sees it. */
+export const MAX_BODY_DEPTH = 64;
+
+/**
+ * Refuses request bodies nested deeper than 64 levels with 400, checked iteratively. Interceptors run before
+ * pipes, so the global ValidationPipe's recursive class-transformer never sees a body that would overflow the
+ * stack (a 1 MiB body can nest ~170,000 levels deep). Applied to controllers that accept free-form JSON.
+ */
+@Injectable()
+export class JsonDepthInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const body = context.switchToHttp().getRequest<{ body?: unknown }>().body;
+    if (exceedsDepth(body, MAX_BODY_DEPTH)) {
+      throw new DomainError('bad_request', `The request body is nested deeper than ${MAX_BODY_DEPTH} levels`, {
+        errors: [{ path: '', message: `must not nest deeper than ${MAX_BODY_DEPTH} levels` }],
+      });
+    }
+    return next.handle();
+  }
+}
+
+/** Whether a JSON value nests deeper than `limit` (iterative: safe for any depth). */
+export function exceedsDepth(value: unknown, limit: number): boolean {
+  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  while (stack.length > 0) {
+    const item = stack.pop()!;
+    if (typeof item.value !== 'object' || item.value === null) continue;
+    if (item.depth >= limit) return true;
+    for (const child of Object.values(item.value)) stack.push({ value: child, depth: item.depth + 1 });
+  }
+  return false;
+}
