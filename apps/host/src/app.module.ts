@@ -10,6 +10,8 @@ import { GroupsModule } from './groups/groups.module.js';
 import { MailModule } from './mail/mail.module.js';
 import { UsersModule } from './users/users.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { DiceModule } from './dice/dice.module.js';
+import { FeaturesModule } from './plugins/features/features.module.js';
 import { HealthModule } from './health/health.module.js';
 import { PluginsModule } from './plugins/plugins.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
@@ -41,6 +43,8 @@ export class AppModule {
         PluginsModule,
         GroupsModule,
         CharactersModule,
+        DiceModule,
+        FeaturesModule,
         RealtimeModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],

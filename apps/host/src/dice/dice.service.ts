@@ -1,0 +1,223 @@
+import type { RollCreatedPayload } from '@cm/contracts';
+import { cryptoRandom, DiceNotationError, DiceResultsError, rollNotation, toDiceTerms, validateResultsGroups, type RollResult } from '@cm/dice';
+import type { RollOutcome } from '@cm/ruleset-sdk';
+import { Injectable } from '@nestjs/common';
+import { InjectEntityManager } from '@nestjs/typeorm';
+import type { EntityManager } from 'typeorm';
+import { DomainError, notFound } from '../common/domain-error.js';
+import { GroupAccessService, isUuid } from '../groups/group-access.service.js';
+import { RulesetCatalog } from '../plugins/ruleset-catalog.js';
+import { GroupEventLog } from '../realtime/group-event-log.js';
+import type { CreateRollDto, ListRollsQueryDto } from './dto/roll-requests.dto.js';
+import type { RollDto, RollPageDto } from './dto/roll-responses.dto.js';
+import { GroupCharacterSheets, rulesetMissing, type GroupCharacterSheet } from './group-character-sheets.js';
+import { decodeCursor, encodeCursor, facesOf, summarizeRoll } from './roll-summary.js';
+import { RollEntity, type RollSourceColumn } from './roll.entity.js';
+
+/** What a roll request resolves to before it is stored. */
+interface PreparedRoll {
+  label: string;
+  result: RollResult;
+  source: RollSourceColumn;
+  characterId: string | null;
+  outcome: RollOutcome | null;
+  talespireRollId?: string;
+}
+
+/** The stored `result`: the roll and, for reported results, TaleSpire's roll id. */
+type StoredResult = RollResult & { talespireRollId?: string };
+
+const DEFAULT_PAGE = 50;
+
+/**
+ * The group roll log (SPEC §5 Dice). The server rolls with `cryptoRandom` (Web Crypto, rejection sampling);
+ * results reported from TaleSpire are validated face by face and their totals recomputed. Every roll is stored
+ * and announced as `roll.created` in one transaction.
+ */
+@Injectable()
+export class DiceService {
+  constructor(
+    @InjectEntityManager() private readonly manager: EntityManager,
+    private readonly access: GroupAccessService,
+    private readonly events: GroupEventLog,
+    private readonly rulesets: RulesetCatalog,
+    private readonly sheets: GroupCharacterSheets,
+  ) {}
+
+  async create(userId: string, groupId: string, body: CreateRollDto): Promise<RollDto> {
+    const { role } = await this.access.requireMember(userId, groupId);
+    const prepared = await this.prepare(userId, groupId, role === 'dm', body);
+    const roll = await this.manager.transaction(async (manager) => {
+      // Locks the group row: membership cannot change under us, and the event seq follows commit order.
+      await this.access.requireMember(userId, groupId, manager, true);
+      const result: StoredResult = prepared.talespireRollId ? { ...prepared.result, talespireRollId: prepared.talespireRollId } : prepared.result;
+      const entity = manager.create(RollEntity, {
+        groupId,
+        userId,
+        characterId: prepared.characterId,
+        label: prepared.label,
+        notation: prepared.result.notation,
+        result,
+        total: prepared.result.total,
+        source: prepared.source,
+        outcome: prepared.outcome,
+      });
+      const saved = await manager.save(entity);
+      await this.events.append(manager, groupId, 'roll.created', toPayload(saved));
+      return saved;
+    });
+    return toDto(roll);
+  }
+
+  /** The group's rolls, newest first, `limit` per page (1..100, default 50). */
+  async list(userId: string, groupId: string, query: ListRollsQueryDto): Promise<RollPageDto> {
+    await this.access.requireMember(userId, groupId);
+    const limit = query.limit ?? DEFAULT_PAGE;
+    const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    if (query.cursor !== undefined && !cursor) {
+      throw new DomainError('bad_request', 'The cursor is invalid', { errors: [{ path: 'cursor', message: 'is not a cursor of this roll log' }] });
+    }
+    const params: unknown[] = [groupId, limit + 1];
+    let where = `"group_id" = $1`;
+    if (cursor) {
+      params.push(cursor.createdAt, cursor.id);
+      where += ` AND ("created_at", "id") < ($3::timestamptz, $4::uuid)`;
+    }
+    const rows: Array<{ id: string; created_at_text: string }> = await this.manager.query(
+      `SELECT "id", to_char("created_at" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "created_at_text"
+         FROM "rolls" WHERE ${where} ORDER BY "created_at" DESC, "id" DESC LIMIT $2`,
+      params,
+    );
+    const page = rows.slice(0, limit);
+    const entities = page.length === 0 ? [] : await this.manager.findBy(RollEntity, page.map((row) => ({ id: row.id })));
+    const byId = new Map(entities.map((entity) => [entity.id, entity]));
+    const last = page.at(-1);
+    return {
+      items: page.flatMap((row) => {
+        const entity = byId.get(row.id);
+        return entity ? [toDto(entity)] : [];
+      }),
+      nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.created_at_text, id: last.id }) : null,
+    };
+  }
+
+  private async prepare(userId: string, groupId: string, isDm: boolean, body: CreateRollDto): Promise<PreparedRoll> {
+    const hasAction = body.characterId !== undefined || body.actionId !== undefined;
+    const modes = [body.notation !== undefined, body.talespire !== undefined, hasAction && body.talespire === undefined].filter(Boolean).length;
+    if (modes !== 1 || (body.notation !== undefined && hasAction)) {
+      throw badRequest('', 'Send exactly one of: notation; characterId + actionId; talespire (optionally with characterId + actionId)');
+    }
+    if (hasAction && (body.characterId === undefined || body.actionId === undefined)) {
+      throw badRequest(body.characterId === undefined ? 'characterId' : 'actionId', 'characterId and actionId go together');
+    }
+    if (body.modifier !== undefined && !hasAction) throw badRequest('modifier', 'a modifier needs characterId + actionId');
+    if (body.notation !== undefined) {
+      const result = rollText(body.notation);
+      return { label: body.label ?? result.notation, result, source: 'server', characterId: null, outcome: null };
+    }
+    const character = hasAction ? await this.rollableCharacter(userId, groupId, isDm, body.characterId!) : undefined;
+    const action = character ? await this.action(character, body.actionId!) : undefined;
+    if (body.talespire) {
+      const groups: unknown = body.talespire.resultsGroups;
+      const result = reported(groups, action?.diceString);
+      const outcome = character && action ? await this.resolve(character, action.id, result, body.modifier) : null;
+      const label = body.label ?? action?.label ?? (result.groups.map((group) => group.name).filter(Boolean).join(' / ') || result.notation);
+      return { label, result, source: 'talespire', characterId: character?.id ?? null, outcome, talespireRollId: body.talespire.rollId };
+    }
+    const result = rollAction(action!.diceString);
+    const outcome = await this.resolve(character!, action!.id, result, body.modifier);
+    return { label: body.label ?? action!.label, result, source: 'server', characterId: character!.id, outcome };
+  }
+
+  /** A character assigned to the group that the caller may roll for: their own, or any when they are the DM. */
+  private async rollableCharacter(userId: string, groupId: string, isDm: boolean, characterId: string): Promise<GroupCharacterSheet> {
+    const character = isUuid(characterId) ? await this.sheets.find(groupId, characterId) : undefined;
+    if (!character) throw notFound('Character');
+    if (!isDm && character.ownerId !== userId) throw new DomainError('forbidden', 'Only the character’s owner or the DM may roll for it');
+    if (!this.rulesets.find(character.rulesetId)) throw rulesetMissing(character.rulesetId);
+    return character;
+  }
+
+  private async action(character: GroupCharacterSheet, actionId: string): Promise<{ id: string; label: string; diceString: string }> {
+    const action = (await this.sheets.diceActions(character)).find((candidate) => candidate.id === actionId);
+    if (!action) throw badRequest('actionId', `the character has no dice action "${actionId.slice(0, 80)}"`);
+    return action;
+  }
+
+  private resolve(character: GroupCharacterSheet, actionId: string, result: RollResult, modifier: number | undefined): Promise<RollOutcome> {
+    const options = modifier === undefined ? undefined : { modifier };
+    return this.rulesets.resolveRoll(character.rulesetId, character.sheet, actionId, facesOf(result), options);
+  }
+}
+
+/** Rolls a notation from a request; a bad or absurd one is a 400 with the parser's message and position. */
+function rollText(notation: string): RollResult {
+  try {
+    return rollNotation(notation, cryptoRandom);
+  } catch (error) {
+    if (error instanceof DiceNotationError) {
+      throw new DomainError('bad_request', `Invalid notation: ${error.message}`, {
+        errors: [{ path: 'notation', message: `${error.message} (at position ${error.position})` }],
+        position: error.position,
+        kind: error.kind,
+      });
+    }
+    throw error;
+  }
+}
+
+/** Rolls a ruleset's dice string; one the parser refuses is the plugin's fault. */
+function rollAction(diceString: string): RollResult {
+  try {
+    return rollNotation(diceString, cryptoRandom);
+  } catch (error) {
+    if (error instanceof DiceNotationError) {
+      throw new DomainError('plugin_failed', `The ruleset's dice string "${diceString.slice(0, 80)}" is invalid: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+/** Checks client-reported TaleSpire results (against the action's dice string when given) and rebuilds the roll. */
+function reported(groups: unknown, expected: string | undefined): RollResult {
+  try {
+    validateResultsGroups(groups, expected);
+    return toDiceTerms(groups);
+  } catch (error) {
+    if (error instanceof DiceResultsError) {
+      throw new DomainError('bad_request', `Invalid TaleSpire results: ${error.message}`, {
+        errors: [{ path: `talespire.${error.path}`, message: error.message }],
+      });
+    }
+    if (error instanceof DiceNotationError) throw new DomainError('plugin_failed', `The action's dice string is invalid: ${error.message}`);
+    throw error;
+  }
+}
+
+function badRequest(path: string, message: string): DomainError {
+  return new DomainError('bad_request', message, { errors: [{ path, message }] });
+}
+
+function toPayload(roll: RollEntity): RollCreatedPayload {
+  return {
+    id: roll.id,
+    userId: roll.userId,
+    characterId: roll.characterId,
+    label: roll.label,
+    notation: roll.notation,
+    total: roll.total,
+    groups: summarizeRoll(roll.result),
+    source: roll.source,
+  };
+}
+
+function toDto(roll: RollEntity): RollDto {
+  const talespireRollId = (roll.result as StoredResult).talespireRollId;
+  return {
+    ...toPayload(roll),
+    groupId: roll.groupId,
+    outcome: roll.outcome,
+    ...(talespireRollId ? { talespireRollId } : {}),
+    createdAt: roll.createdAt.toISOString(),
+  };
+}

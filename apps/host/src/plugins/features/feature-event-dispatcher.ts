@@ -1,0 +1,185 @@
+import type { FeatureCharacter, FeatureContext, FeatureGroupEvent, JsonValue } from '@cm/ruleset-sdk';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectEntityManager } from '@nestjs/typeorm';
+import type { EntityManager } from 'typeorm';
+import { DomainError } from '../../common/domain-error.js';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { ResolvedConfig } from '../../config/app-config.js';
+import { GroupEventListener, type GroupEventPointer } from '../../realtime/group-event-listener.js';
+import type { LoadedPlugin } from '../plugin-registry.js';
+import { FeaturePlugins, freshEntropy } from './feature-plugins.js';
+import { FeatureStateStore } from './feature-state.store.js';
+
+/** Events a batch handles at most per transaction. */
+const BATCH = 50;
+/** A sweep catches up on anything a lost NOTIFY left behind. */
+const SWEEP_EVERY_MS = 30_000;
+/** Event types never delivered to handlers: plugins' own state changes would loop. */
+const NOT_DELIVERED = new Set(['plugin.state_changed']);
+/** Sandbox failures that say "try again later" rather than "this event breaks the plugin". */
+const TRANSIENT_FAILURES = new Set(['not_loaded', 'crashed']);
+
+/**
+ * Delivers group events to feature plugins' `onGroupEvent`, exactly once per (plugin, group, event) across
+ * host instances.
+ *
+ * Each instance LISTENs on `group_events` (its own connection). A NOTIFY only says "group g reached seq s";
+ * the truth is the table `plugin_event_cursors` (plugin, group) → last handled seq. A batch runs in one
+ * transaction under the same per-(plugin, group) advisory lock as actions: it reads the events after the
+ * cursor, runs the handler for each (in seq order, on the state the previous one produced), writes the state
+ * changes with their `plugin.state_changed` events and moves the cursor. A second instance waiting on the lock
+ * then finds nothing left. A cursor row exists once the plugin has stored state in the group (its first
+ * action); groups where a plugin has never stored anything are not delivered to it.
+ */
+@Injectable()
+export class FeatureEventDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(FeatureEventDispatcher.name);
+  private readonly listener: GroupEventListener;
+  private readonly running = new Map<string, { again: boolean }>();
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    @Inject(APP_CONFIG) config: ResolvedConfig,
+    @InjectEntityManager() private readonly manager: EntityManager,
+    private readonly features: FeaturePlugins,
+    private readonly store: FeatureStateStore,
+  ) {
+    this.listener = new GroupEventListener(config.databaseUrl, {
+      onPointer: (pointer) => this.onPointer(pointer),
+      onConnected: () => void this.sweep(),
+      onPresence: () => undefined,
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.listener.start();
+    this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_EVERY_MS).unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.sweepTimer);
+    await this.listener.stop();
+  }
+
+  /** Handles every (plugin, group) whose cursor is behind its group's log. */
+  async sweep(): Promise<void> {
+    if (this.stopped || this.features.withGroupEventHandler().length === 0) return;
+    const rows: Array<{ plugin_id: string; group_id: string }> = await this.manager
+      .query(
+        `SELECT c."plugin_id", c."group_id" FROM "plugin_event_cursors" c JOIN "groups" g ON g."id" = c."group_id" WHERE g."event_seq" > c."last_seq"`,
+      )
+      .catch((error: Error) => {
+        this.logger.warn(`Group-event sweep failed: ${error.message}`);
+        return [];
+      });
+    await Promise.all(rows.map((row) => this.schedule(row.plugin_id, row.group_id)));
+  }
+
+  private onPointer(pointer: GroupEventPointer): void {
+    if (pointer.deletion || this.stopped) return;
+    void this.pointed(pointer.groupId, pointer.seq);
+  }
+
+  private async pointed(groupId: string, seq: number): Promise<void> {
+    const plugins = this.features.withGroupEventHandler().map((plugin) => plugin.manifest.id);
+    if (plugins.length === 0) return;
+    const rows: Array<{ plugin_id: string }> = await this.manager
+      .query(`SELECT "plugin_id" FROM "plugin_event_cursors" WHERE "group_id" = $1 AND "last_seq" < $2 AND "plugin_id" = ANY($3::text[])`, [
+        groupId,
+        seq,
+        plugins,
+      ])
+      .catch((error: Error) => {
+        this.logger.warn(`Reading plugin event cursors of group ${groupId} failed: ${error.message}`);
+        return [];
+      });
+    await Promise.all(rows.map((row) => this.schedule(row.plugin_id, groupId)));
+  }
+
+  /** Runs batches for one (plugin, group) until it is caught up; one runner per pair on this instance. */
+  private async schedule(pluginId: string, groupId: string): Promise<void> {
+    const key = `${pluginId}\u0000${groupId}`;
+    const active = this.running.get(key);
+    if (active) {
+      active.again = true;
+      return;
+    }
+    const state = { again: true };
+    this.running.set(key, state);
+    try {
+      while (state.again && !this.stopped) {
+        state.again = false;
+        while (!this.stopped && (await this.batch(pluginId, groupId))) state.again = false;
+      }
+    } catch (error) {
+      this.logger.warn(`[plugin ${pluginId}] group events of ${groupId} not delivered yet (retrying on the next sweep): ${(error as Error).message}`);
+    } finally {
+      this.running.delete(key);
+    }
+  }
+
+  /** Handles up to BATCH events in one transaction; true when more may be waiting. */
+  async batch(pluginId: string, groupId: string): Promise<boolean> {
+    const plugin = this.features.withGroupEventHandler().find((candidate) => candidate.manifest.id === pluginId);
+    if (!plugin) return false;
+    return this.manager.transaction(async (manager) => {
+      await this.store.lock(manager, pluginId, groupId);
+      const cursor: Array<{ last_seq: string }> = await manager.query(
+        `SELECT "last_seq" FROM "plugin_event_cursors" WHERE "plugin_id" = $1 AND "group_id" = $2`,
+        [pluginId, groupId],
+      );
+      if (!cursor[0]) return false;
+      const events: Array<{ seq: string; type: string; payload: JsonValue }> = await manager.query(
+        `SELECT "seq", "type", "payload" FROM "group_events" WHERE "group_id" = $1 AND "seq" > $2 ORDER BY "seq" LIMIT $3`,
+        [groupId, cursor[0].last_seq, BATCH],
+      );
+      if (events.length === 0) return false;
+      const deliverable = events.filter((event) => !NOT_DELIVERED.has(event.type));
+      if (deliverable.length > 0) await this.deliver(manager, plugin, groupId, deliverable);
+      await manager.query(`UPDATE "plugin_event_cursors" SET "last_seq" = $3, "updated_at" = now() WHERE "plugin_id" = $1 AND "group_id" = $2`, [
+        pluginId,
+        groupId,
+        events.at(-1)!.seq,
+      ]);
+      return events.length === BATCH;
+    });
+  }
+
+  private async deliver(
+    manager: EntityManager,
+    plugin: LoadedPlugin,
+    groupId: string,
+    events: Array<{ seq: string; type: string; payload: JsonValue }>,
+  ): Promise<void> {
+    const pluginId = plugin.manifest.id;
+    const current = await this.store.read(manager, pluginId, groupId);
+    const characters: FeatureCharacter[] = await this.features.characters(groupId);
+    let state = current;
+    const changes = new Map<string, JsonValue | null>();
+    for (const event of events) {
+      const context: FeatureContext = { groupId, isDm: false, state, characters, entropy: freshEntropy() };
+      const delivered: FeatureGroupEvent = { type: event.type, payload: event.payload };
+      try {
+        const result = await this.features.runGroupEvent(plugin, delivered, context);
+        if (result.error) {
+          this.logger.warn(`[plugin ${pluginId}] onGroupEvent refused ${event.type} #${event.seq} in ${groupId}: ${result.error.message}`);
+          continue;
+        }
+        if (result.changes.size === 0) continue;
+        state = { ...state };
+        for (const [key, value] of result.changes) {
+          changes.set(key, value);
+          if (value === null) delete state[key];
+          else state[key] = value;
+        }
+      } catch (error) {
+        const failure = error instanceof DomainError ? String(error.extras.failure ?? '') : '';
+        if (TRANSIENT_FAILURES.has(failure)) throw error;
+        this.logger.warn(`[plugin ${pluginId}] onGroupEvent failed on ${event.type} #${event.seq} in ${groupId}, skipped: ${(error as Error).message}`);
+      }
+    }
+    if (changes.size > 0) await this.store.apply(manager, pluginId, groupId, current, changes, null);
+  }
+}
