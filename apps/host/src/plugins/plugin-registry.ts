@@ -80,12 +80,18 @@ export class PluginRegistry {
   /** Builds the shared vendor modules, then loads every plugin folder found. Broken plugins never stop the host. */
   async start(): Promise<void> {
     const started = Date.now();
-    this.vendor = await this.bundler.buildVendor();
-    for (const asset of this.vendor.assets) this.assets.add(asset);
+    await this.buildVendor();
     const folders = await discoverPluginFolders(this.pluginsDir);
     for (const folder of folders) await this.reload(folder);
     const failed = [...this.statuses.values()].filter((s) => s.status === 'failed').length;
     this.logger.log(`Plugins in ${this.pluginsDir}: ${this.loaded.size} loaded, ${failed} failed (${Date.now() - started} ms)`);
+  }
+
+  /** Builds the shared vendor modules (once); plugin UIs are built against them. */
+  async buildVendor(): Promise<void> {
+    if (this.vendor) return;
+    this.vendor = await this.bundler.buildVendor();
+    for (const asset of this.vendor.assets) this.assets.add(asset);
   }
 
   /** The shared vendor build (Svelte runtime and SDK). */

@@ -45,5 +45,10 @@ class InterimSandbox implements SandboxPort {
   }
 }
 
+/** A new, not yet started sandbox for plugin server code. */
+export function createSandbox(): SandboxHandle {
+  return new InterimSandbox();
+}
+
 /** Provides the sandbox; the PluginsService starts and stops it. */
-export const sandboxProvider: Provider = { provide: PLUGIN_SANDBOX, useFactory: (): SandboxHandle => new InterimSandbox() };
+export const sandboxProvider: Provider = { provide: PLUGIN_SANDBOX, useFactory: createSandbox };
