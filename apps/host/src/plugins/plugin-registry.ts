@@ -142,7 +142,7 @@ export class PluginRegistry {
       const schema = this.compileSchema(manifest, await readSchema(dir, manifest));
       const server = await this.bundler.buildServer(dir, manifest);
       const ui = manifest.entry.ui ? await this.bundler.buildUi(dir, manifest, this.vendor!) : undefined;
-      sandboxKey = `${manifest.id}--${++this.generation}`;
+      sandboxKey = `${manifest.id}@${manifest.version}#${++this.generation}`;
       const description = await this.sandbox.load(sandboxKey, server.code).catch((error: unknown) => {
         throw new PluginLoadError([`server module failed to load: ${pluginFailure(manifest.id, error).message}`], manifest);
       });
