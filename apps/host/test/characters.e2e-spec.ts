@@ -319,6 +319,27 @@ describe('portable characters', () => {
     expect(write.body.errors).toEqual([expect.objectContaining({ path: 'rulesetId' })]);
   });
 
+  it('writes gap-free group events under concurrent writers from several groups', async () => {
+    const first = await groupWith('generic', [player]);
+    const second = await groupWith('generic', [player]);
+    const hero = await genericCharacter(player, { current: 500, max: 1000 });
+    for (const groupId of [first, second]) await ctx.as(player)('POST', `/v1/groups/${groupId}/characters`, { characterId: hero.id, active: false });
+    const writes = Array.from({ length: 30 }, (_, i) =>
+      ctx.as(i % 2 === 0 ? dm : player)('POST', `/v1/characters/${hero.id}/resources`, { resource: 'hp', delta: i % 2 === 0 ? -1 : 1 }),
+    );
+    const renames = [ctx.as(dm)('PATCH', `/v1/groups/${first}`, { name: 'Renamed 1' }), ctx.as(dm)('PATCH', `/v1/groups/${second}`, { name: 'Renamed 2' })];
+    expect((await Promise.all([...writes, ...renames])).map((result) => result.status).filter((status) => status !== 200)).toEqual([]);
+    for (const groupId of [first, second]) {
+      const { rows } = await ctx.db.query(`SELECT seq::int AS seq, type FROM group_events WHERE group_id = $1 ORDER BY seq`, [groupId]);
+      const { rows: counter } = await ctx.db.query(`SELECT event_seq::int AS seq FROM groups WHERE id = $1`, [groupId]);
+      expect(rows.map((row) => row.seq)).toEqual(rows.map((_, index) => index + 1));
+      expect(counter[0].seq).toBe(rows.length);
+      expect(rows.filter((row) => row.type === 'character.resource_changed')).toHaveLength(30);
+      expect(rows.filter((row) => row.type === 'group.updated')).toHaveLength(1);
+    }
+    expect((await ctx.as(player)('GET', `/v1/characters/${hero.id}`)).body.sheet.hp.current).toBe(500);
+  }, 60_000);
+
   it('deletes a character and announces it to its groups', async () => {
     const groupId = await groupWith('generic', [player]);
     const hero = await genericCharacter(player);
