@@ -66,6 +66,28 @@ describe('readiness through dependency outages', () => {
     expect(back.body.checks).toEqual({ database: 'up', redis: 'up' });
   });
 
+  it('answers a database-backed route with 503 dependency_unavailable while the database is down', async () => {
+    const email = `outage-${Date.now()}@example.com`;
+    const password = 'outage-password-123';
+    expect((await http('POST', '/v1/auth/register', { body: { email, password, displayName: 'Outage' } })).status).toBe(202);
+    const login = await http('POST', '/v1/auth/login', { body: { email, password } });
+    expect(login.status).toBe(200);
+    const token: string = login.body.accessToken;
+    expect((await http('GET', '/v1/me', { token })).status).toBe(200);
+
+    await postgresProxy.stop();
+    try {
+      const me = await http('GET', '/v1/me', { token });
+      expect(me.status).toBe(503);
+      expect(me.headers.get('content-type')).toContain('application/problem+json');
+      expect(me.body).toMatchObject({ status: 503, code: 'dependency_unavailable', instance: '/v1/me' });
+    } finally {
+      await postgresProxy.start();
+    }
+    await waitForReady(http, 200);
+    expect((await http('GET', '/v1/me', { token })).status).toBe(200);
+  });
+
   it('reports not ready while Redis is down, then recovers without a restart', async () => {
     await redisProxy.stop();
     try {

@@ -13,14 +13,16 @@ const MESSAGE_HINTS = [
 
 /** True when an error means a database, Redis or SMTP connection failed, not that the request was wrong. */
 export function isDependencyFailure(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const { code } = error as { code?: unknown };
+  // Duck-typed, not `instanceof Error`: socket errors are created by Node's core in another realm
+  // (a VM context such as Jest's, or a worker), and the check must hold for them too.
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code === 'string') {
     if (NETWORK_CODES.has(code)) return true;
     // PostgreSQL SQLSTATE classes 08 (connection exception) and 57P (operator intervention).
     if (/^(08|57P)/.test(code)) return true;
   }
-  if (MESSAGE_HINTS.some((hint) => error.message.includes(hint))) return true;
+  if (typeof message === 'string' && MESSAGE_HINTS.some((hint) => message.includes(hint))) return true;
   const cause = (error as { cause?: unknown }).cause ?? (error as { driverError?: unknown }).driverError;
   return cause !== undefined && cause !== error && isDependencyFailure(cause);
 }
