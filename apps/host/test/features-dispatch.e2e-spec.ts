@@ -24,6 +24,9 @@ export default {
   onGroupEvent(event, context) {
     if (event.type === 'member.joined') throw new Error('handler failure on purpose');
     if (event.type !== 'roll.created') return {};
+    // slow on purpose (15 ms per event), so both instances' batches overlap in time
+    const until = Date.now() + 15;
+    while (Date.now() < until) { /* busy */ }
     return { state: { count: (context.state.count ?? 0) + 1 } };
   },
 };
@@ -105,10 +108,11 @@ describe('feature plugin failures and group-event delivery across two host insta
     expect(touched.status).toBe(200);
     expect(touched.body).toEqual({ reply: 'ok', state: { count: 0, touched: dm.id } });
     const rolls = 20;
-    for (let i = 0; i < rolls; i++) {
-      const created = await call(i % 2 ? httpA : httpB, 'POST', `/v1/groups/${groupId}/rolls`, { notation: '1d6' });
-      expect(created.status).toBe(201);
-    }
+    // concurrent rolls through both instances: both dispatchers see every NOTIFY at about the same time
+    const created = await Promise.all(
+      Array.from({ length: rolls }, (_, i) => call(i % 2 ? httpA : httpB, 'POST', `/v1/groups/${groupId}/rolls`, { notation: '1d6' })),
+    );
+    expect(created.map((response) => response.status)).toEqual(new Array(rolls).fill(201));
     // a handler that throws on one event skips it and keeps going
     await sql.query(
       `WITH s AS (UPDATE groups SET event_seq = event_seq + 1 WHERE id = $1 RETURNING event_seq)
@@ -125,6 +129,15 @@ describe('feature plugin failures and group-event delivery across two host insta
       `SELECT c.last_seq::int AS cursor, g.event_seq::int AS seq FROM plugin_event_cursors c JOIN groups g ON g.id = c.group_id WHERE c.group_id = $1 AND c.plugin_id = 'counter'`,
       [groupId],
     );
+    // a batch handled twice would announce the same count twice: the announced counts strictly increase
+    const { rows: changes } = await sql.query(
+      `SELECT (payload->'value')::int AS count FROM group_events
+        WHERE group_id = $1 AND type = 'plugin.state_changed' AND payload->>'key' = 'count' AND payload->>'changedBy' IS NULL ORDER BY seq`,
+      [groupId],
+    );
+    const counts = changes.map((row: { count: number }) => row.count);
+    expect(counts.at(-1)).toBe(rolls + 1);
+    expect(counts).toEqual([...new Set(counts)].sort((a, b) => a - b));
     // the cursor reached the last event that is not the plugin's own state change
     const { rows: last } = await sql.query(
       `SELECT max(seq)::int AS seq FROM group_events WHERE group_id = $1 AND type <> 'plugin.state_changed'`,
