@@ -1,0 +1,53 @@
+/**
+ * Messages between the host (PluginSandbox), the sandbox child process (runtime/supervisor.ts) and its
+ * worker threads (runtime/worker.ts). Only primitives and plain arrays/objects of them cross; plugin
+ * arguments and results travel as JSON strings so that nothing but strings ever enters a plugin context.
+ */
+
+/** Why a plugin call failed (mirrors PluginCallFailure in plugin-sandbox.ts). */
+export type FailureKind = 'threw' | 'timeout' | 'out_of_memory' | 'crashed' | 'not_loaded' | 'bad_result';
+
+/** Limits the child process applies to its workers and plugin contexts. */
+export interface RuntimeLimits {
+  timeoutMs: number;
+  loadTimeoutMs: number;
+  memoryMb: number;
+  workers: number;
+  /** Results larger than this (characters of JSON) fail with `bad_result`. */
+  maxResultChars: number;
+}
+
+/** Host → child. */
+export type HostMessage =
+  | { t: 'call'; id: number; pluginId: string; method: string; args: string }
+  | { t: 'load'; id: number; pluginId: string; code: string; restore: boolean }
+  | { t: 'unload'; id: number; pluginId: string }
+  | { t: 'check'; id: number };
+
+/** One reply of the child to a host message. `value` is JSON text (`undefined` when the method returned undefined). */
+export type ReplyMessage =
+  | { t: 'ok'; id: number; value?: string; logs?: string[] }
+  | { t: 'fail'; id: number; failure: FailureKind; message: string; logs?: string[] };
+
+/** Child → host. */
+export type ChildMessage = ReplyMessage | { t: 'ready' } | { t: 'log'; level: 'warn' | 'error'; message: string };
+
+/** Child main thread → worker. Every message but `drop` is answered with exactly one WorkerReply, in order. */
+export type WorkerMessage =
+  | { t: 'call'; id: number; pluginId: string; gen: number; method: string; args: string }
+  | { t: 'prepare'; id: number; pluginId: string; code: string }
+  | { t: 'install'; id: number; pluginId: string; gen: number; code: string }
+  | { t: 'drop'; pluginId: string };
+
+/** Worker → child main thread. `recycle` asks the supervisor to replace the worker (after a timeout). */
+export type WorkerReply = ReplyMessage & { recycle?: boolean };
+
+/** What the child reports about its own confinement (see PluginSandbox.selfCheck). */
+export interface SandboxSelfCheck {
+  permissionModel: boolean;
+  fsReadDenied: boolean;
+  fsWriteDenied: boolean;
+  childProcessDenied: boolean;
+  envKeys: number;
+  fetchAvailable: boolean;
+}

@@ -1,0 +1,167 @@
+/**
+ * A sandbox worker thread: holds one vm context per loaded plugin and answers the supervisor's messages one at
+ * a time, in order. Plugin code runs only inside `runInContext` with a timeout; only strings enter or leave a
+ * context. Worker-level limits (heap, stack) are set by the supervisor through `resourceLimits`.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { types } from 'node:util';
+import vm from 'node:vm';
+import type { FailureKind, RuntimeLimits, WorkerMessage, WorkerReply } from '../protocol.js';
+import { PRELUDE_SOURCE } from './prelude.js';
+
+interface LoadedPlugin {
+  gen: number;
+  sandbox: Record<string, unknown>;
+  context: vm.Context;
+}
+
+const CALL_SCRIPT = new vm.Script('__cmCall()', { filename: 'cm:call' });
+const PRELUDE_SCRIPT = new vm.Script(PRELUDE_SOURCE, { filename: 'cm:prelude' });
+const SEPARATOR = '\u0001';
+
+/** Thrown by the worker itself (not by plugin code) to report a failure kind. */
+class CallFailure extends Error {
+  constructor(
+    readonly failure: FailureKind,
+    message: string,
+    readonly recycle = false,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * True for vm's own timeout error. Node creates it in the context's realm, so it is recognised by its own data
+ * property `code` on a genuine (non-proxy) error object, which reads no plugin code. A plugin cannot forge it:
+ * the prelude catches everything a plugin throws, only uncatchable termination leaves the context.
+ */
+function isVmTimeout(error: unknown, elapsedMs: number, timeoutMs: number): boolean {
+  if (elapsedMs < timeoutMs * 0.9) return false;
+  if (typeof error !== 'object' || error === null || types.isProxy(error) || !types.isNativeError(error)) return false;
+  return Object.getOwnPropertyDescriptor(error, 'code')?.value === 'ERR_SCRIPT_EXECUTION_TIMEOUT';
+}
+
+/** Runs a script in a plugin context under the time limit; returns the envelope string it produced. */
+function runEnvelope(script: vm.Script, context: vm.Context, timeoutMs: number): string {
+  let result: unknown;
+  const started = performance.now();
+  try {
+    result = script.runInContext(context, { timeout: timeoutMs, breakOnSigint: false });
+  } catch (error) {
+    if (isVmTimeout(error, performance.now() - started, timeoutMs)) throw new CallFailure('timeout', `did not finish within ${timeoutMs} ms`, true);
+    // Only plugin-controlled values reach here (the prelude catches everything else); never inspect them.
+    throw new CallFailure('threw', 'plugin code failed outside its error handling', true);
+  }
+  if (typeof result !== 'string') throw new CallFailure('bad_result', 'the plugin tampered with the sandbox entry point');
+  return result;
+}
+
+interface Envelope {
+  status: string;
+  logs?: string[];
+  payload: string;
+}
+
+function openEnvelope(envelope: string): Envelope {
+  const cut = envelope.indexOf(SEPARATOR);
+  if (cut < 1) throw new CallFailure('bad_result', 'the plugin tampered with the sandbox entry point');
+  const logsJson = envelope.slice(1, cut);
+  let logs: string[] | undefined;
+  if (logsJson.length > 0) {
+    try {
+      const parsed: unknown = JSON.parse(logsJson);
+      if (Array.isArray(parsed)) logs = parsed.filter((line): line is string => typeof line === 'string');
+    } catch {
+      logs = undefined;
+    }
+  }
+  return { status: envelope[0]!, logs, payload: envelope.slice(cut + 1) };
+}
+
+function createContext(pluginId: string, code: string, limits: RuntimeLimits): { plugin: Omit<LoadedPlugin, 'gen'>; description: string } {
+  const sandbox: Record<string, unknown> = {};
+  const context = vm.createContext(sandbox, {
+    name: `plugin:${pluginId}`,
+    codeGeneration: { strings: false, wasm: false },
+    microtaskMode: 'afterEvaluate',
+  });
+  PRELUDE_SCRIPT.runInContext(context, { timeout: limits.loadTimeoutMs });
+  let script: vm.Script;
+  try {
+    script = new vm.Script(`__cmDefine(function (module, exports, require) {\n${code}\n});`, { filename: `plugin:${pluginId}`, lineOffset: -1 });
+  } catch (error) {
+    // A syntax error: the SyntaxError comes from the worker realm (compilation happens outside the context).
+    throw new CallFailure('threw', `the bundle does not compile: ${error instanceof Error ? error.message : 'syntax error'}`);
+  }
+  const envelope = openEnvelope(runEnvelope(script, context, limits.loadTimeoutMs));
+  if (envelope.status !== 'o') throw new CallFailure('threw', `evaluating the bundle failed: ${envelope.payload}`);
+  return { plugin: { sandbox, context }, description: envelope.payload };
+}
+
+function call(plugin: LoadedPlugin, method: string, args: string, limits: RuntimeLimits): { value?: string; logs?: string[] } {
+  plugin.sandbox.__cmIn = method + SEPARATOR + args;
+  const envelope = openEnvelope(runEnvelope(CALL_SCRIPT, plugin.context, limits.timeoutMs));
+  plugin.sandbox.__cmIn = '';
+  const { status, logs, payload } = envelope;
+  switch (status) {
+    case 'o':
+      if (payload.length > limits.maxResultChars) throw new CallFailure('bad_result', `the result exceeds ${limits.maxResultChars} characters of JSON`);
+      return { value: payload, logs };
+    case 'u':
+      return { logs };
+    case 'b':
+      throw Object.assign(new CallFailure('bad_result', payload), { logs });
+    case 'n':
+    case 'e':
+      throw Object.assign(new CallFailure('threw', payload), { logs });
+    default:
+      throw new CallFailure('bad_result', 'the plugin tampered with the sandbox entry point');
+  }
+}
+
+/** Starts the worker's message loop (called by runner.ts when not on the main thread). */
+export function runWorker(): void {
+  const port = parentPort;
+  if (!port) throw new Error('runWorker must run in a worker thread');
+  const limits = (workerData as { limits: RuntimeLimits }).limits;
+  const plugins = new Map<string, LoadedPlugin>();
+
+  const handle = (message: Exclude<WorkerMessage, { t: 'drop' }>): WorkerReply => {
+    switch (message.t) {
+      case 'prepare':
+        return { t: 'ok', id: message.id, value: createContext(message.pluginId, message.code, limits).description };
+      case 'install': {
+        const { plugin } = createContext(message.pluginId, message.code, limits);
+        const current = plugins.get(message.pluginId);
+        if (!current || current.gen < message.gen) plugins.set(message.pluginId, { ...plugin, gen: message.gen });
+        return { t: 'ok', id: message.id };
+      }
+      case 'call': {
+        const plugin = plugins.get(message.pluginId);
+        if (!plugin) throw new CallFailure('not_loaded', 'the plugin is not loaded');
+        if (plugin.gen !== message.gen) throw new CallFailure('not_loaded', 'the plugin was replaced by a newer version during the call');
+        return { t: 'ok', id: message.id, ...call(plugin, message.method, message.args, limits) };
+      }
+    }
+  };
+
+  port.on('message', (message: WorkerMessage) => {
+    if (message.t === 'drop') {
+      plugins.delete(message.pluginId);
+      return;
+    }
+    let reply: WorkerReply;
+    try {
+      reply = handle(message);
+    } catch (error) {
+      if (error instanceof CallFailure) {
+        const logs = (error as CallFailure & { logs?: string[] }).logs;
+        reply = { t: 'fail', id: message.id, failure: error.failure, message: error.message, logs, recycle: error.recycle || undefined };
+      } else {
+        // A RangeError from a deep stack etc. in worker code itself: report, and replace this worker to be safe.
+        reply = { t: 'fail', id: message.id, failure: 'crashed', message: 'the sandbox worker failed', recycle: true };
+      }
+    }
+    port.postMessage(reply);
+  });
+}
