@@ -15,8 +15,10 @@ const shared = {
 };
 
 export default {
+  // Integration suites start real hosts; testTimeout is a global option (projects ignore it).
+  testTimeout: 60000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,plugins}/**/src/**/*.spec.ts', '<rootDir>/plugins/*/test/**/*.spec.ts'] },
-    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/apps/host/test/**/*.e2e-spec.ts'], testTimeout: 60000 },
+    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/apps/host/test/**/*.e2e-spec.ts'] },
   ],
 };

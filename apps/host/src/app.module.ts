@@ -1,9 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { ResolvedConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
+import { JsonDepthInterceptor } from './common/json-depth.interceptor.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CharactersModule } from './characters/characters.module.js';
 import { GroupsModule } from './groups/groups.module.js';
@@ -47,7 +48,10 @@ export class AppModule {
         FeaturesModule,
         RealtimeModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_INTERCEPTOR, useClass: JsonDepthInterceptor },
+      ],
     };
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Put, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Put, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -14,7 +14,6 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { JsonDepthInterceptor } from './json-depth.interceptor.js';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator.js';
 import { notFound } from '../common/domain-error.js';
 import { CharacterFilesService } from './character-files.service.js';
@@ -33,7 +32,6 @@ const STALE = 'Problem `stale_version` with `currentVersion`: the write was base
 @ApiTags('characters')
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ description: 'Missing, invalid or expired access token' })
-@UseInterceptors(JsonDepthInterceptor)
 @Controller('characters')
 export class CharactersController {
   constructor(

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiForbiddenResponse,
@@ -10,7 +10,6 @@ import {
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { JsonDepthInterceptor } from './json-depth.interceptor.js';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator.js';
 import { AssignCharacterDto } from '../groups/dto/group-requests.dto.js';
 import { GroupCharacterDto } from '../groups/dto/group-responses.dto.js';
@@ -21,7 +20,6 @@ import { GroupCharactersService } from './group-characters.service.js';
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ description: 'Missing, invalid or expired access token' })
 @ApiNotFoundResponse({ description: 'No such group, or the caller is not a member (indistinguishable)' })
-@UseInterceptors(JsonDepthInterceptor)
 @Controller('groups/:groupId/characters')
 export class GroupCharactersController {
   constructor(private readonly groupCharacters: GroupCharactersService) {}

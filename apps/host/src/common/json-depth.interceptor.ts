@@ -1,6 +1,6 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { Observable } from 'rxjs';
-import { DomainError } from '../common/domain-error.js';
+import { DomainError } from './domain-error.js';
 
 /** How deep a request body may nest before any recursive code (class-transformer, validators, plugins) sees it. */
 export const MAX_BODY_DEPTH = 64;
@@ -8,11 +8,12 @@ export const MAX_BODY_DEPTH = 64;
 /**
  * Refuses request bodies nested deeper than 64 levels with 400, checked iteratively. Interceptors run before
  * pipes, so the global ValidationPipe's recursive class-transformer never sees a body that would overflow the
- * stack (a 1 MiB body can nest ~170,000 levels deep). Applied to controllers that accept free-form JSON.
+ * stack (a 1 MiB body can nest ~170,000 levels deep). Registered globally: every route is protected.
  */
 @Injectable()
 export class JsonDepthInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
     const body = context.switchToHttp().getRequest<{ body?: unknown }>().body;
     if (exceedsDepth(body, MAX_BODY_DEPTH)) {
       throw new DomainError('bad_request', `The request body is nested deeper than ${MAX_BODY_DEPTH} levels`, {

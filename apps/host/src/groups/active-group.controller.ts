@@ -1,6 +1,5 @@
-import { Body, Controller, Get, Put, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { JsonDepthInterceptor } from '../characters/json-depth.interceptor.js';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator.js';
 import { SetActiveGroupDto } from './dto/group-requests.dto.js';
 import { ActiveGroupDto } from './dto/group-responses.dto.js';
@@ -10,7 +9,6 @@ import { GroupsService } from './groups.service.js';
 @ApiTags('groups')
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ description: 'Missing, invalid or expired access token' })
-@UseInterceptors(JsonDepthInterceptor)
 @Controller('me/active-group')
 export class ActiveGroupController {
   constructor(private readonly groups: GroupsService) {}

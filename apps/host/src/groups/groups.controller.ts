@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -13,7 +13,6 @@ import {
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { JsonDepthInterceptor } from '../characters/json-depth.interceptor.js';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator.js';
 import { RequireVerifiedEmail } from '../auth/verified-email.guard.js';
 import { CreateGroupDto, CreateInviteDto, TransferDmDto, UpdateGroupDto } from './dto/group-requests.dto.js';
@@ -30,7 +29,6 @@ import { InvitesService } from './invites.service.js';
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ description: 'Missing, invalid or expired access token' })
 @ApiNotFoundResponse({ description: 'No such group, or the caller is not a member (indistinguishable)' })
-@UseInterceptors(JsonDepthInterceptor)
 @Controller('groups')
 export class GroupsController {
   constructor(
