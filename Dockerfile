@@ -1,0 +1,35 @@
+# syntax=docker/dockerfile:1
+# Campaign Manager host: one image, configured entirely by environment variables (see README.md).
+# Untested here (no Docker engine on the build machine); `docker compose up --build` is the smoke test.
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+# Manifests first, so dependency layers are cached while only sources change.
+COPY package.json package-lock.json ./
+COPY apps/host/package.json apps/host/
+COPY libs/ruleset-sdk/package.json libs/ruleset-sdk/
+COPY libs/dice/package.json libs/dice/
+COPY libs/contracts/package.json libs/contracts/
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build \
+ && npm prune --omit=dev --no-audit --no-fund \
+ && rm -rf .data coverage bench apps/host/test
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    DATA_DIR=/app/.data
+WORKDIR /app
+# The whole pruned workspace: the host's dist, the libs (linked from node_modules/@cm), plugins/ (bundled
+# with esbuild at start-up, so its sources belong in the image) and the production dependencies.
+COPY --from=build --chown=node:node /app /app
+RUN mkdir -p /app/.data && chown node:node /app/.data
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# node runs as PID 1 and handles SIGTERM itself: it stops accepting connections, finishes in-flight
+# requests (SHUTDOWN_GRACE_MS) and exits 0.
+CMD ["node", "apps/host/dist/main.js"]
