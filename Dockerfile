@@ -4,14 +4,10 @@
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
-# Manifests first, so dependency layers are cached while only sources change.
-COPY package.json package-lock.json ./
-COPY apps/host/package.json apps/host/
-COPY libs/ruleset-sdk/package.json libs/ruleset-sdk/
-COPY libs/dice/package.json libs/dice/
-COPY libs/contracts/package.json libs/contracts/
-RUN npm ci --no-audit --no-fund
+# The whole context, then `npm ci`: the workspace list grows (web/, symbiote/), and copying only the
+# manifests for a cached layer would break the build each time a workspace is added.
 COPY . .
+RUN npm ci --no-audit --no-fund
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund \
  && rm -rf .data coverage bench apps/host/test
