@@ -1,0 +1,67 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Subscription } from 'rxjs';
+import { DataSource } from 'typeorm';
+import { PluginEvents, type PluginEvent } from '../plugins/plugin-events.js';
+import { GroupEventLog } from './group-event-log.js';
+
+/**
+ * Writes `plugin.reloaded` into the log of every group that uses a reloaded plugin (its ruleset, or a feature
+ * plugin with state in the group), so every client showing its UI re-imports the new bundle. Every instance
+ * watches plugins/ itself; the content-hashed UI URL dedupes, so N instances write one event per change.
+ */
+@Injectable()
+export class PluginReloadRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(PluginReloadRelay.name);
+  private subscription: Subscription | undefined;
+
+  constructor(
+    private readonly plugins: PluginEvents,
+    private readonly dataSource: DataSource,
+    private readonly log: GroupEventLog,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.subscription = this.plugins.events.subscribe((event) => void this.relay(event));
+  }
+
+  onApplicationShutdown(): void {
+    this.subscription?.unsubscribe();
+  }
+
+  private async relay(event: PluginEvent): Promise<void> {
+    if (event.type !== 'plugin.reloaded') return;
+    try {
+      const groupIds = await this.groupsUsing(event.id);
+      for (const groupId of groupIds) await this.appendOnce(groupId, event);
+    } catch (error) {
+      this.logger.warn(`Announcing the reload of plugin ${event.id} failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async groupsUsing(pluginId: string): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM groups WHERE ruleset_id = $1
+       UNION SELECT DISTINCT group_id FROM plugin_state WHERE plugin_id = $1`,
+      [pluginId],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  private async appendOnce(groupId: string, event: Extract<PluginEvent, { type: 'plugin.reloaded' }>): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`plugin-reload:${groupId}:${event.id}`]);
+      const [last]: { ui: string | null }[] = await manager.query(
+        `SELECT payload->>'uiUrl' AS ui FROM group_events WHERE group_id = $1 AND type = 'plugin.reloaded'
+           AND payload->>'pluginId' = $2 ORDER BY seq DESC LIMIT 1`,
+        [groupId, event.id],
+      );
+      if (last && last.ui === event.uiUrl) return;
+      await this.log.append(manager, groupId, 'plugin.reloaded', {
+        pluginId: event.id,
+        version: event.version,
+        status: 'loaded',
+        uiUrl: event.uiUrl,
+      });
+    });
+  }
+}
