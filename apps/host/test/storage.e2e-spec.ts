@@ -72,14 +72,14 @@ describe('storage drivers (one contract, both drivers)', () => {
         reach: (url) => (name === 'local' ? `${host.url}${new URL(url).pathname}${new URL(url).search}` : url),
       };
     }
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await drivers.local?.host.stop();
     await drivers.s3?.host.stop();
     await s3?.stop();
     await database?.drop();
-  });
+  }, 30_000);
 
   describe.each(['local', 's3'] as const)('%s driver', (name) => {
     it('stores a presigned PNG upload that head, readFirstBytes, the object route and delete all see', async () => {

@@ -51,7 +51,8 @@ export class StorageController {
     if (Number.isFinite(declared) && declared > grant.maxBytes) {
       throw new DomainError('payload_too_large', `The upload exceeds the allowed ${grant.maxBytes} bytes`);
     }
-    await local.receive(key, grant, request.body as Readable);
+    if (!(request.body instanceof UploadBody)) throw new DomainError('forbidden', `The upload URL allows only Content-Type ${grant.contentType}`);
+    await local.receive(key, grant, request.body.stream);
   }
 
   /** Serves a stored object (local driver) or redirects to a short-lived signed URL (S3). */
@@ -74,6 +75,22 @@ export class StorageController {
       // Keys are random and never reused for other content.
       .header('Cache-Control', 'public, max-age=31536000, immutable')
       .send(delivery.stream);
+  }
+}
+
+/**
+ * An unparsed upload body. The stream sits in a private field so that nothing walking request
+ * bodies generically (validation, the JSON depth check) wanders into the socket behind it.
+ */
+export class UploadBody {
+  readonly #stream: Readable;
+
+  constructor(stream: Readable) {
+    this.#stream = stream;
+  }
+
+  get stream(): Readable {
+    return this.#stream;
   }
 }
 

@@ -7,7 +7,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import { LocalStorageDriver } from './local-storage.driver.js';
 import { S3StorageDriver } from './s3-storage.driver.js';
 import type { StorageDriver } from './storage-driver.js';
-import { StorageController } from './storage.controller.js';
+import { StorageController, UploadBody } from './storage.controller.js';
 import { STORAGE_DRIVER, StorageService } from './storage.service.js';
 
 /** Creates the store named by the configuration: S3 when S3_BUCKET is set, `<dataDir>/uploads` otherwise. */
@@ -42,7 +42,7 @@ export class StorageModule implements OnModuleInit, OnApplicationShutdown {
     if (!this.storage.localDriver) return;
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     if (!fastify.hasContentTypeParser('image/png')) {
-      fastify.addContentTypeParser(/^image\/[a-z0-9.+-]+$/i, (_request, payload, done) => done(null, payload));
+      fastify.addContentTypeParser(/^image\/[a-z0-9.+-]+$/i, (_request, payload, done) => done(null, new UploadBody(payload)));
     }
   }
 
