@@ -21,13 +21,13 @@ describe('the bundled plugins in plugins/', () => {
     folders = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
     host = await startTestHost({ DATABASE_URL: database.url, PLUGINS_DIR: dir, PLUGINS_WATCH: 'false' });
     http = createHttp(host.url);
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await host?.stop();
     await rm(dir, { recursive: true, force: true });
     await database?.drop();
-  });
+  }, 30_000);
 
   it('loads every one of them with all fixtures passing', async () => {
     const statuses = (await http('GET', '/v1/plugins')).body as Array<{ folder: string; status: string; errors: string[]; fixtures: { failed: number; passed: number } }>;

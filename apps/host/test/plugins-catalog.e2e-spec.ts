@@ -39,13 +39,13 @@ describe('RulesetCatalog (the plugin host seam for characters, dice and groups)'
     await plugins.add('counter');
     host = await startTestHost({ DATABASE_URL: database.url, PLUGINS_DIR: plugins.dir, PLUGINS_WATCH: 'false' });
     catalog = host.app.get(RulesetCatalog);
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await host?.stop();
     await plugins?.remove();
     await database?.drop();
-  });
+  }, 30_000);
 
   it('finds and lists loaded rulesets only (feature plugins are not rulesets)', () => {
     expect(catalog.list()).toEqual([{ id: 'basic', name: 'Basic', version: '1.1.0', description: expect.any(String) }]);

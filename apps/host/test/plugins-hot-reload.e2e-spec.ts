@@ -63,14 +63,14 @@ describe('plugin hot reload', () => {
     host = await startTestHost({ DATABASE_URL: database.url, PLUGINS_DIR: plugins.dir, PLUGINS_WATCH: 'true' });
     http = createHttp(host.url);
     stream = await listen(`${host.url}/v1/plugins/events`);
-  });
+  }, 120_000);
 
   afterAll(async () => {
     stream?.close();
     await host?.stop();
     await plugins?.remove();
     await database?.drop();
-  });
+  }, 30_000);
 
   it('loads a newly dropped plugin folder within a second', async () => {
     const started = Date.now();

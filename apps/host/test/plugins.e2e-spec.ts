@@ -54,13 +54,13 @@ describe('plugin host: discovery, bundles and the ruleset API', () => {
     http = createHttp(host.url);
     const response = await http<Status[]>('GET', '/v1/plugins');
     statuses = new Map(response.body.map((s) => [s.folder, s]));
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await host?.stop();
     await plugins?.remove();
     await database?.drop();
-  });
+  }, 30_000);
 
   it('loads the good plugins and reports their fixture results', () => {
     const basic = statuses.get('basic')!;
