@@ -188,6 +188,27 @@ describe('character portraits', () => {
     });
   });
 
+  it('shows the portrait to the DM of a group the character is in, who still cannot change it', async () => {
+    const setup = setups.local;
+    const dm = { token: setup.stranger.accessToken };
+    const characterId = await createCharacter(setup);
+    const sent = await upload(setup, characterId, PNG, 'image/png');
+    const { portraitUrl } = (await confirm(setup, characterId, sent.key)).body as { portraitUrl: string };
+    expect((await setup.http('GET', `/v1/characters/${characterId}`, dm)).status).toBe(404);
+
+    const group = await setup.http('POST', '/v1/groups', { ...dm, body: { name: 'Portrait table', rulesetId: 'generic' } });
+    const link = await setup.http('POST', `/v1/groups/${group.body.id}/invite`, { ...dm, body: {} });
+    expect((await setup.http('POST', `/v1/groups/${group.body.id}/join/${link.body.token}`, { token: setup.owner.accessToken })).status).toBe(200);
+    const assigned = await setup.http('POST', `/v1/groups/${group.body.id}/characters`, { token: setup.owner.accessToken, body: { characterId } });
+    expect(assigned.status).toBeLessThan(300);
+
+    const seenByDm = await setup.http('GET', `/v1/characters/${characterId}`, dm);
+    expect(seenByDm.status).toBe(200);
+    expect(seenByDm.body.portraitUrl).toBe(portraitUrl);
+    expect((await setup.http('DELETE', `/v1/characters/${characterId}/portrait`, dm)).status).toBe(404);
+    expect(await setup.storage.head(sent.key)).not.toBeNull();
+  });
+
   it('refuses a 3 MB body at the local upload route (413) and keeps nothing', async () => {
     const setup = setups.local;
     const characterId = await createCharacter(setup);
