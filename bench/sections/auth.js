@@ -63,6 +63,8 @@ export async function run() {
       { url: `${bare.url}/me` },
     );
     const ratio = me.rps / bareMe.rps;
+    // Framework cost alone (no auth, no database): tells a slow pipeline from a slow query path.
+    const { host: live, bare: bareLive } = await compare({ url: `${host.url}/health/live` }, { url: `${bare.url}/live` });
 
     const { DATA_DIR, EMBEDDED_POSTGRES_PORT, ...childEnv } = env; // the child gets its own data folder
     const idle = await idleRss({ ...childEnv, DATABASE_URL: host.config.databaseUrl });
@@ -75,6 +77,7 @@ export async function run() {
       [`GET /v1/me (${CLIENTS} clients, median of ${ROUNDS} rounds)`, `${me.rps.toFixed(0)} req/s, p99 ${ms(me.p99)}${failures(me)}`, ''],
       [`bare Fastify + pg, same read (alternating rounds)`, `${bareMe.rps.toFixed(0)} req/s, p99 ${ms(bareMe.p99)}${failures(bareMe)}`, ''],
       ['GET /v1/me / bare ratio', ratio.toFixed(2), '≥ 0.6'],
+      ['no-DB route: /health/live vs bare /live', `${live.rps.toFixed(0)} vs ${bareLive.rps.toFixed(0)} req/s (${(live.rps / bareLive.rps).toFixed(2)})${failures(live)}`, 'diagnostic'],
       [`host idle RSS (child process, ${IDLE_SECONDS} s idle, bundled plugins loaded)`, `${idle.toFixed(0)} MB`, '≤ 200 MB'],
     ];
   } finally {
@@ -117,6 +120,7 @@ async function startBareServer(databaseUrl, userId) {
     const user = rows[0];
     return { id: user.id, email: user.email, displayName: user.display_name, emailVerified: user.email_verified, createdAt: user.created_at.toISOString() };
   });
+  app.get('/live', async () => ({ status: 'ok' }));
   await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     url: `http://127.0.0.1:${app.server.address().port}`,
