@@ -66,8 +66,11 @@ describe('plugin hot reload', () => {
   }, 120_000);
 
   afterAll(async () => {
-    stream?.close();
+    // Stopping with the event stream still open must not hang: the host ends open streams first.
+    const started = Date.now();
     await host?.stop();
+    expect(Date.now() - started).toBeLessThan(5000);
+    stream?.close();
     await plugins?.remove();
     await database?.drop();
   }, 30_000);

@@ -17,7 +17,7 @@ export function findHostileInput(document: unknown, root = ''): FieldError[] {
   while (stack.length > 0) {
     const { value, path, depth } = stack.pop()!;
     if (typeof value !== 'object' || value === null) continue;
-    if (depth > HOSTILE_LIMITS.maxDepth) return [{ path, message: `is nested deeper than ${HOSTILE_LIMITS.maxDepth} levels` }];
+    if (depth >= HOSTILE_LIMITS.maxDepth) return [{ path, message: `is nested deeper than ${HOSTILE_LIMITS.maxDepth} levels` }];
     const entries = Array.isArray(value) ? value.map((item, index) => [String(index), item] as const) : Object.entries(value);
     for (const [key, child] of entries) {
       const childPath = path ? `${path}.${key}` : key;
