@@ -32,15 +32,29 @@ export type ReplyMessage =
 /** Child → host. */
 export type ChildMessage = ReplyMessage | { t: 'ready' } | { t: 'log'; level: 'warn' | 'error'; message: string };
 
-/** Child main thread → worker. Every message but `drop` is answered with exactly one WorkerReply, in order. */
+/** One item of work for a worker; each is answered by a ReplyMessage with its id (`drop` is not answered). */
 export type WorkerMessage =
   | { t: 'call'; id: number; pluginId: string; gen: number; method: string; args: string }
   | { t: 'prepare'; id: number; pluginId: string; code: string }
   | { t: 'install'; id: number; pluginId: string; gen: number; code: string }
   | { t: 'drop'; pluginId: string };
 
-/** Worker → child main thread. `recycle` asks the supervisor to replace the worker (after a timeout). */
-export type WorkerReply = ReplyMessage & { recycle?: boolean };
+/**
+ * Worker → child main thread, once per batch of WorkerMessages. `recycle` asks the supervisor to replace the
+ * worker (after a timeout); items of the batch without a reply were then not run and are re-queued.
+ */
+export interface WorkerBatchReply {
+  replies: ReplyMessage[];
+  recycle: boolean;
+}
+
+/**
+ * Layout of the SharedArrayBuffer (BigInt64Array) each worker shares with the supervisor: the id of the item it
+ * is running (0n when idle) and when it started (Date.now()). It lets the supervisor's watchdog time each item
+ * and blame exactly that item when the worker dies. Plugin contexts never see it.
+ */
+export const RUNNING_ID = 0;
+export const RUNNING_SINCE = 1;
 
 /** What the child reports about its own confinement (see PluginSandbox.selfCheck). */
 export interface SandboxSelfCheck {

@@ -7,20 +7,39 @@
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ChildMessage, FailureKind, HostMessage, RuntimeLimits, SandboxSelfCheck, WorkerMessage, WorkerReply } from '../protocol.js';
+import {
+  type ChildMessage,
+  type FailureKind,
+  type HostMessage,
+  type ReplyMessage,
+  RUNNING_ID,
+  RUNNING_SINCE,
+  type RuntimeLimits,
+  type SandboxSelfCheck,
+  type WorkerBatchReply,
+  type WorkerMessage,
+} from '../protocol.js';
 
-/** Extra time the watchdog grants beyond the vm timeout before it declares a worker hung. */
+/** Extra time the watchdog grants a worker that holds work but runs no item (starting up, or hung outside one). */
 const WATCHDOG_SLACK_MS = 1000;
-/** Calls sent ahead to one worker (pipelining); the rest wait in the supervisor's queue. */
-const PIPELINE_DEPTH = 32;
+/** How often the watchdog looks at the workers: the precision of the time limit. */
+const WATCHDOG_INTERVAL_MS = 10;
+/** Items sent ahead to one worker (pipelining); the rest wait in the supervisor's queue. */
+const PIPELINE_DEPTH = 64;
+/** Largest batch (one postMessage) sent to a worker. */
+const BATCH_MAX = 16;
 /** A worker whose current job has run this long gets new jobs only when every other worker is as busy. */
 const STALL_MS = 20;
 
-type Job =
-  | { kind: 'call'; id: number; pluginId: string; gen: number; method: string; args: string }
-  | { kind: 'prepare'; id: number; pluginId: string; code: string; gen: number };
+/** How often a job may be re-queued because its worker died while it waited or ran unblamed. */
+const MAX_ATTEMPTS = 3;
 
-/** Something sent to a worker that it will answer, in order. */
+type Job = (
+  | { kind: 'call'; id: number; pluginId: string; gen: number; method: string; args: string }
+  | { kind: 'prepare'; id: number; pluginId: string; code: string; gen: number }
+) & { attempts: number };
+
+/** An item sent to a worker that it will answer. */
 interface Pending {
   message: Exclude<WorkerMessage, { t: 'drop' }>;
   job?: Job;
@@ -53,7 +72,7 @@ export function runSupervisor(): void {
   let nextGen = 1;
   let nextInternalId = -1;
 
-  const reply = (job: Job, result: WorkerReply): void => {
+  const reply = (job: Job, result: ReplyMessage): void => {
     if (job.kind === 'prepare' && result.t === 'ok') {
       const current = committed.get(job.pluginId);
       if (!current || current.gen < job.gen) {
@@ -61,21 +80,23 @@ export function runSupervisor(): void {
         for (const slot of slots) slot.install(job.pluginId, job.gen, job.code);
       }
     }
-    const { recycle: _recycle, ...message } = result;
-    outbox.send(message);
+    outbox.send(result);
   };
 
   class Slot {
     worker: Worker | undefined;
-    inFlight: Pending[] = [];
-    headSince = 0;
+    /** Items sent to the worker and not yet answered, in the order it runs them. */
+    inFlight = new Map<number, Pending>();
+    private running = new BigInt64Array(new SharedArrayBuffer(16));
+    private lastActivity = Date.now();
     private exitReason: FailureKind = 'crashed';
     private crashes = 0;
     private lastCrashAt = 0;
 
     start(): void {
+      this.running = new BigInt64Array(new SharedArrayBuffer(16));
       const worker = new Worker(runnerPath, {
-        workerData: { limits },
+        workerData: { limits, running: this.running },
         env: {},
         resourceLimits: {
           maxOldGenerationSizeMb: limits.memoryMb,
@@ -85,12 +106,12 @@ export function runSupervisor(): void {
       });
       this.worker = worker;
       this.exitReason = 'crashed';
-      this.headSince = Date.now();
+      this.lastActivity = Date.now();
       worker.on('online', () => {
-        if (this.worker === worker) this.headSince = Date.now();
+        if (this.worker === worker) this.lastActivity = Date.now();
       });
-      worker.on('message', (result: WorkerReply) => {
-        if (this.worker === worker) this.onReply(result);
+      worker.on('message', (result: WorkerBatchReply) => {
+        if (this.worker === worker) this.onReplies(result);
       });
       worker.on('error', (error: Error & { code?: string }) => {
         if (this.worker === worker && error.code === 'ERR_WORKER_OUT_OF_MEMORY') this.exitReason = 'out_of_memory';
@@ -98,70 +119,100 @@ export function runSupervisor(): void {
       worker.on('exit', () => {
         if (this.worker === worker) this.replace(this.exitReason, 'the sandbox worker exited');
       });
-      for (const [pluginId, { gen, code }] of committed) this.install(pluginId, gen, code);
+      this.post([...committed].map(([pluginId, { gen, code }]) => this.installItem(pluginId, gen, code)));
       dispatch();
     }
 
     install(pluginId: string, gen: number, code: string): void {
-      this.post({ message: { t: 'install', id: nextInternalId--, pluginId, gen, code }, budgetMs: limits.loadTimeoutMs });
+      this.post([this.installItem(pluginId, gen, code)]);
     }
 
     drop(pluginId: string): void {
-      this.worker?.postMessage({ t: 'drop', pluginId } satisfies WorkerMessage);
+      this.worker?.postMessage([{ t: 'drop', pluginId }] satisfies WorkerMessage[]);
     }
 
-    run(job: Job): void {
-      const message: Pending['message'] =
-        job.kind === 'call'
-          ? { t: 'call', id: job.id, pluginId: job.pluginId, gen: job.gen, method: job.method, args: job.args }
-          : { t: 'prepare', id: job.id, pluginId: job.pluginId, code: job.code };
-      this.post({ message, job, budgetMs: job.kind === 'call' ? limits.timeoutMs : limits.loadTimeoutMs });
+    run(jobs: Job[]): void {
+      this.post(
+        jobs.map((job) => ({
+          message:
+            job.kind === 'call'
+              ? { t: 'call', id: job.id, pluginId: job.pluginId, gen: job.gen, method: job.method, args: job.args }
+              : { t: 'prepare', id: job.id, pluginId: job.pluginId, code: job.code },
+          job,
+          budgetMs: job.kind === 'call' ? limits.timeoutMs : limits.loadTimeoutMs,
+        })),
+      );
     }
 
     get load(): number {
-      return this.worker ? this.inFlight.length : Number.POSITIVE_INFINITY;
+      return this.worker ? this.inFlight.size : Number.POSITIVE_INFINITY;
     }
 
-    private post(pending: Pending): void {
-      if (!this.worker) return;
-      if (this.inFlight.length === 0) this.headSince = Date.now();
-      this.inFlight.push(pending);
-      this.worker.postMessage(pending.message);
+    /** Whether the item the worker runs now has been running longer than `ms`. */
+    busyFor(now: number, ms: number): boolean {
+      return Atomics.load(this.running, RUNNING_ID) !== 0n && now - Number(Atomics.load(this.running, RUNNING_SINCE)) > ms;
     }
 
-    private onReply(result: WorkerReply): void {
-      const head = this.inFlight.shift();
-      this.headSince = Date.now();
-      if (!head || head.message.id !== result.id) {
-        this.replace('crashed', 'the sandbox worker answered out of order');
-        return;
+    private installItem(pluginId: string, gen: number, code: string): Pending {
+      return { message: { t: 'install', id: nextInternalId--, pluginId, gen, code }, budgetMs: limits.loadTimeoutMs };
+    }
+
+    private post(items: Pending[]): void {
+      if (!this.worker || items.length === 0) return;
+      if (this.inFlight.size === 0) this.lastActivity = Date.now();
+      for (const item of items) this.inFlight.set(item.message.id, item);
+      this.worker.postMessage(items.map((item) => item.message));
+    }
+
+    private onReplies({ replies, recycle }: WorkerBatchReply): void {
+      this.lastActivity = Date.now();
+      for (const result of replies) {
+        const item = this.inFlight.get(result.id);
+        if (!item) continue;
+        this.inFlight.delete(result.id);
+        if (item.job) reply(item.job, result);
+        else if (result.t === 'fail') {
+          const pluginId = item.message.t === 'install' ? item.message.pluginId : '?';
+          outbox.send({ t: 'log', level: 'error', message: `installing plugin "${pluginId}" in a sandbox worker failed: ${result.message}` });
+        }
       }
-      if (head.job) reply(head.job, result);
-      else if (result.t === 'fail') outbox.send({ t: 'log', level: 'error', message: `installing plugin "${head.message.t === 'install' ? head.message.pluginId : '?'}" in a worker failed: ${result.message}` });
-      if (result.recycle) this.replace('crashed', 'recycled', false);
+      if (recycle) this.replace('crashed', 'recycled', false);
       else dispatch();
     }
 
-    /** Watchdog: the head of the pipeline must finish within its budget plus slack. */
+    /** Watchdog: the running item must finish within its budget, and a worker holding work must answer. */
     check(now: number): void {
-      const head = this.inFlight[0];
-      if (this.worker && head && now - this.headSince > head.budgetMs + WATCHDOG_SLACK_MS) {
-        this.replace('timeout', `did not answer within ${head.budgetMs + WATCHDOG_SLACK_MS} ms; the worker was restarted`);
+      if (!this.worker || this.inFlight.size === 0) return;
+      const runningId = Number(Atomics.load(this.running, RUNNING_ID));
+      const item = runningId === 0 ? undefined : this.inFlight.get(runningId);
+      if (item && now - Number(Atomics.load(this.running, RUNNING_SINCE)) > item.budgetMs) {
+        this.replace('timeout', `did not finish within ${item.budgetMs} ms; its worker was restarted`);
+      } else if (!item && now - this.lastActivity > limits.loadTimeoutMs + WATCHDOG_SLACK_MS) {
+        this.replace('crashed', 'the sandbox worker stopped answering and was restarted');
       }
     }
 
-    /** Fails the running job, re-queues the rest, and starts a fresh worker (with backoff on repeated crashes). */
-    replace(reason: FailureKind, message: string, failHead = true): void {
+    /**
+     * Replaces the worker: the item it was running (if `blameRunning`) fails with `reason`; every other job it
+     * held is re-queued (plugin calls are pure, so re-running one that had finished is harmless).
+     */
+    replace(reason: FailureKind, message: string, blameRunning = true): void {
       const worker = this.worker;
       this.worker = undefined;
       void worker?.terminate();
-      const rest = this.inFlight;
-      this.inFlight = [];
-      const head = failHead ? rest.shift() : undefined;
-      if (head?.job) {
-        reply(head.job, { t: 'fail', id: head.job.id, failure: reason, message: reason === 'out_of_memory' ? `exceeded the memory limit of ${limits.memoryMb} MB` : message });
+      const runningId = Number(Atomics.load(this.running, RUNNING_ID));
+      const items = [...this.inFlight.values()];
+      this.inFlight.clear();
+      const requeue: Job[] = [];
+      for (const item of items) {
+        const job = item.job;
+        if (!job) continue;
+        const blamed = blameRunning && item.message.id === runningId;
+        if (blamed || ++job.attempts >= MAX_ATTEMPTS) {
+          const text = reason === 'out_of_memory' ? `exceeded the memory limit of ${limits.memoryMb} MB` : message;
+          reply(job, { t: 'fail', id: job.id, failure: blamed ? reason : 'crashed', message: blamed ? text : `${text} (${job.attempts} times)` });
+        } else requeue.push(job);
       }
-      const requeue = rest.flatMap((pending) => (pending.job ? [pending.job] : []));
       queue.unshift(...requeue);
       const now = Date.now();
       this.crashes = now - this.lastCrashAt < 10_000 ? this.crashes + 1 : 0;
@@ -175,7 +226,10 @@ export function runSupervisor(): void {
   const slots = Array.from({ length: Math.max(1, limits.workers) }, () => new Slot());
 
   let nextSlot = 0;
-  /** Sends queued jobs to the least loaded workers (round-robin on ties), avoiding one stuck on a slow call. */
+  /**
+   * Sends queued jobs in batches (one message per worker) to the least loaded workers, round-robin on ties,
+   * avoiding a worker stuck on a slow item while another can take the work.
+   */
   function dispatch(): void {
     const now = Date.now();
     while (queue.length > 0) {
@@ -184,8 +238,7 @@ export function runSupervisor(): void {
       for (let k = 0; k < slots.length; k++) {
         const slot = slots[(nextSlot + k) % slots.length]!;
         if (slot.load >= PIPELINE_DEPTH) continue;
-        const stalled = slot.inFlight.length > 0 && now - slot.headSince > STALL_MS;
-        const score = slot.load + (stalled ? PIPELINE_DEPTH : 0);
+        const score = slot.load + (slot.busyFor(now, STALL_MS) ? PIPELINE_DEPTH : 0);
         if (score < bestScore) {
           best = slot;
           bestScore = score;
@@ -193,7 +246,8 @@ export function runSupervisor(): void {
       }
       if (!best) return;
       nextSlot = (slots.indexOf(best) + 1) % slots.length;
-      best.run(queue.shift()!);
+      const share = Math.max(1, Math.ceil(queue.length / slots.length));
+      best.run(queue.splice(0, Math.min(share, BATCH_MAX, PIPELINE_DEPTH - best.load)));
     }
   }
 
@@ -217,7 +271,7 @@ export function runSupervisor(): void {
           outbox.send({ t: 'fail', id: message.id, failure: 'not_loaded', message: 'the plugin is not loaded' });
           return;
         }
-        queue.push({ kind: 'call', id: message.id, pluginId: message.pluginId, gen: plugin.gen, method: message.method, args: message.args });
+        queue.push({ kind: 'call', id: message.id, pluginId: message.pluginId, gen: plugin.gen, method: message.method, args: message.args, attempts: 0 });
         return;
       }
       case 'load': {
@@ -227,7 +281,7 @@ export function runSupervisor(): void {
           for (const slot of slots) slot.install(message.pluginId, gen, message.code);
           outbox.send({ t: 'ok', id: message.id });
         } else {
-          queue.push({ kind: 'prepare', id: message.id, pluginId: message.pluginId, code: message.code, gen });
+          queue.push({ kind: 'prepare', id: message.id, pluginId: message.pluginId, code: message.code, gen, attempts: 0 });
         }
         return;
       }
@@ -251,7 +305,7 @@ export function runSupervisor(): void {
   setInterval(() => {
     const now = Date.now();
     for (const slot of slots) slot.check(now);
-  }, 50);
+  }, WATCHDOG_INTERVAL_MS);
 
   for (const slot of slots) slot.start();
   outbox.send({ t: 'ready' });

@@ -1,12 +1,11 @@
 /**
  * A sandbox worker thread: holds one vm context per loaded plugin and answers the supervisor's messages one at
- * a time, in order. Plugin code runs only inside `runInContext` with a timeout; only strings enter or leave a
+ * a time, in order. Plugin code runs only inside `runInContext` (timed by the supervisor); only strings enter or leave a
  * context. Worker-level limits (heap, stack) are set by the supervisor through `resourceLimits`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { types } from 'node:util';
 import vm from 'node:vm';
-import type { FailureKind, RuntimeLimits, WorkerMessage, WorkerReply } from '../protocol.js';
+import { type FailureKind, type ReplyMessage, RUNNING_ID, RUNNING_SINCE, type RuntimeLimits, type WorkerBatchReply, type WorkerMessage } from '../protocol.js';
 import { PRELUDE_SOURCE } from './prelude.js';
 
 interface LoadedPlugin {
@@ -31,25 +30,17 @@ class CallFailure extends Error {
 }
 
 /**
- * True for vm's own timeout error. Node creates it in the context's realm, so it is recognised by its own data
- * property `code` on a genuine (non-proxy) error object, which reads no plugin code. A plugin cannot forge it:
- * the prelude catches everything a plugin throws, only uncatchable termination leaves the context.
+ * Runs a script in a plugin context; returns the envelope string it produced. There is deliberately no vm
+ * `timeout` here: Node starts a watchdog thread for every timed run (about 250 µs per call). Time limits are
+ * enforced by the supervisor, which watches the item this worker runs (shared memory) and terminates the worker
+ * when it overruns. With `microtaskMode: 'afterEvaluate'` promise jobs run inside this call, so they are timed too.
  */
-function isVmTimeout(error: unknown, elapsedMs: number, timeoutMs: number): boolean {
-  if (elapsedMs < timeoutMs * 0.9) return false;
-  if (typeof error !== 'object' || error === null || types.isProxy(error) || !types.isNativeError(error)) return false;
-  return Object.getOwnPropertyDescriptor(error, 'code')?.value === 'ERR_SCRIPT_EXECUTION_TIMEOUT';
-}
-
-/** Runs a script in a plugin context under the time limit; returns the envelope string it produced. */
-function runEnvelope(script: vm.Script, context: vm.Context, timeoutMs: number): string {
+function runEnvelope(script: vm.Script, context: vm.Context): string {
   let result: unknown;
-  const started = performance.now();
   try {
-    result = script.runInContext(context, { timeout: timeoutMs, breakOnSigint: false });
-  } catch (error) {
-    if (isVmTimeout(error, performance.now() - started, timeoutMs)) throw new CallFailure('timeout', `did not finish within ${timeoutMs} ms`, true);
-    // Only plugin-controlled values reach here (the prelude catches everything else); never inspect them.
+    result = script.runInContext(context, { breakOnSigint: false });
+  } catch {
+    // The prelude catches everything a plugin throws; what escapes is plugin-controlled: never inspect it.
     throw new CallFailure('threw', 'plugin code failed outside its error handling', true);
   }
   if (typeof result !== 'string') throw new CallFailure('bad_result', 'the plugin tampered with the sandbox entry point');
@@ -85,7 +76,7 @@ function createContext(pluginId: string, code: string, limits: RuntimeLimits): {
     codeGeneration: { strings: false, wasm: false },
     microtaskMode: 'afterEvaluate',
   });
-  PRELUDE_SCRIPT.runInContext(context, { timeout: limits.loadTimeoutMs });
+  PRELUDE_SCRIPT.runInContext(context);
   let script: vm.Script;
   try {
     script = new vm.Script(`__cmDefine(function (module, exports, require) {\n${code}\n});`, { filename: `plugin:${pluginId}`, lineOffset: -1 });
@@ -93,14 +84,14 @@ function createContext(pluginId: string, code: string, limits: RuntimeLimits): {
     // A syntax error: the SyntaxError comes from the worker realm (compilation happens outside the context).
     throw new CallFailure('threw', `the bundle does not compile: ${error instanceof Error ? error.message : 'syntax error'}`);
   }
-  const envelope = openEnvelope(runEnvelope(script, context, limits.loadTimeoutMs));
+  const envelope = openEnvelope(runEnvelope(script, context));
   if (envelope.status !== 'o') throw new CallFailure('threw', `evaluating the bundle failed: ${envelope.payload}`);
   return { plugin: { sandbox, context }, description: envelope.payload };
 }
 
 function call(plugin: LoadedPlugin, method: string, args: string, limits: RuntimeLimits): { value?: string; logs?: string[] } {
   plugin.sandbox.__cmIn = method + SEPARATOR + args;
-  const envelope = openEnvelope(runEnvelope(CALL_SCRIPT, plugin.context, limits.timeoutMs));
+  const envelope = openEnvelope(runEnvelope(CALL_SCRIPT, plugin.context));
   plugin.sandbox.__cmIn = '';
   const { status, logs, payload } = envelope;
   switch (status) {
@@ -123,10 +114,10 @@ function call(plugin: LoadedPlugin, method: string, args: string, limits: Runtim
 export function runWorker(): void {
   const port = parentPort;
   if (!port) throw new Error('runWorker must run in a worker thread');
-  const limits = (workerData as { limits: RuntimeLimits }).limits;
+  const { limits, running } = workerData as { limits: RuntimeLimits; running: BigInt64Array };
   const plugins = new Map<string, LoadedPlugin>();
 
-  const handle = (message: Exclude<WorkerMessage, { t: 'drop' }>): WorkerReply => {
+  const handle = (message: Exclude<WorkerMessage, { t: 'drop' }>): ReplyMessage => {
     switch (message.t) {
       case 'prepare':
         return { t: 'ok', id: message.id, value: createContext(message.pluginId, message.code, limits).description };
@@ -145,23 +136,37 @@ export function runWorker(): void {
     }
   };
 
-  port.on('message', (message: WorkerMessage) => {
-    if (message.t === 'drop') {
-      plugins.delete(message.pluginId);
-      return;
-    }
-    let reply: WorkerReply;
+  /** Runs one item; `recycle` is set when the worker must be replaced after it. */
+  const runItem = (message: Exclude<WorkerMessage, { t: 'drop' }>): { reply: ReplyMessage; recycle: boolean } => {
+    Atomics.store(running, RUNNING_SINCE, BigInt(Date.now()));
+    Atomics.store(running, RUNNING_ID, BigInt(message.id));
     try {
-      reply = handle(message);
+      return { reply: handle(message), recycle: false };
     } catch (error) {
       if (error instanceof CallFailure) {
         const logs = (error as CallFailure & { logs?: string[] }).logs;
-        reply = { t: 'fail', id: message.id, failure: error.failure, message: error.message, logs, recycle: error.recycle || undefined };
-      } else {
-        // A RangeError from a deep stack etc. in worker code itself: report, and replace this worker to be safe.
-        reply = { t: 'fail', id: message.id, failure: 'crashed', message: 'the sandbox worker failed', recycle: true };
+        return { reply: { t: 'fail', id: message.id, failure: error.failure, message: error.message, logs }, recycle: error.recycle };
       }
+      // A failure of the worker's own code (e.g. a RangeError near the stack limit): replace this worker.
+      return { reply: { t: 'fail', id: message.id, failure: 'crashed', message: 'the sandbox worker failed' }, recycle: true };
+    } finally {
+      Atomics.store(running, RUNNING_ID, 0n);
     }
-    port.postMessage(reply);
+  };
+
+  port.on('message', (batch: WorkerMessage[]) => {
+    const replies: ReplyMessage[] = [];
+    let recycle = false;
+    for (const message of batch) {
+      if (message.t === 'drop') {
+        plugins.delete(message.pluginId);
+        continue;
+      }
+      const outcome = runItem(message);
+      replies.push(outcome.reply);
+      // The worker must be replaced: stop here, the rest of the batch is re-queued.
+      if ((recycle = outcome.recycle)) break;
+    }
+    port.postMessage({ replies, recycle } satisfies WorkerBatchReply);
   });
 }
