@@ -120,6 +120,17 @@ describe('character portraits', () => {
       expect((await setup.http('GET', `/v1/characters/${characterId}`, { token: setup.owner.accessToken })).body.portraitUrl).toBeNull();
     });
 
+    it('deletes the portrait object when its character is deleted', async () => {
+      const setup = setups[name];
+      const characterId = await createCharacter(setup);
+      const uploaded = await upload(setup, characterId, PNG, 'image/png');
+      expect((await confirm(setup, characterId, uploaded.key)).status).toBe(200);
+      expect(await setup.storage.head(uploaded.key)).not.toBeNull();
+      const deleted = await setup.http('DELETE', `/v1/characters/${characterId}`, { token: setup.owner.accessToken });
+      expect(deleted.status).toBe(204);
+      expect(await setup.storage.head(uploaded.key)).toBeNull();
+    });
+
     it.each([
       ['text/plain', { contentType: 'text/plain', size: 10 }],
       ['image/gif', { contentType: 'image/gif', size: 10 }],

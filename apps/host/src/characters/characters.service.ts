@@ -6,6 +6,7 @@ import { DomainError, notFound } from '../common/domain-error.js';
 import { isUuid } from '../groups/group-access.service.js';
 import { RulesetCatalog, type RulesetInfo } from '../plugins/ruleset-catalog.js';
 import { GroupEventLog } from '../realtime/group-event-log.js';
+import { StorageService } from '../storage/storage.service.js';
 import { CharacterVersionEntity } from './character-version.entity.js';
 import { CharacterEntity } from './character.entity.js';
 import { assertSafeJson } from './safe-json.js';
@@ -40,6 +41,7 @@ export class CharactersService {
     @InjectEntityManager() private readonly manager: EntityManager,
     private readonly rulesets: RulesetCatalog,
     private readonly events: GroupEventLog,
+    private readonly storage: StorageService,
   ) {}
 
   async listMine(userId: string): Promise<CharacterSummaryDto[]> {
@@ -118,6 +120,9 @@ export class CharactersService {
       await this.events.appendToGroups(manager, groups, 'character.unassigned', { characterId, userId: character.ownerUserId });
       await manager.delete(CharacterEntity, { id: characterId });
     });
+    // After the commit: a failed object deletion must not resurrect the character.
+    const portraitKey = character.portraitUrl ? this.storage.keyOfPublicUrl(character.portraitUrl) : null;
+    if (portraitKey) await this.storage.deleteQuietly(portraitKey);
   }
 
   /** Owner: the last 10 versions, newest first. */

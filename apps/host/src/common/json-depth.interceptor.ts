@@ -24,12 +24,20 @@ export class JsonDepthInterceptor implements NestInterceptor {
   }
 }
 
+/** Arrays and plain objects: what JSON parsing produces (streams, Buffers and class instances are not walked). */
+function isJsonContainer(value: unknown): value is object {
+  if (Array.isArray(value)) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
+}
+
 /** Whether a JSON value nests deeper than `limit` (iterative: safe for any depth). */
 export function exceedsDepth(value: unknown, limit: number): boolean {
   const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
   while (stack.length > 0) {
     const item = stack.pop()!;
-    if (typeof item.value !== 'object' || item.value === null) continue;
+    if (!isJsonContainer(item.value)) continue;
     if (item.depth >= limit) return true;
     for (const child of Object.values(item.value)) stack.push({ value: child, depth: item.depth + 1 });
   }
