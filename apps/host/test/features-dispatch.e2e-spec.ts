@@ -60,6 +60,19 @@ describe('feature plugin failures and group-event delivery across two host insta
       JSON.stringify({ id: 'counter', name: 'Counter', version: '1.0.0', kind: 'feature', hostApi: '^1.0.0', entry: { server: 'server.js' } }),
     );
     await writeFile(join(counter, 'server.js'), COUNTER_SERVER);
+    await mkdir(join(counter, 'fixtures', 'actions'), { recursive: true });
+    const touchContext = { groupId: 'g', userId: 'u', isDm: true, state: { count: 3 }, characters: [], entropy: [] };
+    await writeFile(join(counter, 'fixtures/actions/touch.json'), JSON.stringify({ action: 'touch', context: touchContext, expectedState: { count: 3, touched: 'u' } }));
+    await writeFile(join(counter, 'fixtures/actions/refuse.json'), JSON.stringify({ action: 'refuse', context: touchContext, expectedError: 'conflict' }));
+    // the same plugin under another id, with a fixture it does not meet: the host must refuse to load it
+    const liar = join(plugins.dir, 'liar');
+    await mkdir(join(liar, 'fixtures', 'actions'), { recursive: true });
+    await writeFile(
+      join(liar, 'plugin.json'),
+      JSON.stringify({ id: 'liar', name: 'Liar', version: '1.0.0', kind: 'feature', hostApi: '^1.0.0', entry: { server: 'server.js' } }),
+    );
+    await writeFile(join(liar, 'server.js'), COUNTER_SERVER);
+    await writeFile(join(liar, 'fixtures/actions/touch.json'), JSON.stringify({ action: 'touch', context: touchContext, expectedState: { count: 4 } }));
     const env = { DATABASE_URL: database.url, SMTP_URL: smtpUrl, PLUGINS_DIR: plugins.dir, PLUGINS_WATCH: 'false', AUTH_RATE_LIMIT_MAX: '100000' };
     first = await startTestHost(env);
     second = await startTestHost(env);
@@ -67,7 +80,16 @@ describe('feature plugin failures and group-event delivery across two host insta
     httpA = createHttp(first.url);
     httpB = createHttp(second.url);
     const status = await httpA('GET', '/v1/plugins');
-    expect(status.body).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'counter', status: 'loaded' })]));
+    expect(status.body).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: 'counter', status: 'loaded', fixtures: { passed: 2, failed: 0, failures: [] } }),
+        expect.objectContaining({
+          id: 'liar',
+          status: 'failed',
+          fixtures: expect.objectContaining({ passed: 0, failed: 1, failures: [expect.objectContaining({ fixture: 'actions/touch.json' })] }),
+        }),
+      ]),
+    );
     dm = await createUser(httpA, smtp);
     const group = await call(httpA, 'POST', '/v1/groups', { name: 'Counting', rulesetId: 'generic' });
     expect(group.status).toBe(201);

@@ -71,7 +71,7 @@ describe('feature plugins: the initiative tracker over HTTP', () => {
   beforeAll(async () => {
     ctx = await startCampaignHost(['generic', 'dsa5e']);
     const plugins = await ctx.http('GET', '/v1/plugins');
-    expect(plugins.body).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'initiative', kind: 'feature', status: 'loaded' })]));
+    expect(plugins.body).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'initiative', kind: 'feature', status: 'loaded', fixtures: expect.objectContaining({ failed: 0, passed: 4 }) })]));
     [dm, player, player2, outsider] = await Promise.all([
       registerVerifiedUser(ctx.http, ctx.smtp, 'Init DM'),
       registerVerifiedUser(ctx.http, ctx.smtp, 'Init Player'),

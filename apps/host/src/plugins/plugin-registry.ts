@@ -10,6 +10,7 @@ import { PluginBuildError, type PluginBundler, type VendorBuild } from './plugin
 import { discoverPluginFolders, PluginLoadError, readManifest, readSchema } from './plugin-discovery.js';
 import type { PluginEvents } from './plugin-events.js';
 import { runFixtures, type FixtureReport } from './plugin-fixtures.js';
+import { runFeatureFixtures } from './features/feature-fixtures.js';
 import { pluginFailure, PluginRuntime, type SandboxPort } from './plugin-runtime.js';
 
 // ajv-formats is CommonJS with `module.exports = formatsPlugin`; its typings describe an ES default export.
@@ -148,7 +149,7 @@ export class PluginRegistry {
       });
       checkExports(manifest, description.methods);
       const runtime = new PluginRuntime(manifest, sandboxKey, description, this.sandbox, schema);
-      const fixtures = manifest.kind === 'ruleset' ? await runFixtures(dir, runtime) : NO_FIXTURES;
+      const fixtures = manifest.kind === 'ruleset' ? await runFixtures(dir, runtime) : await runFeatureFixtures(dir, runtime);
       if (fixtures.failed > 0) {
         const total = fixtures.passed + fixtures.failed;
         const details = fixtures.failures.map((f) => `fixture ${f.fixture}: ${f.message}`);
