@@ -186,6 +186,19 @@ describe('feature plugins: the initiative tracker over HTTP', () => {
     expect(rows[0].seq).toBeGreaterThanOrEqual(last.seq - 1);
   });
 
+  it("drops a removed member's character (member removal unassigns it)", async () => {
+    expect((await encounter(dsaGroup))!.combatants.some((c) => c.characterId === elf)).toBe(true);
+    expect((await ctx.as(dm)('DELETE', `/v1/groups/${dsaGroup}/members/${player2.id}`)).status).toBe(204);
+    let after: Encounter | undefined;
+    for (let i = 0; i < 100; i++) {
+      after = await encounter(dsaGroup);
+      if (!after!.combatants.some((c) => c.characterId === elf)) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(after!.combatants.some((c) => c.characterId === elf)).toBe(false);
+    expect(after!.combatants.map((c) => c.name)).toEqual(['Goblin']);
+  });
+
   it('ends the encounter: the state key is deleted and announced with value null', async () => {
     const ended = await act(dm, dsaGroup, 'end');
     expect(ended.status).toBe(200);
