@@ -221,7 +221,7 @@ describe(PluginSandbox.name, () => {
       try {
         await roomy.load('good', goodCode);
         await roomy.load('bomb', plugin(`const hoard = []; for (let i = 0; ; i++) hoard.push(new Array(1e6).fill('x' + i));`));
-        const bomb = roomy.call('bomb', 'probe', []).catch((caught: PluginCallError) => caught);
+        const bomb = roomy.call<never>('bomb', 'probe', []).catch((caught: PluginCallError) => caught);
         const queuedBehind = roomy.call('good', 'validate', [{ name: 'queued behind the bomb' }]).catch((caught: PluginCallError) => caught);
         const error = await bomb;
         expect(error).toBeInstanceOf(PluginCallError);
