@@ -106,13 +106,13 @@ describe('realtime delivery', () => {
   it('refuses a non-member exactly like a group that does not exist', async () => {
     const groupId = await createGroup([dm]);
     const socket = await connect(first, outsider);
+    const missingId = randomUUID();
     socket.subscribe(groupId);
-    socket.subscribe(randomUUID());
-    const errors = async () => {
-      await socket.waitFor((m) => m.type === 'error' && m.groupId !== groupId && m.code === 'not_found');
-      return socket.messages.filter((m) => m.type === 'error');
-    };
-    const [forMember, forMissing] = await errors();
+    socket.subscribe(missingId);
+    const forMissing = await socket.waitFor((m) => m.type === 'error' && m.groupId === missingId);
+    const errors = socket.messages.filter((m) => m.type === 'error');
+    expect(errors.map((m) => (m as { groupId?: string }).groupId)).toEqual([groupId, missingId]);
+    const forMember = errors[0]!;
     expect(forMember).toMatchObject({ type: 'error', code: 'not_found', groupId });
     expect({ ...forMember, groupId: 'x', message: '' }).toEqual({ ...forMissing, groupId: 'x', message: '' });
     await appendEvent(groupId, 'roll.created', { secret: true });

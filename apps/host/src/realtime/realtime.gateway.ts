@@ -56,11 +56,16 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayDisconnect
     }
     const connection = new SocketConnection(socket, claims.sub, this.config.realtime);
     this.connections.set(socket, connection);
+    // One client's messages are handled strictly in order (a subscribe then an unsubscribe must not swap).
+    let previous: Promise<void> = Promise.resolve();
+    const enqueue = (data: Buffer): void => {
+      previous = previous.then(() => this.onMessage(connection, data));
+    };
     socket.removeAllListeners('message');
-    socket.on('message', (data: Buffer) => void this.onMessage(connection, data));
+    socket.on('message', enqueue);
     socket.on('pong', () => (connection.alive = true));
     this.closeAtExpiry(connection, token);
-    for (const data of queued) await this.onMessage(connection, data);
+    queued.forEach(enqueue);
   }
 
   handleDisconnect(socket: WebSocket): void {
