@@ -7,6 +7,7 @@ import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createBenchDatabase, freePort, percentile, rssMb, startHostProcess } from '../lib/harness.js';
 import { load } from '../lib/load.js';
@@ -83,8 +84,24 @@ export async function run() {
   } finally {
     await bare?.close();
     await host.close();
+    await deleteKeys(env.REDIS_KEY_PREFIX); // refresh sessions live 30 days: do not leave them in a shared Redis
     await database?.drop();
     await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function deleteKeys(prefix) {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
   }
 }
 
