@@ -87,6 +87,7 @@ describe('group rolls (POST/GET /v1/groups/:id/rolls)', () => {
       total: body.total,
       groups: body.groups,
       source: 'server',
+      outcome: null,
     });
   });
 
@@ -118,6 +119,8 @@ describe('group rolls (POST/GET /v1/groups/:id/rolls)', () => {
     if (outcome.result === 'success') expect(outcome.details.qualityLevel).toBeGreaterThanOrEqual(1);
     const { rows } = await ctx.db.query(`SELECT outcome, source, character_id FROM rolls WHERE id = $1`, [created.body.id]);
     expect(rows[0]).toEqual({ outcome, source: 'server', character_id: alrik });
+    const { rows: events } = await ctx.db.query(`SELECT payload FROM group_events WHERE type = 'roll.created' AND payload->>'id' = $1`, [created.body.id]);
+    expect(events[0].payload.outcome).toEqual(outcome);
   });
 
   it('resolves reported TaleSpire faces of a dsa5e talent deterministically (QL 4 for FW 10 and faces 2/2/2)', async () => {

@@ -39,6 +39,7 @@ export {
   type RollCreatedPayload,
   type RollDiceSummary,
   type RollGroupSummary,
+  type RollOutcomeSummary,
   type RollSource,
   type ServerMessage,
   type SubscribedMessage,

@@ -25,6 +25,14 @@ export interface RollGroupSummary {
   total: number;
 }
 
+/** How the character's ruleset read a roll (e.g. a DSA5 talent check: success with quality level 2). */
+export interface RollOutcomeSummary {
+  result: 'success' | 'failure' | 'critical' | 'botch' | 'neutral';
+  label: string;
+  total?: number;
+  details?: Record<string, string | number | boolean | null>;
+}
+
 /** `roll.created`: a roll was added to the group's log. `source: 'talespire'` marks client-reported results. */
 export interface RollCreatedPayload {
   id: string;
@@ -35,6 +43,8 @@ export interface RollCreatedPayload {
   total: number;
   groups: RollGroupSummary[];
   source: RollSource;
+  /** The ruleset's reading of a dice-action roll; null for plain notation rolls. */
+  outcome: RollOutcomeSummary | null;
 }
 
 /** `character.updated`: a character in the group got a new sheet version; clients refetch it. */

@@ -208,6 +208,7 @@ function toPayload(roll: RollEntity): RollCreatedPayload {
     total: roll.total,
     groups: summarizeRoll(roll.result),
     source: roll.source,
+    outcome: roll.outcome,
   };
 }
 
