@@ -20,7 +20,7 @@ describe('plugin playground in Chromium', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     dir = await mkdtemp(join(tmpdir(), 'cm-playground-'));
-    for (const id of ['generic', 'dsa5e']) await cp(join(REPO_PLUGINS_DIR, id), join(dir, id), { recursive: true });
+    for (const id of ['generic', 'dsa5e', 'initiative']) await cp(join(REPO_PLUGINS_DIR, id), join(dir, id), { recursive: true });
     host = await startTestHost({ DATABASE_URL: database.url, PLUGINS_DIR: dir, PLUGINS_WATCH: 'true' });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -65,6 +65,24 @@ describe('plugin playground in Chromium', () => {
       performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.includes('vendor-svelte-internal-client')),
     );
     expect(new Set(runtimes).size).toBe(1);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('mounts the initiative panel and runs an encounter against the trial endpoint', async () => {
+    await page.goto(`${host.url}/playground?ruleset=generic`);
+    await page.locator('#sheet-host input[aria-label="Name"]').waitFor({ timeout: 10_000 });
+    await page.locator('#features button', { hasText: 'Initiative' }).click();
+    await page.waitForFunction(() => /initiative-ui\./.test(document.body.dataset.panelUrl ?? ''), undefined, { timeout: 10_000 });
+    await page.locator('#panel-host button', { hasText: 'Start' }).click();
+    await page.locator('#panel-host ol li').nth(1).waitFor({ timeout: 5000 });
+    expect(await page.locator('#panel-host ol li').allInnerTexts()).toEqual(
+      expect.arrayContaining([expect.stringContaining('Alrik'), expect.stringContaining('Bosper')]),
+    );
+    const first = await page.locator('#panel-host li[aria-current="step"]').innerText();
+    await page.locator('#panel-host button[aria-label="Next turn"]').click();
+    await page.waitForFunction((before) => document.querySelector('#panel-host li[aria-current="step"]')?.textContent !== before, first, { timeout: 5000 });
+    await page.locator('#as-dm').uncheck();
+    expect(await page.locator('#panel-host button', { hasText: 'Start' }).count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });
 

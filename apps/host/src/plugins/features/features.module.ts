@@ -6,6 +6,7 @@ import { PluginsModule } from '../plugins.module.js';
 import { FeatureEventDispatcher } from './feature-event-dispatcher.js';
 import { FeaturePlugins } from './feature-plugins.js';
 import { FeatureStateStore } from './feature-state.store.js';
+import { FeatureTrialController } from './feature-trial.controller.js';
 import { FeaturesController } from './features.controller.js';
 import { FeaturesService } from './features.service.js';
 import { PluginEventCursorEntity, PluginStateEntity } from './plugin-state.entity.js';
@@ -13,7 +14,7 @@ import { PluginEventCursorEntity, PluginStateEntity } from './plugin-state.entit
 /** Feature plugins in groups: the state store, actions over HTTP and group-event handlers. */
 @Module({
   imports: [TypeOrmModule.forFeature([PluginStateEntity, PluginEventCursorEntity]), GroupsModule, PluginsModule, DiceModule],
-  controllers: [FeaturesController],
+  controllers: [FeaturesController, FeatureTrialController],
   providers: [FeaturePlugins, FeatureStateStore, FeaturesService, FeatureEventDispatcher],
 })
 export class FeaturesModule {}

@@ -1,7 +1,7 @@
 // The plugin playground: mounts a ruleset's UI bundle with the live API behind it and follows hot reloads.
 // Plain browser JavaScript on purpose (no build step): it is what a plugin author opens while editing.
 const $ = (id) => document.getElementById(id);
-const state = { ruleset: null, sheet: null, mounted: null, uiUrl: null, validation: 0 };
+const state = { ruleset: null, sheet: null, mounted: null, uiUrl: null, validation: 0, feature: null, panel: null, featureState: {} };
 
 async function api(method, path, body) {
   const response = await fetch(`/v1${path}`, {
@@ -30,7 +30,7 @@ async function loadCatalog() {
   );
   $('rulesets').querySelectorAll('button').forEach((b, i) => (b.dataset.ruleset = rulesets.data[i].id));
   const features = plugins.data.filter((p) => p.kind === 'feature' && p.status === 'loaded');
-  $('features').replaceChildren(...features.map((p) => item(`${p.name} ${p.version}`, () => undefined)));
+  $('features').replaceChildren(...features.map((p) => item(`${p.name} ${p.version}`, () => selectFeature(p.id), state.feature?.id === p.id)));
   const failed = plugins.data.filter((p) => p.status === 'failed' || p.lastReloadError);
   $('failed').replaceChildren(
     ...failed.map((p) => {
@@ -136,18 +136,65 @@ function setStatus(text) {
   $('status').textContent = text;
 }
 
+/**
+ * Feature panels run against a local, simulated group: the panel's actions go to the stateless trial endpoint
+ * with this page's state, two demo characters (with the shown ruleset's initiative action) and a DM toggle.
+ */
+async function selectFeature(id, keepState = false) {
+  const plugin = (await api('GET', '/plugins')).data.find((p) => p.id === id);
+  if (!plugin?.ui) return setStatus(`Feature plugin ${id} has no panel UI.`);
+  if (!keepState) state.featureState = {};
+  state.feature = { id, uiUrl: plugin.ui.url };
+  state.panel?.destroy();
+  $('panel-host').replaceChildren();
+  const module = await import(plugin.ui.url);
+  state.panel = module.default.mount($('panel-host'), {
+    groupId: 'playground',
+    userId: 'playground-user',
+    isDm: $('as-dm').checked,
+    state: state.featureState,
+    callAction: (action, input) => tryAction(id, action, input),
+  });
+  document.body.dataset.panelUrl = plugin.ui.url;
+  await loadCatalog();
+}
+
+async function tryAction(pluginId, action, input) {
+  const characters = await demoCharacters();
+  const result = await api('POST', `/plugins/${pluginId}/try/actions/${action}`, { input, state: state.featureState, isDm: $('as-dm').checked, characters });
+  if (!result.ok) throw new Error(result.data?.detail ?? `action failed (${result.status})`);
+  state.featureState = result.data.state;
+  state.panel?.update({ state: state.featureState });
+  return result.data.reply;
+}
+
+/** Two characters of the shown ruleset, with its initiative action when it has one. */
+async function demoCharacters() {
+  const initiative = state.derived?.diceActions.find((a) => a.category === 'initiative') ?? null;
+  const rulesetId = state.ruleset?.id ?? 'none';
+  return ['Alrik', 'Bosper'].map((name, index) => ({
+    id: `demo-${index + 1}`,
+    name,
+    ownerId: `demo-player-${index + 1}`,
+    rulesetId,
+    initiative: initiative && { label: initiative.label, diceString: initiative.diceString },
+  }));
+}
+
 /** Hot reload: when the shown plugin is rebuilt, re-import its new hashed URL and remount with the current sheet. */
 function listen() {
   const events = new EventSource('/v1/plugins/events');
   events.addEventListener('plugin.reloaded', async (message) => {
     const event = JSON.parse(message.data);
     if (state.ruleset?.id === event.id && event.uiUrl !== state.uiUrl) await select(event.id, true);
+    else if (state.feature?.id === event.id && event.uiUrl !== state.feature.uiUrl) await selectFeature(event.id, true);
     else await loadCatalog();
   });
   events.addEventListener('plugin.removed', () => loadCatalog());
   events.addEventListener('open', () => (document.body.dataset.events = 'open'));
 }
 
+$('as-dm').addEventListener('change', () => state.panel?.update({ isDm: $('as-dm').checked }));
 listen();
 const rulesets = await loadCatalog();
 const wanted = new URLSearchParams(location.search).get('ruleset');
