@@ -1,10 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
-import { LoggerModule } from 'nestjs-pino';
+import { APP_FILTER } from '@nestjs/core';
 import type { ResolvedConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
-import { JsonDepthInterceptor } from './common/json-depth.interceptor.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CharactersModule } from './characters/characters.module.js';
 import { GroupsModule } from './groups/groups.module.js';
@@ -27,13 +25,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            autoLogging: config.nodeEnv !== 'test',
-            redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-          },
-        }),
         DatabaseModule.forRoot(config.databaseUrl),
         StoreModule,
         StorageModule,
@@ -48,10 +39,7 @@ export class AppModule {
         FeaturesModule,
         RealtimeModule,
       ],
-      providers: [
-        { provide: APP_FILTER, useClass: ProblemFilter },
-        { provide: APP_INTERCEPTOR, useClass: JsonDepthInterceptor },
-      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };
   }
 }

@@ -1,11 +1,13 @@
 import 'reflect-metadata';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import { Logger as NestLogger, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { LogController } from 'fastify';
+import { AppLogger, createPino } from './common/app-logger.js';
+import { installBodyDepthLimit } from './common/body-depth.js';
+import { installSecurityHeaders } from './common/security-headers.js';
 import { WsAdapter } from '@nestjs/platform-ws';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { parseConfig, type Env, type ResolvedConfig } from './config/app-config.js';
 import { loadOrCreateSecrets } from './config/secrets.js';
@@ -51,30 +53,22 @@ export async function startHost(env: Env): Promise<RunningHost> {
 }
 
 async function createApp(config: ResolvedConfig): Promise<NestFastifyApplication> {
+  const logger = createPino(config);
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     return503OnClosing: true,
+    loggerInstance: logger,
+    logController: new LogController({ disableRequestLogging: config.nodeEnv === 'test' }),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    bufferLogs: true,
+    logger: new AppLogger(logger),
     rawBody: true,
   });
-  app.useLogger(app.get(Logger));
   app.useWebSocketAdapter(new WsAdapter(app));
   installFastifyErrorHandler(app);
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:', 'https:'],
-        connectSrc: ["'self'", 'ws:', 'wss:'],
-      },
-    },
-    crossOriginResourcePolicy: { policy: 'cross-origin' },
-  });
+  installBodyDepthLimit(app.getHttpAdapter().getInstance());
+  installSecurityHeaders(app.getHttpAdapter().getInstance());
   await app.register(cookie);
   app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, credentials: true });
   app.setGlobalPrefix('v1', {

@@ -52,11 +52,19 @@ describe('host foundation', () => {
     expect(oversized.body.code).toBe('payload_too_large');
   });
 
-  it('sends security headers', async () => {
-    const result = await http('GET', '/health/live');
-    expect(result.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(result.headers.get('content-security-policy')).toContain("default-src 'self'");
-    expect(result.headers.get('strict-transport-security')).toBeTruthy();
+  it('sends security headers on every response, and a content security policy on HTML pages', async () => {
+    const json = await http('GET', '/health/live');
+    expect(json.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(json.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
+    expect(json.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(json.headers.get('referrer-policy')).toBe('no-referrer');
+    const problem = await http('GET', '/v1/does-not-exist');
+    expect(problem.headers.get('x-content-type-options')).toBe('nosniff');
+    const page = await fetch(`${host.url}/v1/docs`);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(page.headers.get('content-security-policy')).toContain("object-src 'none'");
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
   it('applies every migration and leaves nothing for a generated migration to add', async () => {

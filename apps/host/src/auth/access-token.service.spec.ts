@@ -56,4 +56,14 @@ describe(AccessTokenService.name, () => {
     const token = await service.sign(claims, new Date(Date.now() - (ACCESS_TOKEN_TTL_SECONDS + 5) * 1000));
     await expectRejected(token, /expired/);
   });
+
+  it('keeps rejecting a cached token once it has expired, and never lets a cached token vouch for a changed one', async () => {
+    const token = await service.sign(claims);
+    await expect(service.verify(token)).resolves.toEqual(claims); // now cached
+    const later = Date.now() + (ACCESS_TOKEN_TTL_SECONDS + 1) * 1000;
+    const error = await service.verify(token, later).catch((e: unknown) => e);
+    expect((error as DomainError).message).toMatch(/expired/);
+    await expectRejected(token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA'));
+    await expectRejected(`${token}x`);
+  });
 });

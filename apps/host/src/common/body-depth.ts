@@ -1,27 +1,22 @@
-import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import type { Observable } from 'rxjs';
+import type { FastifyInstance } from 'fastify';
 import { DomainError } from './domain-error.js';
 
 /** How deep a request body may nest before any recursive code (class-transformer, validators, plugins) sees it. */
 export const MAX_BODY_DEPTH = 64;
 
 /**
- * Refuses request bodies nested deeper than 64 levels with 400, checked iteratively. Interceptors run before
- * pipes, so the global ValidationPipe's recursive class-transformer never sees a body that would overflow the
- * stack (a 1 MiB body can nest ~170,000 levels deep). Registered globally: every route is protected.
+ * Refuses request bodies nested deeper than 64 levels with 400, checked iteratively right after parsing:
+ * the global ValidationPipe's recursive class-transformer would overflow the stack on them (a 1 MiB body can
+ * nest ~170,000 levels deep). A Fastify hook rather than a Nest interceptor: it costs nothing on bodiless requests.
  */
-@Injectable()
-export class JsonDepthInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http') return next.handle();
-    const body = context.switchToHttp().getRequest<{ body?: unknown }>().body;
-    if (exceedsDepth(body, MAX_BODY_DEPTH)) {
+export function installBodyDepthLimit(fastify: FastifyInstance): void {
+  fastify.addHook('preValidation', async (request) => {
+    if (request.body !== undefined && exceedsDepth(request.body, MAX_BODY_DEPTH)) {
       throw new DomainError('bad_request', `The request body is nested deeper than ${MAX_BODY_DEPTH} levels`, {
         errors: [{ path: '', message: `must not nest deeper than ${MAX_BODY_DEPTH} levels` }],
       });
     }
-    return next.handle();
-  }
+  });
 }
 
 /** Arrays and plain objects: what JSON parsing produces (streams, Buffers and class instances are not walked). */

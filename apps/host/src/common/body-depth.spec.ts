@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { exceedsDepth } from './json-depth.interceptor.js';
+import { exceedsDepth } from './body-depth.js';
 
 describe(exceedsDepth.name, () => {
   it('measures objects and arrays, and handles hostile depths without recursion', () => {
