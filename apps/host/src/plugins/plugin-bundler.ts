@@ -49,11 +49,25 @@ export class PluginBuildError extends Error {
   }
 }
 
-/** The shared vendor build: its assets and the URL each shared specifier is rewritten to. */
+/** What a compiled UI imports from the shared modules: names per specifier (an empty set: a side-effect import). */
+export type SharedUses = Map<string, Set<string>>;
+
+/** The shared vendor build: its assets, the URL each shared specifier is rewritten to, and what it exports. */
 export interface VendorBuild {
   assets: PluginAsset[];
   urls: Map<string, string>;
+  uses: SharedUses;
 }
+
+/** A UI module compiled with the shared modules still bare specifiers, and what it uses of them. */
+export interface CompiledUi {
+  code: string;
+  uses: SharedUses;
+}
+
+const SHARED_SPECIFIER = /^(svelte(\/.*)?|@cm\/ruleset-sdk)$/;
+/** A static or dynamic import of a shared module in compiled code: `from"svelte"`, `import"svelte/…"`, `import("…")`. */
+const IMPORT_OF_SHARED = /(?:from|import)\s*\(?\s*"(svelte(?:\/[^"]*)?|@cm\/ruleset-sdk)"/g;
 
 /** A built server module: CommonJS code for the sandbox and its content hash. */
 export interface ServerBundle {
@@ -76,6 +90,7 @@ export function findRepoRoot(start = dirname(fileURLToPath(import.meta.url))): s
 export class PluginBundler {
   private readonly libsRoot: string;
   private readonly hostDir: string;
+  private readonly knownExports = new Map<string, Set<string>>();
 
   constructor(repoRoot = findRepoRoot()) {
     this.libsRoot = join(repoRoot, 'libs');
@@ -86,24 +101,44 @@ export class PluginBundler {
     return join(this.libsRoot, LIBS[name], 'src', 'index.ts');
   }
 
-  /** Builds the shared browser modules (Svelte runtime + SDK) once, with code splitting and hashed names. */
-  async buildVendor(): Promise<VendorBuild> {
+  /**
+   * Builds the shared browser modules (the Svelte runtime and the SDK) exporting only what the installed plugin
+   * UIs use, with code splitting and hashed names: one Svelte instance for every plugin UI, and a first page
+   * load that carries the runtime functions those UIs call rather than the whole runtime.
+   */
+  async buildVendor(uses: SharedUses): Promise<VendorBuild> {
+    // One module per library (every svelte/* specifier in one): a page fetches one gzip stream, not several.
+    // Svelte's public exports that share a name with svelte/internal/client are the same functions.
     const entries: Record<string, string> = {};
-    for (const specifier of SHARED_SVELTE_MODULES) entries[`vendor-${specifier.replaceAll('/', '-')}`] = `shared:${specifier}`;
-    entries['vendor-cm-ruleset-sdk'] = this.libPath('@cm/ruleset-sdk');
+    const specifiers = new Map<string, string[]>();
+    for (const [specifier, names] of uses) {
+      const name = specifier.startsWith('svelte') ? 'vendor-svelte' : 'vendor-cm-ruleset-sdk';
+      specifiers.set(name, [...(specifiers.get(name) ?? []), specifier]);
+    }
+    for (const [name, group] of specifiers) {
+      const exported = new Set<string>();
+      const lines: string[] = [];
+      for (const specifier of group) {
+        const names = [...uses.get(specifier)!].filter((n) => !exported.has(n)).sort();
+        names.forEach((n) => exported.add(n));
+        if (names.length === 0) lines.push(`import ${JSON.stringify(specifier)};`);
+        const named = names.filter((n) => n !== 'default');
+        if (named.length > 0) lines.push(`export { ${named.join(', ')} } from ${JSON.stringify(specifier)};`);
+        if (names.includes('default')) lines.push(`export { default } from ${JSON.stringify(specifier)};`);
+      }
+      entries[name] = `shared:${lines.join('\n')}`;
+    }
+    if (Object.keys(entries).length === 0) return { assets: [], urls: new Map(), uses: new Map() };
     const virtualEntries: Plugin = {
       name: 'shared-entries',
       setup: (b) => {
         b.onResolve({ filter: /^shared:/ }, (args) => ({ path: args.path.slice('shared:'.length), namespace: 'shared' }));
-        b.onLoad({ filter: /.*/, namespace: 'shared' }, (args) => ({
-          contents: `import ${JSON.stringify(args.path)};\nexport * from ${JSON.stringify(args.path)};\n`,
-          resolveDir: this.hostDir,
-          loader: 'js',
-        }));
+        b.onResolve({ filter: /^@cm\/ruleset-sdk$/ }, () => ({ path: this.libPath('@cm/ruleset-sdk') }));
+        b.onLoad({ filter: /.*/, namespace: 'shared' }, (args) => ({ contents: args.path, resolveDir: this.hostDir, loader: 'js' }));
       },
     };
     const outputs = await this.run('vendor', {
-      entryPoints: entries,
+      entryPoints: Object.fromEntries(Object.keys(entries).map((name) => [name, `shared:${entries[name]!.slice('shared:'.length)}`])),
       outdir: '/vendor',
       entryNames: '[name].[hash]',
       chunkNames: 'vendor-chunk.[hash]',
@@ -115,7 +150,6 @@ export class PluginBundler {
       conditions: ['browser', 'production'],
       define: { 'process.env.NODE_ENV': '"production"' },
       plugins: [virtualEntries],
-      metafile: true,
     });
     const assets: PluginAsset[] = [];
     const urls = new Map<string, string>();
@@ -124,10 +158,28 @@ export class PluginBundler {
       const [name, hash] = file.split('.');
       const asset: PluginAsset = { ...createAsset(name!, output.contents, hash!), file, url: `${ASSETS_ROUTE}/${file}` };
       assets.push(asset);
-      const source = entries[name!];
-      if (source !== undefined) urls.set(source.startsWith('shared:') ? source.slice('shared:'.length) : '@cm/ruleset-sdk', asset.url);
+      for (const specifier of specifiers.get(name!) ?? []) urls.set(specifier, asset.url);
     }
-    return { assets, urls };
+    return { assets, urls, uses };
+  }
+
+  /** The names a shared module really exports (scanned names that are not exports are dropped). */
+  async exportsOf(specifier: string): Promise<Set<string>> {
+    let known = this.knownExports.get(specifier);
+    if (!known) {
+      const source = specifier === '@cm/ruleset-sdk' ? this.libPath('@cm/ruleset-sdk') : specifier;
+      const result = await this.run('vendor', {
+        stdin: { contents: `export * from ${JSON.stringify(source)};`, resolveDir: this.hostDir, loader: 'js' },
+        outfile: '/exports.js',
+        format: 'esm',
+        platform: 'browser',
+        conditions: ['browser', 'production'],
+        metafile: true,
+      });
+      known = new Set(Object.values(result.metafile?.outputs ?? {}).flatMap((output) => output.exports ?? []));
+      this.knownExports.set(specifier, known);
+    }
+    return known;
   }
 
   /** Builds the plugin's server module: CommonJS, everything bundled, no Node built-ins. */
@@ -147,7 +199,8 @@ export class PluginBundler {
   }
 
   /** Builds the plugin's browser module: ESM, minified, Svelte compiled with injected CSS, shared modules external. */
-  async buildUi(dir: string, manifest: PluginManifest, vendor: VendorBuild): Promise<PluginAsset> {
+  /** Phase 1 of a UI build: the plugin's browser module with the shared modules left as bare specifiers. */
+  async compileUi(dir: string, manifest: PluginManifest): Promise<CompiledUi> {
     const outputs = await this.run('ui', {
       entryPoints: [resolve(dir, manifest.entry.ui!)],
       absWorkingDir: dir,
@@ -159,18 +212,55 @@ export class PluginBundler {
       conditions: ['svelte', 'browser', 'production'],
       mainFields: ['svelte', 'browser', 'module', 'main'],
       define: { 'process.env.NODE_ENV': '"production"' },
-      plugins: [this.sharedModules(vendor), this.libAliases(['@cm/dice']), sveltePlugin({ compilerOptions: { css: 'injected' } })],
+      plugins: [this.sharedModules(), this.libAliases(['@cm/dice']), sveltePlugin({ compilerOptions: { css: 'injected' } })],
     });
     const css = outputs.files.find((file) => file.path.endsWith('.css'));
     if (css) throw new PluginBuildError('ui', ['CSS files cannot be imported: put styles in a <style> block of a Svelte component']);
-    const js = outputs.files.find((file) => file.path.endsWith('.js'))!;
-    return createAsset(`${manifest.id}-ui`, js.contents);
+    const code = outputs.files.find((file) => file.path.endsWith('.js'))!.text;
+    return { code, uses: await this.sharedUses(code) };
+  }
+
+  /** Phase 2: points the compiled module's shared imports at the vendor's hashed URLs (no import map needed). */
+  linkUi(id: string, compiled: CompiledUi, vendor: VendorBuild): PluginAsset {
+    const code = compiled.code.replace(IMPORT_OF_SHARED, (whole, specifier: string) => {
+      const url = vendor.urls.get(specifier);
+      if (!url) throw new PluginBuildError('ui', [`the shared module "${specifier}" is missing from the vendor build`]);
+      return whole.replace(`"${specifier}"`, JSON.stringify(url));
+    });
+    return createAsset(`${id}-ui`, code);
+  }
+
+  /** Reads which shared names a compiled module imports: named, default, namespace members and bare imports. */
+  private async sharedUses(code: string): Promise<SharedUses> {
+    const uses: SharedUses = new Map();
+    const add = (specifier: string, names: string[]) => {
+      const set = uses.get(specifier) ?? new Set<string>();
+      names.forEach((name) => set.add(name));
+      uses.set(specifier, set);
+    };
+    for (const [, clause, specifier] of code.matchAll(/import\s*([^"'();]*?)\s*from\s*"([^"]+)"/g)) {
+      if (!SHARED_SPECIFIER.test(specifier!)) continue;
+      const namespace = /\*\s*as\s+([\w$]+)/.exec(clause!)?.[1];
+      const named = /\{([^}]*)\}/.exec(clause!)?.[1];
+      const defaultName = /^([\w$]+)\s*(,|$)/.test(clause!.trim());
+      const names: string[] = [];
+      if (named) names.push(...named.split(',').map((part) => part.trim().split(/\s+as\s+/)[0]!).filter(Boolean));
+      if (defaultName) names.push('default');
+      if (namespace) {
+        const member = new RegExp(`(?<![\\w$.])${namespace.replace('$', '\\$')}\\.([A-Za-z_$][\\w$]*)`, 'g');
+        for (const [, name] of code.matchAll(member)) names.push(name!);
+      }
+      const exported = await this.exportsOf(specifier!);
+      add(specifier!, names.filter((name) => name === 'default' || exported.has(name)));
+    }
+    for (const [, specifier] of code.matchAll(/import\s*"([^"]+)"/g)) if (SHARED_SPECIFIER.test(specifier!)) add(specifier!, []);
+    return uses;
   }
 
   private async run(
     bundle: 'server' | 'ui' | 'vendor',
     options: Parameters<typeof build>[0],
-  ): Promise<{ files: OutputFile[]; metafile?: { outputs: Record<string, { entryPoint?: string }> } }> {
+  ): Promise<{ files: OutputFile[]; metafile?: { outputs: Record<string, { entryPoint?: string; exports?: string[] }> } }> {
     try {
       const result = await build({
         bundle: true,
@@ -223,14 +313,14 @@ export class PluginBundler {
     };
   }
 
-  private sharedModules(vendor: VendorBuild): Plugin {
+  private sharedModules(): Plugin {
+    const allowed = new Set<string>([...SHARED_SVELTE_MODULES, '@cm/ruleset-sdk']);
     return {
       name: 'shared-modules',
       setup: (b) => {
-        b.onResolve({ filter: /^(svelte(\/.*)?|@cm\/ruleset-sdk)$/ }, (args) => {
-          const url = vendor.urls.get(args.path);
-          if (url) return { path: url, external: true };
-          return { errors: [{ text: `"${args.path}" is not one of the shared modules the host provides (${[...vendor.urls.keys()].join(', ')})` }] };
+        b.onResolve({ filter: SHARED_SPECIFIER }, (args) => {
+          if (allowed.has(args.path)) return { path: args.path, external: true };
+          return { errors: [{ text: `"${args.path}" is not one of the shared modules the host provides (${[...allowed].join(', ')})` }] };
         });
       },
     };

@@ -23,7 +23,6 @@ export async function checkPluginFolder(folder: string, sandbox: SandboxPort = c
   const registry = new PluginRegistry(dirname(dir), sandbox, new PluginBundler(), assets, undefined);
   await sandbox.start();
   try {
-    await registry.buildVendor();
     await registry.reload(basename(dir));
     const status = registry.statusList().find((s) => s.folder === basename(dir));
     const loaded = status?.status === 'loaded' ? registry.get(status.id) : undefined;

@@ -6,7 +6,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { AssetStore, type PluginAsset } from './plugin-assets.js';
-import { PluginBuildError, type PluginBundler, type VendorBuild } from './plugin-bundler.js';
+import { PluginBuildError, type PluginBundler, type CompiledUi, type SharedUses, type VendorBuild } from './plugin-bundler.js';
 import { discoverPluginFolders, PluginLoadError, readManifest, readSchema } from './plugin-discovery.js';
 import type { PluginEvents } from './plugin-events.js';
 import { runFixtures, type FixtureReport } from './plugin-fixtures.js';
@@ -68,7 +68,9 @@ export class PluginRegistry {
   private readonly statuses = new Map<string, PluginStatus>();
   private queue: Promise<unknown> = Promise.resolve();
   private generation = 0;
-  private vendor: VendorBuild | undefined;
+  private vendor: VendorBuild = { assets: [], urls: new Map(), uses: new Map() };
+  /** Each served plugin's UI before linking, so a grown vendor can re-point it without rebuilding it. */
+  private readonly compiledUis = new Map<string, CompiledUi>();
 
   constructor(
     readonly pluginsDir: string,
@@ -81,22 +83,14 @@ export class PluginRegistry {
   /** Builds the shared vendor modules, then loads every plugin folder found. Broken plugins never stop the host. */
   async start(): Promise<void> {
     const started = Date.now();
-    await this.buildVendor();
     const folders = await discoverPluginFolders(this.pluginsDir);
     for (const folder of folders) await this.reload(folder);
     const failed = [...this.statuses.values()].filter((s) => s.status === 'failed').length;
     this.logger.log(`Plugins in ${this.pluginsDir}: ${this.loaded.size} loaded, ${failed} failed (${Date.now() - started} ms)`);
   }
 
-  /** Builds the shared vendor modules (once); plugin UIs are built against them. */
-  async buildVendor(): Promise<void> {
-    if (this.vendor) return;
-    this.vendor = await this.bundler.buildVendor();
-    for (const asset of this.vendor.assets) this.assets.add(asset);
-  }
-
-  /** The shared vendor build (Svelte runtime and SDK). */
-  get vendorBuild(): VendorBuild | undefined {
+  /** The shared vendor build (Svelte runtime and SDK), grown to what the served plugin UIs use. */
+  get vendorBuild(): VendorBuild {
     return this.vendor;
   }
 
@@ -142,7 +136,9 @@ export class PluginRegistry {
       this.checkDuplicate(folder, manifest);
       const schema = this.compileSchema(manifest, await readSchema(dir, manifest));
       const server = await this.bundler.buildServer(dir, manifest);
-      const ui = manifest.entry.ui ? await this.bundler.buildUi(dir, manifest, this.vendor!) : undefined;
+      const compiled = manifest.entry.ui ? await this.bundler.compileUi(dir, manifest) : undefined;
+      if (compiled) await this.coverInVendor(compiled.uses);
+      const ui = compiled ? this.bundler.linkUi(manifest.id, compiled, this.vendor) : undefined;
       sandboxKey = `${manifest.id}@${manifest.version}#${++this.generation}`;
       const description = await this.sandbox.load(sandboxKey, server.code).catch((error: unknown) => {
         throw new PluginLoadError([`server module failed to load: ${pluginFailure(manifest.id, error).message}`], manifest);
@@ -156,12 +152,40 @@ export class PluginRegistry {
         throw Object.assign(new PluginLoadError([`${fixtures.failed} of ${total} fixtures failed`, ...details], manifest), { fixtures });
       }
       this.commit({ folder, dir, runtime, manifest, serverHash: server.hash, ui, fixtures, loadedAt: new Date() }, previous);
+      if (compiled) this.compiledUis.set(manifest.id, compiled);
+      else this.compiledUis.delete(manifest.id);
       sandboxKey = undefined;
       this.logger.log(`[plugin ${manifest.id}] loaded ${manifest.version} from ${folder}/ in ${Date.now() - started} ms (fixtures: ${fixtures.passed} passed)`);
     } catch (error) {
       if (sandboxKey) await this.sandbox.unload(sandboxKey).catch(() => undefined);
       this.recordFailure(folder, error, previous);
     }
+  }
+
+  /**
+   * Grows the shared vendor when a UI uses runtime names it lacks, then re-points every served UI at it
+   * (new hashed URLs: clients re-import them). The old vendor's files stay served for pages still using them.
+   */
+  private async coverInVendor(uses: SharedUses): Promise<void> {
+    if (coversUses(this.vendor.uses, uses)) return;
+    const vendor = await this.bundler.buildVendor(mergeUses(this.vendor.uses, uses));
+    for (const asset of vendor.assets) this.assets.add(asset);
+    this.vendor = vendor;
+    for (const plugin of [...this.loaded.values()]) {
+      const compiled = this.compiledUis.get(plugin.manifest.id);
+      if (compiled) this.relink(plugin, compiled);
+    }
+  }
+
+  private relink(plugin: LoadedPlugin, compiled: CompiledUi): void {
+    const ui = this.bundler.linkUi(plugin.manifest.id, compiled, this.vendor);
+    if (ui.file === plugin.ui?.file) return;
+    this.assets.add(ui);
+    if (plugin.previousUiFile) this.assets.remove(plugin.previousUiFile);
+    const next: LoadedPlugin = { ...plugin, ui, previousUiFile: plugin.ui?.file };
+    this.loaded.set(plugin.manifest.id, next);
+    this.statuses.set(next.folder, statusOf(next));
+    this.events?.pluginReloaded(plugin.manifest.id, plugin.manifest.version, plugin.manifest.kind, ui.url);
   }
 
   /** Makes a checked version the served one, in one assignment, then retires the version it replaces. */
@@ -216,6 +240,7 @@ export class PluginRegistry {
     this.statuses.delete(folder);
     if (!previous) return;
     this.loaded.delete(previous.manifest.id);
+    this.compiledUis.delete(previous.manifest.id);
     await this.sandbox.unload(previous.runtime.sandboxKey).catch(() => undefined);
     for (const file of [previous.ui?.file, previous.previousUiFile]) if (file) this.assets.remove(file);
     this.events?.pluginRemoved(previous.manifest.id);
@@ -280,4 +305,24 @@ function statusOf(plugin: LoadedPlugin): PluginStatus {
     serverBundleHash: plugin.serverHash,
     loadedAt: plugin.loadedAt.toISOString(),
   };
+}
+
+/** Whether a vendor exporting `available` serves everything in `needed`. */
+function coversUses(available: SharedUses, needed: SharedUses): boolean {
+  for (const [specifier, names] of needed) {
+    const have = available.get(specifier);
+    if (!have) return false;
+    for (const name of names) if (!have.has(name)) return false;
+  }
+  return true;
+}
+
+function mergeUses(a: SharedUses, b: SharedUses): SharedUses {
+  const merged: SharedUses = new Map([...a].map(([specifier, names]) => [specifier, new Set(names)]));
+  for (const [specifier, names] of b) {
+    const set = merged.get(specifier) ?? new Set<string>();
+    names.forEach((name) => set.add(name));
+    merged.set(specifier, set);
+  }
+  return merged;
 }

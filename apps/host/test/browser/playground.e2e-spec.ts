@@ -62,7 +62,7 @@ describe('plugin playground in Chromium', () => {
     await page.locator('#errors li', { hasText: 'name' }).first().waitFor({ timeout: 5000 });
     // Both UIs imported the same hashed Svelte runtime: one instance for every plugin.
     const runtimes = await page.evaluate(() =>
-      performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.includes('vendor-svelte-internal-client')),
+      performance.getEntriesByType('resource').map((e) => e.name).filter((n) => /\/vendor-svelte\.[^/]+\.js$/.test(n)),
     );
     expect(new Set(runtimes).size).toBe(1);
     expect(pageErrors).toEqual([]);
@@ -91,6 +91,8 @@ describe('plugin playground in Chromium', () => {
     const name = page.locator('#sheet-host input[aria-label="Name"]');
     await page.waitForFunction(() => /generic-ui\./.test(document.body.dataset.mountedUrl ?? ''), undefined, { timeout: 10_000 });
     await name.fill('Kept across reloads');
+    // The edit has reached the playground's state (and its validation round-trip) before the file changes.
+    await page.waitForFunction(() => document.getElementById('sheet-json')?.textContent?.includes('Kept across reloads'), undefined, { timeout: 5000 });
     await page.waitForFunction(() => document.body.dataset.events === 'open', undefined, { timeout: 5000 });
     const before = await page.locator('body').getAttribute('data-mounted-url');
     const file = join(dir, 'generic', 'src', 'ui', 'GenericSheet.svelte');
