@@ -18,6 +18,24 @@ export function load(options) {
   });
 }
 
+/**
+ * The host route against the bare baseline in alternating rounds (after a warm-up of each), so drifts of a
+ * shared machine hit both; resolves with the median round of each and the summed failures.
+ */
+export async function compare(hostTarget, bareTarget, { connections, rounds = 3, seconds = 3 }) {
+  const results = { host: [], bare: [] };
+  await load({ ...bareTarget, connections, duration: 2 });
+  await load({ ...hostTarget, connections, duration: 2 });
+  for (let round = 0; round < rounds; round += 1) {
+    results.bare.push(await load({ ...bareTarget, connections, duration: seconds }));
+    results.host.push(await load({ ...hostTarget, connections, duration: seconds }));
+  }
+  const median = (list) => [...list].sort((a, b) => a.rps - b.rps)[Math.floor(list.length / 2)];
+  const sum = (list, key) => list.reduce((total, result) => total + result[key], 0);
+  const pick = (list) => ({ ...median(list), non2xx: sum(list, 'non2xx'), errors: sum(list, 'errors') });
+  return { host: pick(results.host), bare: pick(results.bare) };
+}
+
 async function main(options) {
   if (options.refreshTokens) return refreshChains(options);
   const request = { method: options.method ?? 'GET', path: new URL(options.url).pathname, headers: options.headers ?? {} };

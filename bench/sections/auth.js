@@ -10,7 +10,7 @@ import Fastify from 'fastify';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createBenchDatabase, freePort, percentile, rssMb, startHostProcess } from '../lib/harness.js';
-import { load } from '../lib/load.js';
+import { compare, load } from '../lib/load.js';
 
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const CLIENTS = 20;
@@ -62,10 +62,11 @@ export async function run() {
     const { host: me, bare: bareMe } = await compare(
       { url: `${host.url}/v1/me`, headers: { authorization: `Bearer ${accessToken}` } },
       { url: `${bare.url}/me` },
+      { connections: CLIENTS, rounds: ROUNDS, seconds: ROUND_SECONDS },
     );
     const ratio = me.rps / bareMe.rps;
     // Framework cost alone (no auth, no database): tells a slow pipeline from a slow query path.
-    const { host: live, bare: bareLive } = await compare({ url: `${host.url}/health/live` }, { url: `${bare.url}/live` });
+    const { host: live, bare: bareLive } = await compare({ url: `${host.url}/health/live` }, { url: `${bare.url}/live` }, { connections: CLIENTS, rounds: ROUNDS, seconds: ROUND_SECONDS });
 
     const { DATA_DIR, EMBEDDED_POSTGRES_PORT, ...childEnv } = env; // the child gets its own data folder
     const idle = await idleRss({ ...childEnv, DATABASE_URL: host.config.databaseUrl });
@@ -152,20 +153,6 @@ async function startBareServer(databaseUrl, userId) {
  * The machine is shared, so throughput drifts: warm both up, then alternate short rounds and take
  * each side's median round, so a burst of outside load hits both sides alike.
  */
-async function compare(hostTarget, bareTarget) {
-  const rounds = { host: [], bare: [] };
-  await load({ ...bareTarget, connections: CLIENTS, duration: 2 });
-  await load({ ...hostTarget, connections: CLIENTS, duration: 2 });
-  for (let round = 0; round < ROUNDS; round += 1) {
-    rounds.bare.push(await load({ ...bareTarget, connections: CLIENTS, duration: ROUND_SECONDS }));
-    rounds.host.push(await load({ ...hostTarget, connections: CLIENTS, duration: ROUND_SECONDS }));
-  }
-  const median = (results) => [...results].sort((a, b) => a.rps - b.rps)[Math.floor(results.length / 2)];
-  const sum = (results, key) => results.reduce((total, result) => total + result[key], 0);
-  const pick = (results) => ({ ...median(results), non2xx: sum(results, 'non2xx'), errors: sum(results, 'errors') });
-  return { host: pick(rounds.host), bare: pick(rounds.bare) };
-}
-
 /** Starts the built host as a child process, lets it idle, and samples its resident memory. */
 async function idleRss(env) {
   const child = await startHostProcess(env);

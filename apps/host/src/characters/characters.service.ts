@@ -75,9 +75,35 @@ export class CharactersService {
     });
   }
 
+  /**
+   * The hot read (every sheet view): the row, the viewer's access and the viewer's groups in one query.
+   * Only a character whose ruleset version changed takes the slower path through a lazy migration.
+   */
   async get(userId: string, characterId: string): Promise<CharacterDto> {
-    const { character, access } = await this.readable(userId, characterId);
-    return this.toDto(await this.upToDate(character, userId), userId, access);
+    const rows: ReadRow[] = isUuid(characterId)
+      ? await this.manager.query(
+          // One scan of the character's assignments joined to the viewer's memberships gives both the DM check
+          // and the groups the viewer may see.
+          `SELECT c.*, v."viewer_is_dm", v."viewer_groups" FROM "characters" c
+             LEFT JOIN LATERAL (
+               SELECT COALESCE(bool_or(m."role" = 'dm'), false) AS "viewer_is_dm",
+                      COALESCE(json_agg(json_build_object('groupId', gc."group_id", 'groupName', g."name", 'isActive', gc."is_active")
+                                        ORDER BY g."name", g."id"), '[]') AS "viewer_groups"
+                 FROM "group_characters" gc
+                 JOIN "group_members" m ON m."group_id" = gc."group_id" AND m."user_id" = $2
+                 JOIN "groups" g ON g."id" = gc."group_id"
+                WHERE gc."character_id" = c."id") v ON true
+            WHERE c."id" = $1`,
+          [characterId, userId],
+        )
+      : [];
+    const row = rows[0];
+    const access: CharacterAccess | undefined = !row ? undefined : row.owner_user_id === userId ? 'owner' : row.viewer_is_dm ? 'dm' : undefined;
+    if (!row || !access) throw notFound('Character');
+    const character = fromRow(row);
+    const current = await this.upToDate(character, userId);
+    if (current !== character) return this.toDto(current, userId, access);
+    return this.buildDto(character, row.viewer_groups);
   }
 
   /** Owner: replaces name and sheet, based on `version`. */
@@ -285,13 +311,20 @@ export class CharactersService {
         WHERE gc."character_id" = $1 ORDER BY g."name", g."id"`,
       [character.id, viewerId],
     );
+    return this.buildDto(
+      character,
+      groups.map((row) => ({ groupId: row.group_id, groupName: row.name, isActive: row.is_active })),
+    );
+  }
+
+  private buildDto(character: CharacterEntity, groups: CharacterDto['groups']): CharacterDto {
     return {
       ...toSummary(character),
       ownerId: character.ownerUserId,
       sheet: character.sheetData,
       rulesetMissing: this.rulesets.find(character.rulesetId) === undefined,
       createdAt: character.createdAt.toISOString(),
-      groups: groups.map((row) => ({ groupId: row.group_id, groupName: row.name, isActive: row.is_active })),
+      groups,
     };
   }
 
@@ -313,6 +346,37 @@ export class CharactersService {
       [character.id, HISTORY_LENGTH],
     );
   }
+}
+
+/** A `characters` row with the viewer's access and groups (CharactersService.get). */
+interface ReadRow {
+  id: string;
+  owner_user_id: string;
+  ruleset_id: string;
+  ruleset_version: string;
+  name: string;
+  sheet_data: Sheet;
+  portrait_url: string | null;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+  viewer_is_dm: boolean;
+  viewer_groups: CharacterDto['groups'];
+}
+
+function fromRow(row: ReadRow): CharacterEntity {
+  return Object.assign(new CharacterEntity(), {
+    id: row.id,
+    ownerUserId: row.owner_user_id,
+    rulesetId: row.ruleset_id,
+    rulesetVersion: row.ruleset_version,
+    name: row.name,
+    sheetData: row.sheet_data,
+    portraitUrl: row.portrait_url,
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
 }
 
 function toSummary(character: CharacterEntity): CharacterSummaryDto {
