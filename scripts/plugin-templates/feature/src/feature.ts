@@ -1,4 +1,4 @@
-import { defineFeature } from '@cm/ruleset-sdk';
+import { defineFeature, refuse } from '@cm/ruleset-sdk';
 
 export default defineFeature({
   actions: {
@@ -7,9 +7,9 @@ export default defineFeature({
       const count = typeof context.state.count === 'number' ? context.state.count + 1 : 1;
       return { state: { count }, reply: count };
     },
-    /** Only the DM may reset it. */
+    /** Only the DM may reset it: a refusal answers 403 (a throw would be a plugin failure, 502). */
     reset: (_input, context) => {
-      if (!context.isDm) throw new Error('only the DM may reset the counter');
+      if (!context.isDm) return refuse('forbidden', 'Only the DM may reset the counter');
       return { state: { count: null }, reply: 0 };
     },
   },
