@@ -1,3 +1,7 @@
+import type { FieldError } from '@cm/contracts';
+
+export type { FieldError } from '@cm/contracts';
+
 /** Error codes that services throw; one place (ProblemFilter) maps them to HTTP statuses. */
 export const DOMAIN_ERROR_STATUS = {
   validation_failed: 422,
@@ -16,11 +20,6 @@ export const DOMAIN_ERROR_STATUS = {
 
 export type DomainErrorCode = keyof typeof DOMAIN_ERROR_STATUS;
 
-/** One field-level validation error: a JSON-pointer-like path and a message. */
-export interface FieldError {
-  path: string;
-  message: string;
-}
 
 /** A failure in the domain, carrying a code, a human message and optional detail fields. */
 export class DomainError extends Error {

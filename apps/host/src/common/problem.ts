@@ -1,18 +1,7 @@
-import type { FieldError } from './domain-error.js';
+import type { Problem } from '@cm/contracts';
 
-/** An RFC 9457 problem details body. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  instance?: string;
-  code: string;
-  errors?: FieldError[];
-  [extension: string]: unknown;
-}
-
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+// The problem shape is the clients' contract (libs/contracts); the host builds it here.
+export { PROBLEM_CONTENT_TYPE, type Problem } from '@cm/contracts';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
