@@ -33,6 +33,7 @@ describe('realtime delivery', () => {
     REALTIME_HEARTBEAT_MS: '300',
     REALTIME_MESSAGES_PER_SECOND: '5',
     REALTIME_MESSAGE_BURST: '10',
+    REALTIME_MAX_BUFFERED_BYTES: '262144',
   });
 
   async function connect(host: TestHost, user: TestUser, options = {}): Promise<TestSocket> {
@@ -231,6 +232,31 @@ describe('realtime delivery', () => {
     for (let n = 0; n < 15; n += 1) chatty.send({ type: 'ping' });
     await chatty.waitFor((m) => m.type === 'error' && m.code === 'rate_limited');
     expect(chatty.messages.filter((m) => m.type === 'pong').length).toBeLessThanOrEqual(11);
+  });
+
+  it('cuts off a consumer that stops reading instead of buffering for it, and lets it resume', async () => {
+    // A host whose heartbeat does not fire during the test: it must be the send buffer that cuts the client off.
+    const patient = await startTestHost({ ...env(`smtp://127.0.0.1:${smtp.port}`), REALTIME_HEARTBEAT_MS: '60000' });
+    const groupId = await createGroup([dm]);
+    const slow = await connect(patient, dm);
+    slow.subscribe(groupId);
+    await slow.waitFor((m) => m.type === 'subscribed');
+    slow.socket.pause(); // stops reading: the kernel buffers fill, then the server's send buffer grows
+    const padding = 'x'.repeat(12_000);
+    const written: number[] = [];
+    for (let n = 0; n < 400; n += 1) written.push(await appendEvent(groupId, 'character.updated', { n, padding }));
+    slow.socket.resume();
+    expect((await slow.waitForClose(15_000)).code).toBe(4008);
+    const received = slow.events(groupId).map((event) => event.seq);
+    expect(received.length).toBeLessThan(written.length);
+    expect(received).toEqual(written.slice(0, received.length));
+
+    const resumed = await connect(patient, dm);
+    resumed.subscribe(groupId, received.at(-1) ?? 0);
+    const rest = await resumed.waitForEvents(groupId, written.length - received.length, 15_000);
+    expect([...received, ...rest.map((event) => event.seq)]).toEqual(written);
+    resumed.close();
+    await patient.stop();
   });
 
   it('drops a connection that stops answering heartbeats', async () => {
