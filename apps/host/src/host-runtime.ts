@@ -11,7 +11,6 @@ import { WsAdapter } from '@nestjs/platform-ws';
 import { AppModule } from './app.module.js';
 import { parseConfig, type Env, type ResolvedConfig } from './config/app-config.js';
 import { loadOrCreateSecrets } from './config/secrets.js';
-import { ProblemFilter, sendProblem } from './common/problem.filter.js';
 import { createValidationPipe } from './common/validation.js';
 import { EmbeddedDatabase } from './database/embedded-postgres.js';
 import { runMigrations } from './database/migrate.js';
@@ -66,7 +65,6 @@ async function createApp(config: ResolvedConfig): Promise<NestFastifyApplication
     rawBody: true,
   });
   app.useWebSocketAdapter(new WsAdapter(app));
-  installFastifyErrorHandler(app);
   installBodyDepthLimit(app.getHttpAdapter().getInstance());
   installSecurityHeaders(app.getHttpAdapter().getInstance());
   await app.register(cookie);
@@ -80,15 +78,6 @@ async function createApp(config: ResolvedConfig): Promise<NestFastifyApplication
   app.useGlobalPipes(createValidationPipe());
   setUpOpenApi(app);
   return app;
-}
-
-/** Body-parsing errors happen in Fastify before Nest's filters: answer them as problems too. */
-function installFastifyErrorHandler(app: NestFastifyApplication): void {
-  const filter = new ProblemFilter();
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .setErrorHandler((error, request, reply) => sendProblem(reply, filter.toProblem(error, request)));
 }
 
 async function closeHost(app: NestFastifyApplication, embedded: EmbeddedDatabase | undefined, graceMs: number): Promise<void> {

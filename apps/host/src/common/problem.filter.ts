@@ -31,7 +31,7 @@ export class ProblemFilter implements ExceptionFilter {
 }
 
 /** Writes a problem body with the problem content type and any Retry-After header. */
-export function sendProblem(reply: FastifyReply, body: Problem): void {
+function sendProblem(reply: FastifyReply, body: Problem): void {
   if (typeof body.retryAfterSeconds === 'number') void reply.header('Retry-After', String(body.retryAfterSeconds));
   void reply.status(body.status).header('Content-Type', PROBLEM_CONTENT_TYPE).send(body);
 }
