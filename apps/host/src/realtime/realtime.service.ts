@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Subject, type Observable } from 'rxjs';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { ResolvedConfig } from '../config/app-config.js';
 import { GroupEventListener, type GroupEventPointer } from './group-event-listener.js';
@@ -13,6 +14,8 @@ const PRUNE_EVERY_MS = 10 * 60_000;
 export class RealtimeService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RealtimeService.name);
   readonly listener: GroupEventListener;
+  private readonly pointers = new Subject<GroupEventPointer>();
+  private readonly reconnects = new Subject<void>();
   private pruneTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -22,10 +25,26 @@ export class RealtimeService implements OnApplicationBootstrap, OnApplicationShu
     private readonly presence: PresenceService,
   ) {
     this.listener = new GroupEventListener(config.databaseUrl, {
-      onPointer: (pointer) => this.onPointer(pointer),
-      onConnected: () => void this.hub.catchUpAll(),
+      onPointer: (pointer) => {
+        this.onPointer(pointer);
+        this.pointers.next(pointer);
+      },
+      onConnected: () => {
+        void this.hub.catchUpAll();
+        this.reconnects.next();
+      },
       onPresence: (payload) => this.presence.received(payload),
     });
+  }
+
+  /** Every NOTIFY pointer this instance receives (one LISTEN connection per instance serves every reader). */
+  get pointer$(): Observable<GroupEventPointer> {
+    return this.pointers.asObservable();
+  }
+
+  /** Emits after each reconnect of the LISTEN connection: NOTIFY is not durable, readers catch up from the table. */
+  get reconnected$(): Observable<void> {
+    return this.reconnects.asObservable();
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -36,6 +55,8 @@ export class RealtimeService implements OnApplicationBootstrap, OnApplicationShu
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.pruneTimer);
     await this.listener.stop();
+    this.pointers.complete();
+    this.reconnects.complete();
   }
 
   async prune(): Promise<number> {

@@ -1,11 +1,11 @@
 import type { FeatureCharacter, FeatureContext, FeatureGroupEvent, JsonValue } from '@cm/ruleset-sdk';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
 import { DomainError } from '../../common/domain-error.js';
-import { APP_CONFIG } from '../../config/config.module.js';
-import type { ResolvedConfig } from '../../config/app-config.js';
-import { GroupEventListener, type GroupEventPointer } from '../../realtime/group-event-listener.js';
+import type { Subscription } from 'rxjs';
+import type { GroupEventPointer } from '../../realtime/group-event-listener.js';
+import { RealtimeService } from '../../realtime/realtime.service.js';
 import type { LoadedPlugin } from '../plugin-registry.js';
 import { FeaturePlugins, freshEntropy } from './feature-plugins.js';
 import { FeatureStateStore } from './feature-state.store.js';
@@ -23,7 +23,7 @@ const TRANSIENT_FAILURES = new Set(['not_loaded', 'crashed']);
  * Delivers group events to feature plugins' `onGroupEvent`, exactly once per (plugin, group, event) across
  * host instances.
  *
- * Each instance LISTENs on `group_events` (its own connection). A NOTIFY only says "group g reached seq s";
+ * It follows the instance's one LISTEN connection (RealtimeService). A NOTIFY only says "group g reached seq s";
  * the truth is the table `plugin_event_cursors` (plugin, group) → last handled seq. A batch runs in one
  * transaction under the same per-(plugin, group) advisory lock as actions: it reads the events after the
  * cursor, runs the handler for each (in seq order, on the state the previous one produced), writes the state
@@ -34,33 +34,31 @@ const TRANSIENT_FAILURES = new Set(['not_loaded', 'crashed']);
 @Injectable()
 export class FeatureEventDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(FeatureEventDispatcher.name);
-  private readonly listener: GroupEventListener;
+  private subscriptions: Subscription[] = [];
   private readonly running = new Map<string, { again: boolean }>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private stopped = false;
 
   constructor(
-    @Inject(APP_CONFIG) config: ResolvedConfig,
     @InjectEntityManager() private readonly manager: EntityManager,
     private readonly features: FeaturePlugins,
     private readonly store: FeatureStateStore,
-  ) {
-    this.listener = new GroupEventListener(config.databaseUrl, {
-      onPointer: (pointer) => this.onPointer(pointer),
-      onConnected: () => void this.sweep(),
-      onPresence: () => undefined,
-    });
-  }
+    private readonly realtime: RealtimeService,
+  ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.listener.start();
+  onApplicationBootstrap(): void {
+    this.subscriptions = [
+      this.realtime.pointer$.subscribe((pointer) => this.onPointer(pointer)),
+      this.realtime.reconnected$.subscribe(() => void this.sweep()),
+    ];
+    void this.sweep();
     this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_EVERY_MS).unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  onApplicationShutdown(): void {
     this.stopped = true;
     clearInterval(this.sweepTimer);
-    await this.listener.stop();
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
   }
 
   /** Handles every (plugin, group) whose cursor is behind its group's log. */

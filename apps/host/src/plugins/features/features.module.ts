@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DiceModule } from '../../dice/dice.module.js';
 import { GroupsModule } from '../../groups/groups.module.js';
+import { RealtimeModule } from '../../realtime/realtime.module.js';
 import { PluginsModule } from '../plugins.module.js';
 import { FeatureEventDispatcher } from './feature-event-dispatcher.js';
 import { FeaturePlugins } from './feature-plugins.js';
@@ -13,7 +14,7 @@ import { PluginEventCursorEntity, PluginStateEntity } from './plugin-state.entit
 
 /** Feature plugins in groups: the state store, actions over HTTP and group-event handlers. */
 @Module({
-  imports: [TypeOrmModule.forFeature([PluginStateEntity, PluginEventCursorEntity]), GroupsModule, PluginsModule, DiceModule],
+  imports: [TypeOrmModule.forFeature([PluginStateEntity, PluginEventCursorEntity]), GroupsModule, PluginsModule, DiceModule, RealtimeModule],
   controllers: [FeaturesController, FeatureTrialController],
   providers: [FeaturePlugins, FeatureStateStore, FeaturesService, FeatureEventDispatcher],
 })
