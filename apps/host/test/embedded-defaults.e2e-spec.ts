@@ -1,34 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../src/config/app-config.js';
 import { startHost, type RunningHost } from '../src/host-runtime.js';
 import { createHttp } from './support/http.js';
+import { accepts, freePort } from './support/ports.js';
 
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = net.createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => done(port));
-    });
-  });
-}
 
-function accepts(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      done(true);
-    });
-    socket.once('error', () => done(false));
-  });
-}
 
 /** The newest verification token written to `<dataDir>/mail/` for `address`. */
 async function verificationTokenFromMailFolder(dataDir: string, address: string): Promise<string> {
