@@ -10,7 +10,7 @@ describe('host foundation', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    host = await startTestHost({ DATABASE_URL: database.url, BODY_LIMIT_BYTES: '2048' });
+    host = await startTestHost({ DATABASE_URL: database.url, BODY_LIMIT_BYTES: '2048', CORS_ORIGINS: 'https://app.example.com' });
     http = createHttp(host.url);
   });
 
@@ -65,6 +65,22 @@ describe('host foundation', () => {
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(page.headers.get('content-security-policy')).toContain("object-src 'none'");
     expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('allows browser calls from the configured origins only', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${host.url}/v1/auth/login`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      });
+    const allowed = await preflight('https://app.example.com');
+    expect(allowed.status).toBeLessThan(300);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(allowed.headers.get('access-control-allow-credentials')).toBe('true');
+    const other = await preflight('https://evil.example.com');
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    const simple = await fetch(`${host.url}/health/live`, { headers: { origin: 'https://app.example.com' } });
+    expect(simple.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
   });
 
   it('applies every migration and leaves nothing for a generated migration to add', async () => {
