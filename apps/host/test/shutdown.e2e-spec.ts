@@ -104,7 +104,7 @@ describe('graceful shutdown of the built host', () => {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH,
-        NODE_ENV: 'test',
+        NODE_ENV: 'production',
         HOST: '127.0.0.1',
         PORT: String(port),
         DATA_DIR: dataDir,
@@ -113,7 +113,7 @@ describe('graceful shutdown of the built host', () => {
         ARGON2_MEMORY_KIB: '4096',
         ARGON2_TIME_COST: '1',
         SHUTDOWN_GRACE_MS: '10000',
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: 'info', // request logs tell the test when its slow request is in flight
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -133,6 +133,9 @@ describe('graceful shutdown of the built host', () => {
     );
 
     const slow = await startSlowLogin(port);
+    // In flight = the host has parsed the request's headers (Fastify logs it) and waits for the body. Bytes
+    // still unread in the socket are not a request yet: a connection without one is closed as idle.
+    await waitUntil(async () => /"incoming request"[^\n]*\/v1\/auth\/login|\/v1\/auth\/login[^\n]*"incoming request"/.test(output), 10_000, 'the slow request to arrive');
     child.kill('SIGTERM');
 
     // The listener closes while the request is still waiting for the rest of its body.
