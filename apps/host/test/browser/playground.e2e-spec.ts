@@ -87,8 +87,10 @@ describe('plugin playground in Chromium', () => {
   });
 
   it('re-imports a plugin UI edited on disk and remounts it with the current sheet', async () => {
-    await page.locator('button[data-ruleset="generic"]').click();
+    // A fresh page: clicking the ruleset that is already shown would remount it while the test types.
+    await page.goto(`${host.url}/playground?ruleset=generic`);
     const name = page.locator('#sheet-host input[aria-label="Name"]');
+    await name.waitFor({ timeout: 10_000 });
     await page.waitForFunction(() => /generic-ui\./.test(document.body.dataset.mountedUrl ?? ''), undefined, { timeout: 10_000 });
     await name.fill('Kept across reloads');
     // The edit has reached the playground's state (and its validation round-trip) before the file changes.
