@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPO_PLUGINS_DIR } from './support/plugins.js';
-import { registerVerifiedUser, startCampaignHost, type CampaignHost, type TestUser } from './support/users.js';
+import { assignedCharacter, groupWith, registerVerifiedUser, startCampaignHost, type CampaignHost, type TestUser } from './support/users.js';
 
 interface Combatant {
   id: string;
@@ -28,21 +28,6 @@ describe('feature plugins: the initiative tracker over HTTP', () => {
   let alrik: string;
   let elf: string;
   let heroSheet: Record<string, unknown>;
-
-  async function groupWith(rulesetId: string, members: TestUser[]): Promise<string> {
-    const group = await ctx.as(dm)('POST', '/v1/groups', { name: `${rulesetId} table`, rulesetId });
-    expect(group.status).toBe(201);
-    const link = await ctx.as(dm)('POST', `/v1/groups/${group.body.id}/invite`, {});
-    for (const member of members) expect((await ctx.as(member)('POST', `/v1/groups/${group.body.id}/join/${link.body.token}`)).status).toBe(200);
-    return group.body.id;
-  }
-
-  async function character(owner: TestUser, rulesetId: string, name: string, sheet: unknown, groupId: string): Promise<string> {
-    const created = await ctx.as(owner)('POST', '/v1/characters', { rulesetId, name, sheet });
-    expect(created.status).toBe(201);
-    expect((await ctx.as(owner)('POST', `/v1/groups/${groupId}/characters`, { characterId: created.body.id })).status).toBe(200);
-    return created.body.id;
-  }
 
   const act = (user: TestUser, groupId: string, action: string, input?: unknown) =>
     ctx.as(user)('POST', `/v1/groups/${groupId}/plugins/initiative/actions/${action}`, input === undefined ? {} : { input });
@@ -78,11 +63,11 @@ describe('feature plugins: the initiative tracker over HTTP', () => {
       registerVerifiedUser(ctx.http, ctx.smtp, 'Init Player Two'),
       registerVerifiedUser(ctx.http, ctx.smtp, 'Init Outsider'),
     ]);
-    dsaGroup = await groupWith('dsa5e', [player, player2]);
+    dsaGroup = await groupWith(ctx, dm, 'dsa5e', [player, player2]);
     heroSheet = JSON.parse(await readFile(join(REPO_PLUGINS_DIR, 'dsa5e/fixtures/valid/human-worked-example.json'), 'utf8'));
     const elfSheet = JSON.parse(await readFile(join(REPO_PLUGINS_DIR, 'dsa5e/fixtures/valid/elf-guildmage-play.json'), 'utf8'));
-    alrik = await character(player, 'dsa5e', 'Alrik', heroSheet, dsaGroup);
-    elf = await character(player2, 'dsa5e', 'Elf', elfSheet, dsaGroup);
+    alrik = await assignedCharacter(ctx, player, 'dsa5e', 'Alrik', heroSheet, dsaGroup);
+    elf = await assignedCharacter(ctx, player2, 'dsa5e', 'Elf', elfSheet, dsaGroup);
   }, 90_000);
 
   afterAll(async () => {
@@ -211,8 +196,8 @@ describe('feature plugins: the initiative tracker over HTTP', () => {
   });
 
   it('rolls a generic character with its 1d20+bonus initiative action', async () => {
-    const genericGroup = await groupWith('generic', [player]);
-    const aria = await character(player, 'generic', 'Aria', { name: 'Aria', hp: { current: 5, max: 5 }, fields: [], notes: '', initiativeBonus: 4 }, genericGroup);
+    const genericGroup = await groupWith(ctx, dm, 'generic', [player]);
+    const aria = await assignedCharacter(ctx, player, 'generic', 'Aria', { name: 'Aria', hp: { current: 5, max: 5 }, fields: [], notes: '', initiativeBonus: 4 }, genericGroup);
     const started = await act(dm, genericGroup, 'start');
     expect(started.status).toBe(200);
     const [combatant] = (started.body.state.encounter as Encounter).combatants;

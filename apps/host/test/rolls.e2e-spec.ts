@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPO_PLUGINS_DIR } from './support/plugins.js';
-import { registerVerifiedUser, startCampaignHost, type CampaignHost, type TestUser } from './support/users.js';
+import { assignedCharacter, groupWith, registerVerifiedUser, startCampaignHost, type CampaignHost, type TestUser } from './support/users.js';
 
 describe('group rolls (POST/GET /v1/groups/:id/rolls)', () => {
   let ctx: CampaignHost;
@@ -13,21 +13,6 @@ describe('group rolls (POST/GET /v1/groups/:id/rolls)', () => {
   let genericGroup: string;
   let alrik: string;
   let aria: string;
-
-  async function groupWith(rulesetId: string, members: TestUser[]): Promise<string> {
-    const group = await ctx.as(dm)('POST', '/v1/groups', { name: `${rulesetId} table`, rulesetId });
-    expect(group.status).toBe(201);
-    const link = await ctx.as(dm)('POST', `/v1/groups/${group.body.id}/invite`, {});
-    for (const member of members) expect((await ctx.as(member)('POST', `/v1/groups/${group.body.id}/join/${link.body.token}`)).status).toBe(200);
-    return group.body.id;
-  }
-
-  async function character(owner: TestUser, rulesetId: string, name: string, sheet: unknown, groupId: string): Promise<string> {
-    const created = await ctx.as(owner)('POST', '/v1/characters', { rulesetId, name, sheet });
-    expect(created.status).toBe(201);
-    expect((await ctx.as(owner)('POST', `/v1/groups/${groupId}/characters`, { characterId: created.body.id })).status).toBe(200);
-    return created.body.id;
-  }
 
   async function rollCount(groupId: string): Promise<number> {
     const { rows } = await ctx.db.query(`SELECT count(*)::int AS n FROM rolls WHERE group_id = $1`, [groupId]);
@@ -43,11 +28,12 @@ describe('group rolls (POST/GET /v1/groups/:id/rolls)', () => {
       registerVerifiedUser(ctx.http, ctx.smtp, 'Roll Player'),
       registerVerifiedUser(ctx.http, ctx.smtp, 'Roll Outsider'),
     ]);
-    dsaGroup = await groupWith('dsa5e', [player]);
-    genericGroup = await groupWith('generic', [player]);
+    dsaGroup = await groupWith(ctx, dm, 'dsa5e', [player]);
+    genericGroup = await groupWith(ctx, dm, 'generic', [player]);
     const hero = JSON.parse(await readFile(join(REPO_PLUGINS_DIR, 'dsa5e/fixtures/valid/human-worked-example.json'), 'utf8'));
-    alrik = await character(player, 'dsa5e', 'Alrik', hero, dsaGroup);
-    aria = await character(
+    alrik = await assignedCharacter(ctx, player, 'dsa5e', 'Alrik', hero, dsaGroup);
+    aria = await assignedCharacter(
+      ctx,
       player,
       'generic',
       'Aria',
@@ -223,7 +209,7 @@ describe('group rolls (POST/GET /v1/groups/:id/rolls)', () => {
   });
 
   it('pages the roll log newest first with an opaque cursor', async () => {
-    const groupId = await groupWith('generic', [player]);
+    const groupId = await groupWith(ctx, dm, 'generic', [player]);
     const ids: string[] = [];
     for (let i = 0; i < 7; i++) {
       const created = await roll(i % 2 ? dm : player, groupId, { notation: '1d6', label: `roll ${i}` });

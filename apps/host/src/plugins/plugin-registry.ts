@@ -89,11 +89,6 @@ export class PluginRegistry {
     this.logger.log(`Plugins in ${this.pluginsDir}: ${this.loaded.size} loaded, ${failed} failed (${Date.now() - started} ms)`);
   }
 
-  /** The shared vendor build (Svelte runtime and SDK), grown to what the served plugin UIs use. */
-  get vendorBuild(): VendorBuild {
-    return this.vendor;
-  }
-
   /** The served version of a plugin. */
   get(id: string): LoadedPlugin | undefined {
     return this.loaded.get(id);

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import pg from 'pg';
+import { GROUP_EVENTS_CHANNEL } from './group-event-log.js';
 
 /** A NOTIFY on channel `group_events`: group `g` reached seq `s` (or was deleted). */
 export interface GroupEventPointer {
@@ -17,7 +18,6 @@ export interface ListenerHandlers {
   onPresence(payload: string): void;
 }
 
-export const EVENTS_CHANNEL = 'group_events';
 export const PRESENCE_CHANNEL = 'group_presence';
 
 const HEARTBEAT_MS = 15_000;
@@ -66,7 +66,7 @@ export class GroupEventListener {
     client.on('notification', (message) => this.onNotification(message.channel, message.payload ?? ''));
     try {
       await client.connect();
-      await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+      await client.query(`LISTEN ${GROUP_EVENTS_CHANNEL}`);
       await client.query(`LISTEN ${PRESENCE_CHANNEL}`);
     } catch (error) {
       client.removeAllListeners('end');
@@ -91,7 +91,7 @@ export class GroupEventListener {
     }
     const pointer = parsePointer(payload);
     if (pointer) this.handlers.onPointer(pointer);
-    else this.logger.warn(`Ignoring malformed ${EVENTS_CHANNEL} payload`);
+    else this.logger.warn(`Ignoring malformed ${GROUP_EVENTS_CHANNEL} payload`);
   }
 
   /** Half-open TCP connections emit nothing: a query with a deadline detects them. */

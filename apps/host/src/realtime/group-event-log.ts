@@ -1,4 +1,4 @@
-import type { GroupEvent, RealtimeEventMap, RealtimeEventType } from '@cm/contracts';
+import type { RealtimeEventMap, RealtimeEventType } from '@cm/contracts';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { notFound } from '../common/domain-error.js';
@@ -58,21 +58,6 @@ export class GroupEventLog {
     const seq = await nextSeq(manager, groupId);
     await notify(manager, { g: groupId, s: seq, deleted: true, t: 'group.deleted', p: payload });
     return seq;
-  }
-
-  /** Events of a group after `afterSeq`, oldest first (catch-up for realtime delivery). */
-  async readSince(manager: EntityManager, groupId: string, afterSeq: number, limit = 500): Promise<GroupEvent[]> {
-    const rows: Array<{ seq: string; type: RealtimeEventType; payload: never; created_at: Date }> = await manager.query(
-      `SELECT "seq", "type", "payload", "created_at" FROM "group_events" WHERE "group_id" = $1 AND "seq" > $2 ORDER BY "seq" LIMIT $3`,
-      [groupId, afterSeq, limit],
-    );
-    return rows.map((row) => ({ groupId, seq: Number(row.seq), type: row.type, payload: row.payload, createdAt: row.created_at.toISOString() }));
-  }
-
-  /** The group's current (last allocated) seq, or undefined when the group does not exist. */
-  async currentSeq(manager: EntityManager, groupId: string): Promise<number | undefined> {
-    const rows: Array<{ event_seq: string }> = await manager.query(`SELECT "event_seq" FROM "groups" WHERE "id" = $1`, [groupId]);
-    return rows[0] === undefined ? undefined : Number(rows[0].event_seq);
   }
 }
 

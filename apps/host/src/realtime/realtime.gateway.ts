@@ -1,6 +1,6 @@
 import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection, type OnGatewayDisconnect } from '@nestjs/websockets';
-import { parseClientMessage, type ClientMessage, type ServerMessage } from '@cm/contracts';
+import { parseClientMessage, type ClientMessage } from '@cm/contracts';
 import { decodeJwt } from 'jose';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
@@ -37,11 +37,6 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayDisconnect
   onModuleDestroy(): void {
     clearInterval(this.heartbeat);
     for (const connection of this.connections.values()) connection.close(1001, 'server shutting down');
-  }
-
-  /** Sends a message to every connected client (e.g. plugin reloaded). */
-  broadcastAll(message: ServerMessage): void {
-    for (const connection of this.connections.values()) connection.send(message);
   }
 
   async handleConnection(socket: WebSocket, request: IncomingMessage): Promise<void> {

@@ -74,3 +74,24 @@ export async function startCampaignHost(rulesets: string[] = ['generic', 'dsa5e'
 }
 
 export type { TestUser };
+
+/** A group of `rulesetId` created by `dm`, which every member joins through one invite; returns its id. */
+export async function groupWith(ctx: CampaignHost, dm: TestUser, rulesetId: string, members: TestUser[]): Promise<string> {
+  const group = await ctx.as(dm)('POST', '/v1/groups', { name: `${rulesetId} table`, rulesetId });
+  if (group.status !== 201) throw new Error(`creating the group answered ${group.status}`);
+  const link = await ctx.as(dm)('POST', `/v1/groups/${group.body.id}/invite`, {});
+  for (const member of members) {
+    const joined = await ctx.as(member)('POST', `/v1/groups/${group.body.id}/join/${link.body.token}`);
+    if (joined.status !== 200) throw new Error(`joining the group answered ${joined.status}`);
+  }
+  return group.body.id;
+}
+
+/** A character created by `owner` and assigned to `groupId`; returns its id. */
+export async function assignedCharacter(ctx: CampaignHost, owner: TestUser, rulesetId: string, name: string, sheet: unknown, groupId: string): Promise<string> {
+  const created = await ctx.as(owner)('POST', '/v1/characters', { rulesetId, name, sheet });
+  if (created.status !== 201) throw new Error(`creating the character answered ${created.status}: ${JSON.stringify(created.body)}`);
+  const assigned = await ctx.as(owner)('POST', `/v1/groups/${groupId}/characters`, { characterId: created.body.id });
+  if (assigned.status !== 200) throw new Error(`assigning the character answered ${assigned.status}`);
+  return created.body.id;
+}
