@@ -2,7 +2,7 @@
 # Campaign Manager host: one image, configured entirely by environment variables (see README.md).
 # Untested here (no Docker engine on the build machine); `docker compose up --build` is the smoke test.
 
-FROM node:20-bookworm-slim AS build
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 # The whole context, then `npm ci`: the workspace list grows (web/, symbiote/), and copying only the
 # manifests for a cached layer would break the build each time a workspace is added.
@@ -12,7 +12,7 @@ RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund \
  && rm -rf .data coverage bench apps/host/test
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \

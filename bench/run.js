@@ -9,7 +9,9 @@ const wanted = process.argv.slice(2);
 const files = (await readdir(sectionsDir)).filter((name) => name.endsWith('.js')).sort();
 const selected = files.filter((name) => wanted.length === 0 || wanted.includes(basename(name, '.js')));
 if (selected.length === 0) {
-  process.stderr.write(`No bench section matches ${wanted.join(', ')}; available: ${files.map((f) => basename(f, '.js')).join(', ')}\n`);
+  process.stderr.write(
+    `No bench section matches ${wanted.join(', ')}; available: ${files.map((f) => basename(f, '.js')).join(', ')}\n`,
+  );
   process.exit(2);
 }
 

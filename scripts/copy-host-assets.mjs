@@ -4,4 +4,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-cpSync(join(root, 'apps/host/src/plugins/playground'), join(root, 'apps/host/dist/plugins/playground'), { recursive: true });
+cpSync(join(root, 'apps/host/src/plugins/playground'), join(root, 'apps/host/dist/plugins/playground'), {
+  recursive: true,
+});

@@ -29,7 +29,9 @@ if (!status) {
   out(`✗ ${dir}: no plugin.json found`);
   process.exit(1);
 }
-out(`${report.ok ? '✓' : '✗'} ${status.id}${status.version ? ` ${status.version}` : ''} (${status.kind ?? 'unknown kind'}) in ${dir}`);
+out(
+  `${report.ok ? '✓' : '✗'} ${status.id}${status.version ? ` ${status.version}` : ''} (${status.kind ?? 'unknown kind'}) in ${dir}`,
+);
 out(`  fixtures: ${status.fixtures.passed} passed, ${status.fixtures.failed} failed`);
 if (report.ui) out(`  UI bundle: ${report.ui.bytes} bytes (${report.ui.gzipBytes} gzipped)`);
 for (const error of status.errors) out(`  ✗ ${error}`);

@@ -15,16 +15,27 @@ const fail = (message) => {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { kind: { type: 'string', default: 'ruleset' }, dir: { type: 'string', default: join(root, 'plugins') }, name: { type: 'string' } },
+  options: {
+    kind: { type: 'string', default: 'ruleset' },
+    dir: { type: 'string', default: join(root, 'plugins') },
+    name: { type: 'string' },
+  },
 });
 const id = positionals[0];
-if (!id) fail('Usage: npm run plugin:new -- <id> [--kind ruleset|feature] [--dir <plugins folder>] [--name "Display name"]');
-if (!/^[a-z][a-z0-9-]{1,39}$/.test(id)) fail(`"${id}" is not a plugin id: 2-40 lowercase letters, digits and dashes, starting with a letter`);
+if (!id)
+  fail('Usage: npm run plugin:new -- <id> [--kind ruleset|feature] [--dir <plugins folder>] [--name "Display name"]');
+if (!/^[a-z][a-z0-9-]{1,39}$/.test(id))
+  fail(`"${id}" is not a plugin id: 2-40 lowercase letters, digits and dashes, starting with a letter`);
 if (!['ruleset', 'feature'].includes(values.kind)) fail(`--kind must be ruleset or feature (got "${values.kind}")`);
 
 const target = resolve(values.dir, id);
 if (existsSync(target)) fail(`${target} already exists`);
-const name = values.name ?? id.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join(' ');
+const name =
+  values.name ??
+  id
+    .split('-')
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join(' ');
 await cp(join(root, 'scripts', 'plugin-templates', values.kind), target, { recursive: true });
 
 async function substitute(dir) {

@@ -14,7 +14,9 @@ export function load(options) {
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load generator exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load generator exited ${code}`)),
+    );
   });
 }
 
@@ -38,7 +40,11 @@ export async function compare(hostTarget, bareTarget, { connections, rounds = 3,
 
 async function main(options) {
   if (options.refreshTokens) return refreshChains(options);
-  const request = { method: options.method ?? 'GET', path: new URL(options.url).pathname, headers: options.headers ?? {} };
+  const request = {
+    method: options.method ?? 'GET',
+    path: new URL(options.url).pathname,
+    headers: options.headers ?? {},
+  };
   if (options.body !== undefined) {
     request.body = JSON.stringify(options.body);
     request.headers = { 'content-type': 'application/json', ...request.headers };
@@ -99,7 +105,17 @@ async function refreshChains(options) {
   latencies.sort((a, b) => a - b);
   const at = (p) => latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] ?? NaN;
   const mean = latencies.reduce((sum, value) => sum + value, 0) / latencies.length;
-  process.stdout.write(JSON.stringify({ rps: latencies.length / seconds, p50: at(50), p99: at(99), mean, total: latencies.length, non2xx, errors }));
+  process.stdout.write(
+    JSON.stringify({
+      rps: latencies.length / seconds,
+      p50: at(50),
+      p99: at(99),
+      mean,
+      total: latencies.length,
+      non2xx,
+      errors,
+    }),
+  );
 }
 
 if (process.argv[1] === SELF) {

@@ -46,7 +46,13 @@ export async function run() {
     const users = await createUsers(host.url, CLIENTS);
 
     const loginBody = { email: users[0], password: PASSWORD };
-    const login = await load({ url: `${host.url}/v1/auth/login`, method: 'POST', body: loginBody, connections: 4, duration: SECONDS });
+    const login = await load({
+      url: `${host.url}/v1/auth/login`,
+      method: 'POST',
+      body: loginBody,
+      connections: 4,
+      duration: SECONDS,
+    });
 
     const sessions = await Promise.all(users.map((email) => logIn(host.url, email)));
     const refresh = await load({
@@ -66,21 +72,49 @@ export async function run() {
     );
     const ratio = me.rps / bareMe.rps;
     // Framework cost alone (no auth, no database): tells a slow pipeline from a slow query path.
-    const { host: live, bare: bareLive } = await compare({ url: `${host.url}/health/live` }, { url: `${bare.url}/live` }, { connections: CLIENTS, rounds: ROUNDS, seconds: ROUND_SECONDS });
+    const { host: live, bare: bareLive } = await compare(
+      { url: `${host.url}/health/live` },
+      { url: `${bare.url}/live` },
+      { connections: CLIENTS, rounds: ROUNDS, seconds: ROUND_SECONDS },
+    );
 
-    const { DATA_DIR, EMBEDDED_POSTGRES_PORT, ...childEnv } = env; // the child gets its own data folder
+    const { DATA_DIR: _dataDir, EMBEDDED_POSTGRES_PORT: _port, ...childEnv } = env; // the child gets its own data folder
     const idle = await idleRss({ ...childEnv, DATABASE_URL: host.config.databaseUrl });
 
     return [
-      ['argon2id parameters', `memory ${memoryCost} KiB, time cost ${timeCost}, parallelism ${parallelism}`, 'OWASP: 19456 KiB, t=2, p=1'],
-      ['login p50 / p99 (4 clients)', `${ms(login.p50)} / ${ms(login.p99)}  (${login.rps.toFixed(0)} req/s)${failures(login)}`, ''],
+      [
+        'argon2id parameters',
+        `memory ${memoryCost} KiB, time cost ${timeCost}, parallelism ${parallelism}`,
+        'OWASP: 19456 KiB, t=2, p=1',
+      ],
+      [
+        'login p50 / p99 (4 clients)',
+        `${ms(login.p50)} / ${ms(login.p99)}  (${login.rps.toFixed(0)} req/s)${failures(login)}`,
+        '',
+      ],
       [`refresh p50 / p99 (${CLIENTS} clients)`, `${ms(refresh.p50)} / ${ms(refresh.p99)}${failures(refresh)}`, ''],
       [`refresh throughput (${CLIENTS} clients)`, `${refresh.rps.toFixed(0)} req/s`, ''],
-      [`GET /v1/me (${CLIENTS} clients, median of ${ROUNDS} rounds)`, `${me.rps.toFixed(0)} req/s, p99 ${ms(me.p99)}${failures(me)}`, ''],
-      [`bare Fastify + pg, same read (alternating rounds)`, `${bareMe.rps.toFixed(0)} req/s, p99 ${ms(bareMe.p99)}${failures(bareMe)}`, ''],
+      [
+        `GET /v1/me (${CLIENTS} clients, median of ${ROUNDS} rounds)`,
+        `${me.rps.toFixed(0)} req/s, p99 ${ms(me.p99)}${failures(me)}`,
+        '',
+      ],
+      [
+        `bare Fastify + pg, same read (alternating rounds)`,
+        `${bareMe.rps.toFixed(0)} req/s, p99 ${ms(bareMe.p99)}${failures(bareMe)}`,
+        '',
+      ],
       ['GET /v1/me / bare ratio', ratio.toFixed(2), '≥ 0.6'],
-      ['no-DB route: /health/live vs bare /live', `${live.rps.toFixed(0)} vs ${bareLive.rps.toFixed(0)} req/s (${(live.rps / bareLive.rps).toFixed(2)})${failures(live)}`, 'diagnostic'],
-      [`host idle RSS (child process, ${IDLE_SECONDS} s idle, bundled plugins loaded)`, `${idle.toFixed(0)} MB`, '≤ 200 MB'],
+      [
+        'no-DB route: /health/live vs bare /live',
+        `${live.rps.toFixed(0)} vs ${bareLive.rps.toFixed(0)} req/s (${(live.rps / bareLive.rps).toFixed(2)})${failures(live)}`,
+        'diagnostic',
+      ],
+      [
+        `host idle RSS (child process, ${IDLE_SECONDS} s idle, bundled plugins loaded)`,
+        `${idle.toFixed(0)} MB`,
+        '≤ 200 MB',
+      ],
     ];
   } finally {
     await bare?.close();
@@ -124,7 +158,11 @@ async function logIn(url, email) {
 }
 
 async function post(url, path, body) {
-  const response = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
@@ -134,9 +172,18 @@ async function startBareServer(databaseUrl, userId) {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
   const app = Fastify({ logger: false });
   app.get('/me', async () => {
-    const { rows } = await pool.query('SELECT id, email, display_name, email_verified, created_at FROM users WHERE id = $1', [userId]);
+    const { rows } = await pool.query(
+      'SELECT id, email, display_name, email_verified, created_at FROM users WHERE id = $1',
+      [userId],
+    );
     const user = rows[0];
-    return { id: user.id, email: user.email, displayName: user.display_name, emailVerified: user.email_verified, createdAt: user.created_at.toISOString() };
+    return {
+      id: user.id,
+      email: user.email,
+      displayName: user.display_name,
+      emailVerified: user.email_verified,
+      createdAt: user.created_at.toISOString(),
+    };
   });
   app.get('/live', async () => ({ status: 'ok' }));
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -170,4 +217,5 @@ async function idleRss(env) {
 }
 
 const ms = (value) => `${Number(value).toFixed(1)} ms`;
-const failures = (result) => (result.non2xx + result.errors > 0 ? ` [${result.non2xx} non-2xx, ${result.errors} errors]` : '');
+const failures = (result) =>
+  result.non2xx + result.errors > 0 ? ` [${result.non2xx} non-2xx, ${result.errors} errors]` : '';

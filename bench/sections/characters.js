@@ -25,7 +25,10 @@ export async function run() {
   let bare;
   try {
     const owner = randomUUID();
-    await sql.query(`INSERT INTO users (id, email, password_hash, display_name, email_verified) VALUES ($1, $2, 'x', 'Bench', true)`, [owner, `${owner}@example.com`]);
+    await sql.query(
+      `INSERT INTO users (id, email, password_hash, display_name, email_verified) VALUES ($1, $2, 'x', 'Bench', true)`,
+      [owner, `${owner}@example.com`],
+    );
     const token = await mint(jwtSecret, owner);
     const api = (method, path, body) =>
       fetch(`${host.url}${path}`, {
@@ -51,10 +54,22 @@ export async function run() {
     );
     const writes = await fullSheetWrites(api, characters);
     return [
-      [`GET /v1/characters/:id (${CONNECTIONS} connections, median of 3 rounds)`, `${read.host.rps.toFixed(0)} req/s, p99 ${read.host.p99} ms${failures(read.host)}`, ''],
-      ['bare Fastify + pg, same read (alternating rounds)', `${read.bare.rps.toFixed(0)} req/s, p99 ${read.bare.p99} ms${failures(read.bare)}`, ''],
+      [
+        `GET /v1/characters/:id (${CONNECTIONS} connections, median of 3 rounds)`,
+        `${read.host.rps.toFixed(0)} req/s, p99 ${read.host.p99} ms${failures(read.host)}`,
+        '',
+      ],
+      [
+        'bare Fastify + pg, same read (alternating rounds)',
+        `${read.bare.rps.toFixed(0)} req/s, p99 ${read.bare.p99} ms${failures(read.bare)}`,
+        '',
+      ],
       ['GET /v1/characters/:id / bare ratio', (read.host.rps / read.bare.rps).toFixed(2), '≥ 0.6'],
-      [`PUT /v1/characters/:id, dsa5e full sheet (${WRITERS} writers)`, `${writes.rps.toFixed(0)} req/s, p50 ${writes.p50.toFixed(1)} ms, p99 ${writes.p99.toFixed(1)} ms${writes.failed ? `, ${writes.failed} failed` : ''}`, ''],
+      [
+        `PUT /v1/characters/:id, dsa5e full sheet (${WRITERS} writers)`,
+        `${writes.rps.toFixed(0)} req/s, p50 ${writes.p50.toFixed(1)} ms, p99 ${writes.p99.toFixed(1)} ms${writes.failed ? `, ${writes.failed} failed` : ''}`,
+        '',
+      ],
     ];
   } finally {
     await bare?.close();
@@ -89,9 +104,17 @@ async function startBareServer(databaseUrl, ownerId) {
     const c = rows[0];
     if (!c) return reply.code(404).send({ status: 404 });
     return {
-      id: c.id, name: c.name, rulesetId: c.ruleset_id, rulesetVersion: c.ruleset_version, version: c.version,
-      portraitUrl: c.portrait_url, ownerId: c.owner_user_id, sheet: c.sheet_data, createdAt: c.created_at.toISOString(),
-      updatedAt: c.updated_at.toISOString(), groups: c.groups,
+      id: c.id,
+      name: c.name,
+      rulesetId: c.ruleset_id,
+      rulesetVersion: c.ruleset_version,
+      version: c.version,
+      portraitUrl: c.portrait_url,
+      ownerId: c.owner_user_id,
+      sheet: c.sheet_data,
+      createdAt: c.created_at.toISOString(),
+      updatedAt: c.updated_at.toISOString(),
+      groups: c.groups,
     };
   });
   await app.listen({ port: 0, host: '127.0.0.1' });

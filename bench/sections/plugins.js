@@ -24,19 +24,41 @@ export async function run() {
   const watchedDir = await mkdtemp(join(tmpdir(), 'cm-bench-plugins-'));
   let watched;
   try {
-    const route = await load({ url: `${host.url}/v1/rulesets/dsa5e/validate`, method: 'POST', body: { sheet }, connections: 32, duration: 8 });
+    const route = await load({
+      url: `${host.url}/v1/rulesets/dsa5e/validate`,
+      method: 'POST',
+      body: { sheet },
+      connections: 32,
+      duration: 8,
+    });
     const bytes = await uiBytes(host.url);
     await cp(join(REPO_PLUGINS, 'generic'), join(watchedDir, 'generic'), { recursive: true });
     watched = await startHostProcess({ DATABASE_URL: database.url, PLUGINS_DIR: watchedDir, PLUGINS_WATCH: 'true' });
     const reloads = await reloadLatencies(watched.url, join(watchedDir, 'generic', 'src', 'ui', 'index.ts'));
     return [
       ['sandboxed dsa5e validate, calls/s (2 workers, 256 in flight)', `${sandbox.toFixed(0)}/s`, '≥ 5,000/s'],
-      ['POST /v1/rulesets/dsa5e/validate (32 connections)', `${route.rps.toFixed(0)} req/s, p99 ${route.p99} ms${route.non2xx ? `, ${route.non2xx} non-2xx` : ''}`, ''],
-      ['bundle all bundled plugins (shared vendor + server + UI each)', `${bundling.totalMs.toFixed(0)} ms (${bundling.detail})`, ''],
-      [`file change → new UI bundle served (${RELOADS} edits)`, `median ${percentile(reloads, 50).toFixed(0)} ms, max ${Math.max(...reloads).toFixed(0)} ms`, '< 1,000 ms'],
+      [
+        'POST /v1/rulesets/dsa5e/validate (32 connections)',
+        `${route.rps.toFixed(0)} req/s, p99 ${route.p99} ms${route.non2xx ? `, ${route.non2xx} non-2xx` : ''}`,
+        '',
+      ],
+      [
+        'bundle all bundled plugins (shared vendor + server + UI each)',
+        `${bundling.totalMs.toFixed(0)} ms (${bundling.detail})`,
+        '',
+      ],
+      [
+        `file change → new UI bundle served (${RELOADS} edits)`,
+        `median ${percentile(reloads, 50).toFixed(0)} ms, max ${Math.max(...reloads).toFixed(0)} ms`,
+        '< 1,000 ms',
+      ],
       ['first ruleset UI, gzipped (dsa5e + shared runtime)', kb(bytes.first), '≤ 30 KB'],
       ['first ruleset UI, gzipped (generic + shared runtime)', kb(bytes.firstGeneric), '≤ 30 KB'],
-      ['each further ruleset UI, gzipped (generic after dsa5e / dsa5e after generic)', `${kb(bytes.further)} / ${kb(bytes.furtherDsa)}`, '≤ 10 KB'],
+      [
+        'each further ruleset UI, gzipped (generic after dsa5e / dsa5e after generic)',
+        `${kb(bytes.further)} / ${kb(bytes.furtherDsa)}`,
+        '≤ 10 KB',
+      ],
     ];
   } finally {
     await watched?.stop();
@@ -62,7 +84,10 @@ async function bundleAll() {
   const uses = new Map();
   const compiled = [];
   let dsa5eServer;
-  for (const id of (await readdir(REPO_PLUGINS, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
+  for (const id of (await readdir(REPO_PLUGINS, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort()) {
     const dir = join(REPO_PLUGINS, id);
     const manifest = await readManifest(dir).catch(() => undefined);
     if (!manifest) continue;
@@ -71,7 +96,8 @@ async function bundleAll() {
     if (manifest.entry.ui) {
       const ui = await bundler.compileUi(dir, manifest);
       compiled.push([id, ui]);
-      for (const [specifier, names] of ui.uses) uses.set(specifier, new Set([...(uses.get(specifier) ?? []), ...names]));
+      for (const [specifier, names] of ui.uses)
+        uses.set(specifier, new Set([...(uses.get(specifier) ?? []), ...names]));
     }
     parts.push(`${id} ${(performance.now() - t).toFixed(0)} ms`);
     if (id === 'dsa5e') dsa5eServer = server.code;
@@ -91,7 +117,8 @@ async function sandboxThroughput(code, sheet) {
   try {
     await sandbox.load('dsa5e', code);
     const errors = await sandbox.call('dsa5e', 'validate', [sheet]);
-    if (!Array.isArray(errors) || errors.length > 0) throw new Error(`the fixture sheet is not valid: ${JSON.stringify(errors)}`);
+    if (!Array.isArray(errors) || errors.length > 0)
+      throw new Error(`the fixture sheet is not valid: ${JSON.stringify(errors)}`);
     let done = 0;
     const deadline = performance.now() + SANDBOX_SECONDS * 1000;
     const lane = async () => {

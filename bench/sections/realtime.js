@@ -31,14 +31,25 @@ export async function run() {
     const rssSingle = rssMb(first.pid);
     closeAll(sockets);
 
-    const split = await measure({ groups, tokens, hostFor: (index) => (index % 2 === 0 ? first : second), post: first, sockets, remoteOnly: true });
+    const split = await measure({
+      groups,
+      tokens,
+      hostFor: (index) => (index % 2 === 0 ? first : second),
+      post: first,
+      sockets,
+      remoteOnly: true,
+    });
     const rssFirst = rssMb(first.pid);
     const rssSecond = rssMb(second.pid);
     closeAll(sockets);
 
     return [
       ['one instance: delivery p50 / p99', `${single.p50.toFixed(1)} ms / ${single.p99.toFixed(1)} ms`, 'p99 < 50 ms'],
-      ['two instances (POST on A, sockets on B): p50 / p99', `${split.p50.toFixed(1)} ms / ${split.p99.toFixed(1)} ms`, 'p99 < 100 ms'],
+      [
+        'two instances (POST on A, sockets on B): p50 / p99',
+        `${split.p50.toFixed(1)} ms / ${split.p99.toFixed(1)} ms`,
+        'p99 < 100 ms',
+      ],
       ['rolls measured / deliveries', `${single.rolls} / ${single.deliveries}`, ''],
       ['host RSS with 1,000 sockets (one instance)', `${rssSingle.toFixed(0)} MB`, ''],
       ['host RSS with 500 sockets each (A / B)', `${rssFirst.toFixed(0)} MB / ${rssSecond.toFixed(0)} MB`, ''],
@@ -56,10 +67,16 @@ async function seed(sql) {
   const groups = [];
   for (let g = 0; g < GROUPS; g += 1) {
     const members = Array.from({ length: MEMBERS_PER_GROUP }, () => randomUUID());
-    const values = members.map((id, i) => `('${id}', 'bench-${id}@example.com', 'x', 'Bench ${g}-${i}', true)`).join(',');
+    const values = members
+      .map((id, i) => `('${id}', 'bench-${id}@example.com', 'x', 'Bench ${g}-${i}', true)`)
+      .join(',');
     await sql.query(`INSERT INTO users (id, email, password_hash, display_name, email_verified) VALUES ${values}`);
     const groupId = randomUUID();
-    await sql.query(`INSERT INTO groups (id, name, dm_user_id, ruleset_id) VALUES ($1, $2, $3, 'generic')`, [groupId, `Bench ${g}`, members[0]]);
+    await sql.query(`INSERT INTO groups (id, name, dm_user_id, ruleset_id) VALUES ($1, $2, $3, 'generic')`, [
+      groupId,
+      `Bench ${g}`,
+      members[0],
+    ]);
     const rows = members.map((id, i) => `('${groupId}', '${id}', '${i === 0 ? 'dm' : 'player'}')`).join(',');
     await sql.query(`INSERT INTO group_members (group_id, user_id, role) VALUES ${rows}`);
     groups.push({ id: groupId, members });
@@ -101,7 +118,12 @@ async function measure({ groups, tokens, hostFor, post, sockets, remoteOnly = fa
           socket.on('message', (data) => {
             const message = JSON.parse(data.toString());
             if (message.type === 'subscribed') resolve();
-            if (counted && message.type === 'event' && message.event.type === 'roll.created' && current?.groupId === group.id) {
+            if (
+              counted &&
+              message.type === 'event' &&
+              message.event.type === 'roll.created' &&
+              current?.groupId === group.id
+            ) {
               deliveries += 1;
               current.arrived += 1;
               if (current.arrived === group.expected) current.resolve(performance.now() - current.started);

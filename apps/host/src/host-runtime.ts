@@ -44,7 +44,12 @@ export async function startHost(env: Env): Promise<RunningHost> {
     await app.listen({ port: config.port, host: config.host });
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    return { app, config, url: `http://127.0.0.1:${port}`, close: () => closeHost(app, embedded, config.shutdownGraceMs) };
+    return {
+      app,
+      config,
+      url: `http://127.0.0.1:${port}`,
+      close: () => closeHost(app, embedded, config.shutdownGraceMs),
+    };
   } catch (error) {
     await embedded?.stop();
     throw error;
@@ -80,7 +85,11 @@ async function createApp(config: ResolvedConfig): Promise<NestFastifyApplication
   return app;
 }
 
-async function closeHost(app: NestFastifyApplication, embedded: EmbeddedDatabase | undefined, graceMs: number): Promise<void> {
+async function closeHost(
+  app: NestFastifyApplication,
+  embedded: EmbeddedDatabase | undefined,
+  graceMs: number,
+): Promise<void> {
   const logger = new NestLogger('Shutdown');
   const forced = setTimeout(() => {
     logger.error(`In-flight requests did not finish within ${graceMs} ms; exiting`);

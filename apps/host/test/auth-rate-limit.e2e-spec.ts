@@ -39,7 +39,9 @@ describe('auth rate limit', () => {
   it('answers the 11th auth request within a minute with 429 and Retry-After (in-process store)', async () => {
     const http = await start({});
     expect(await burn(http, 10)).toEqual(Array(10).fill(401));
-    const limited = await http('POST', '/v1/auth/register', { body: { email: 'x@example.com', password: 'password123', displayName: 'X' } });
+    const limited = await http('POST', '/v1/auth/register', {
+      body: { email: 'x@example.com', password: 'password123', displayName: 'X' },
+    });
     expect(limited.status).toBe(429);
     expect(limited.headers.get('content-type')).toContain('application/problem+json');
     expect(limited.body.code).toBe('rate_limited');
@@ -77,12 +79,19 @@ describe('auth rate limit', () => {
     const proxy = new TcpProxy('127.0.0.1', Number(new URL(TEST_REDIS_URL).port || 6379));
     const port = await proxy.start();
     try {
-      const http = await start({ REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_KEY_PREFIX: uniqueRedisPrefix(), AUTH_RATE_LIMIT_MAX: '1000' });
+      const http = await start({
+        REDIS_URL: `redis://127.0.0.1:${port}`,
+        REDIS_KEY_PREFIX: uniqueRedisPrefix(),
+        AUTH_RATE_LIMIT_MAX: '1000',
+      });
       const user = await createUser(http, { dataDir: hosts.at(-1)!.dataDir });
       expect(await burn(http, 1)).toEqual([401]);
       await proxy.stop();
       // A password change needs the session store to revoke other sessions: 503, and nothing changed.
-      const change = await http('PATCH', '/v1/me', { token: user.accessToken, body: { currentPassword: user.password, newPassword: 'changed while down' } });
+      const change = await http('PATCH', '/v1/me', {
+        token: user.accessToken,
+        body: { currentPassword: user.password, newPassword: 'changed while down' },
+      });
       expect(change.status).toBe(503);
       expect(change.body.code).toBe('dependency_unavailable');
       // Access tokens are verified without any store, so reads keep working.
@@ -101,7 +110,9 @@ describe('auth rate limit', () => {
       // Nothing was registered while the store was down.
       const db = new pg.Client({ connectionString: database.url });
       await db.connect();
-      const rows = await db.query(`SELECT count(*) AS n FROM users WHERE email = 'down@example.com'`).finally(() => db.end());
+      const rows = await db
+        .query(`SELECT count(*) AS n FROM users WHERE email = 'down@example.com'`)
+        .finally(() => db.end());
       expect(rows.rows[0].n).toBe('0');
       await proxy.start();
       const deadline = Date.now() + 10_000;
@@ -111,7 +122,9 @@ describe('auth rate limit', () => {
         if (status !== 401) await new Promise((resolve) => setTimeout(resolve, 200));
       }
       expect(status).toBe(401);
-      expect((await http('POST', '/v1/auth/login', { body: { email: user.email, password: user.password } })).status).toBe(200);
+      expect(
+        (await http('POST', '/v1/auth/login', { body: { email: user.email, password: user.password } })).status,
+      ).toBe(200);
     } finally {
       await proxy.stop();
     }

@@ -14,11 +14,13 @@ function refreshCookie(headers: Headers): { value: string; attributes: Map<strin
   const raw = headers.getSetCookie().find((cookie) => cookie.startsWith('cm_rt='));
   if (!raw) return undefined;
   const [pair, ...rest] = raw.split(';').map((part) => part.trim());
-  const attributes = new Map(rest.map((part) => {
-    const [key, ...value] = part.split('=');
-    return [key!.toLowerCase(), value.join('=')] as const;
-  }));
-  return { value: pair!.slice('cm_rt='.length), attributes };
+  const attributes = new Map(
+    rest.map((part) => {
+      const [key, ...value] = part.split('=');
+      return [key.toLowerCase(), value.join('=')] as const;
+    }),
+  );
+  return { value: pair.slice('cm_rt='.length), attributes };
 }
 
 describe('auth tokens and sessions (Redis store)', () => {
@@ -28,7 +30,12 @@ describe('auth tokens and sessions (Redis store)', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    host = await startTestHost({ DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: uniqueRedisPrefix(), JWT_SECRET });
+    host = await startTestHost({
+      DATABASE_URL: database.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: uniqueRedisPrefix(),
+      JWT_SECRET,
+    });
     http = createHttp(host.url);
   });
 
@@ -60,7 +67,9 @@ describe('auth tokens and sessions (Redis store)', () => {
       const failed = await brokenHttp('POST', '/v1/auth/register', { body });
       const normal = await http('POST', '/v1/auth/register', { body: { ...body, email: 'smtp-up@example.com' } });
       expect({ status: failed.status, body: failed.body }).toEqual({ status: normal.status, body: normal.body });
-      expect((await brokenHttp('POST', '/v1/auth/login', { body: { email: body.email, password: body.password } })).status).toBe(200);
+      expect(
+        (await brokenHttp('POST', '/v1/auth/login', { body: { email: body.email, password: body.password } })).status,
+      ).toBe(200);
     } finally {
       await broken.stop();
     }
@@ -122,7 +131,9 @@ describe('auth tokens and sessions (Redis store)', () => {
 
   it('keeps the refresh token only in a strict HttpOnly cookie with the cookie transport', async () => {
     const user = await newUser();
-    const login = await http('POST', '/v1/auth/login', { body: { email: user.email, password: user.password, transport: 'cookie' } });
+    const login = await http('POST', '/v1/auth/login', {
+      body: { email: user.email, password: user.password, transport: 'cookie' },
+    });
     expect(login.status).toBe(200);
     expect(login.body.refreshToken).toBeUndefined();
     expect(login.body.accessToken).toEqual(expect.any(String));
@@ -145,7 +156,13 @@ describe('auth tokens and sessions (Redis store)', () => {
 
     // The reuse revoked the family: the rotated cookie is dead too. A fresh cookie session logs out cleanly.
     expect((await http('POST', '/v1/auth/refresh', { headers: { cookie: `cm_rt=${next.value}` } })).status).toBe(401);
-    const again = refreshCookie((await http('POST', '/v1/auth/login', { body: { email: user.email, password: user.password, transport: 'cookie' } })).headers)!;
+    const again = refreshCookie(
+      (
+        await http('POST', '/v1/auth/login', {
+          body: { email: user.email, password: user.password, transport: 'cookie' },
+        })
+      ).headers,
+    )!;
     const logout = await http('POST', '/v1/auth/logout', { headers: { cookie: `cm_rt=${again.value}` } });
     expect(logout.status).toBe(204);
     const cleared = refreshCookie(logout.headers)!;
@@ -158,12 +175,26 @@ describe('auth tokens and sessions (Redis store)', () => {
     const user = await newUser();
     const key = new TextEncoder().encode(JWT_SECRET);
     const claims = { sid: 'some-session' };
-    const expired = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(user.id).setIssuer('campaign-manager')
-      .setIssuedAt(Math.floor(Date.now() / 1000) - 3600).setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(key);
-    const foreign = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(user.id).setIssuer('campaign-manager')
-      .setExpirationTime('15m').sign(new TextEncoder().encode('some-other-secret-some-other-secret-1234'));
+    const expired = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(user.id)
+      .setIssuer('campaign-manager')
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 3600)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(key);
+    const foreign = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(user.id)
+      .setIssuer('campaign-manager')
+      .setExpirationTime('15m')
+      .sign(new TextEncoder().encode('some-other-secret-some-other-secret-1234'));
     const [header, payload, signature] = user.accessToken.split('.');
-    const otherPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), sub: '00000000-0000-4000-8000-000000000000' })).toString('base64url');
+    const otherPayload = Buffer.from(
+      JSON.stringify({
+        ...JSON.parse(Buffer.from(payload, 'base64url').toString()),
+        sub: '00000000-0000-4000-8000-000000000000',
+      }),
+    ).toString('base64url');
     const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${payload}.`;
     for (const token of [expired, foreign, `${header}.${otherPayload}.${signature}`, none, 'not.a.jwt']) {
       const result = await http('GET', '/v1/me', { token });
@@ -179,7 +210,16 @@ describe('auth tokens and sessions (Redis store)', () => {
   it('documents every auth route in the OpenAPI document', async () => {
     const document = await http('GET', '/v1/openapi.json');
     const paths = Object.keys(document.body.paths);
-    for (const path of ['register', 'verify-email', 'verify-email/resend', 'login', 'refresh', 'logout', 'password-reset/request', 'password-reset/confirm']) {
+    for (const path of [
+      'register',
+      'verify-email',
+      'verify-email/resend',
+      'login',
+      'refresh',
+      'logout',
+      'password-reset/request',
+      'password-reset/confirm',
+    ]) {
       expect(paths).toContain(`/v1/auth/${path}`);
     }
     expect(document.body.paths['/v1/me'].get).toBeDefined();

@@ -27,7 +27,13 @@ describe.each(STORES)('auth with the $name', ({ env }) => {
     smtp = new SmtpReceiver();
     const smtpUrl = await smtp.start();
     // Production-like argon2 cost, so the login timing test can tell a skipped hash from a real one.
-    host = await startTestHost({ ...env, DATABASE_URL: database.url, SMTP_URL: smtpUrl, ARGON2_MEMORY_KIB: '19456', ARGON2_TIME_COST: '2' });
+    host = await startTestHost({
+      ...env,
+      DATABASE_URL: database.url,
+      SMTP_URL: smtpUrl,
+      ARGON2_MEMORY_KIB: '19456',
+      ARGON2_TIME_COST: '2',
+    });
     http = createHttp(host.url);
     db = new pg.Client({ connectionString: database.url });
     await db.connect();
@@ -44,13 +50,22 @@ describe.each(STORES)('auth with the $name', ({ env }) => {
 
   it('registers, verifies from the mailed link, logs in and shows /me', async () => {
     const email = 'Ada.Lovelace@Example.com';
-    const registered = await http('POST', '/v1/auth/register', { body: { email, password: 'analytical engine', displayName: '  Ada  ' } });
+    const registered = await http('POST', '/v1/auth/register', {
+      body: { email, password: 'analytical engine', displayName: '  Ada  ' },
+    });
     expect(registered.status).toBe(202);
     expect(registered.body.message).toEqual(expect.any(String));
 
-    const login = await http('POST', '/v1/auth/login', { body: { email: 'ada.lovelace@example.com', password: 'analytical engine' } });
+    const login = await http('POST', '/v1/auth/login', {
+      body: { email: 'ada.lovelace@example.com', password: 'analytical engine' },
+    });
     expect(login.status).toBe(200);
-    expect(login.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, refreshToken: expect.any(String), accessToken: expect.any(String) });
+    expect(login.body).toMatchObject({
+      tokenType: 'Bearer',
+      expiresIn: 900,
+      refreshToken: expect.any(String),
+      accessToken: expect.any(String),
+    });
     expect(login.body.user).toMatchObject({ email, displayName: 'Ada', emailVerified: false });
     expect(Object.keys(login.body.user).sort()).toEqual(['createdAt', 'displayName', 'email', 'emailVerified', 'id']);
 
@@ -68,19 +83,29 @@ describe.each(STORES)('auth with the $name', ({ env }) => {
 
     const me = await http('GET', '/v1/me', { token: login.body.accessToken });
     expect(me.status).toBe(200);
-    expect(me.body).toEqual({ id: login.body.user.id, email, displayName: 'Ada', emailVerified: true, createdAt: expect.any(String) });
+    expect(me.body).toEqual({
+      id: login.body.user.id,
+      email,
+      displayName: 'Ada',
+      emailVerified: true,
+      createdAt: expect.any(String),
+    });
     expect((await http('GET', '/v1/me')).status).toBe(401);
   });
 
   it('rejects unknown and expired verification tokens', async () => {
     expect((await http('POST', '/v1/auth/verify-email', { body: { token: 'nope' } })).body.code).toBe('invalid_token');
-    await http('POST', '/v1/auth/register', { body: { email: 'late@example.com', password: 'password123', displayName: 'Late' } });
+    await http('POST', '/v1/auth/register', {
+      body: { email: 'late@example.com', password: 'password123', displayName: 'Late' },
+    });
     const token = await mailedToken(smtp, 'late@example.com', 'verify');
     await db.query(`UPDATE user_tokens SET expires_at = now() - interval '1 second'`);
     const expired = await http('POST', '/v1/auth/verify-email', { body: { token } });
     expect(expired.status).toBe(400);
     expect(expired.body.code).toBe('invalid_token');
-    expect((await db.query(`SELECT email_verified FROM users WHERE email = 'late@example.com'`)).rows[0].email_verified).toBe(false);
+    expect(
+      (await db.query(`SELECT email_verified FROM users WHERE email = 'late@example.com'`)).rows[0].email_verified,
+    ).toBe(false);
   });
 
   it('resends a fresh verification link only to unverified accounts, always answering 202', async () => {
@@ -115,19 +140,28 @@ describe.each(STORES)('auth with the $name', ({ env }) => {
     const token = await mailedToken(smtp, user.email, 'reset');
     const tooShort = await http('POST', '/v1/auth/password-reset/confirm', { body: { token, password: 'short' } });
     expect(tooShort.status).toBe(400);
-    expect((await http('POST', '/v1/auth/password-reset/confirm', { body: { token, password: 'a brand new secret' } })).status).toBe(204);
-    const again = await http('POST', '/v1/auth/password-reset/confirm', { body: { token, password: 'yet another secret' } });
+    expect(
+      (await http('POST', '/v1/auth/password-reset/confirm', { body: { token, password: 'a brand new secret' } }))
+        .status,
+    ).toBe(204);
+    const again = await http('POST', '/v1/auth/password-reset/confirm', {
+      body: { token, password: 'yet another secret' },
+    });
     expect(again.status).toBe(400);
     expect(again.body.code).toBe('invalid_token');
 
-    expect((await http('POST', '/v1/auth/login', { body: { email: user.email, password: user.password } })).status).toBe(401);
+    expect(
+      (await http('POST', '/v1/auth/login', { body: { email: user.email, password: user.password } })).status,
+    ).toBe(401);
     const fresh = await http('POST', '/v1/auth/login', { body: { email: user.email, password: 'a brand new secret' } });
     expect(fresh.status).toBe(200);
     expect(fresh.body.user.emailVerified).toBe(true);
     for (const refreshToken of [user.refreshToken, second.body.refreshToken]) {
       expect((await http('POST', '/v1/auth/refresh', { body: { refreshToken } })).status).toBe(401);
     }
-    expect((await http('POST', '/v1/auth/refresh', { body: { refreshToken: fresh.body.refreshToken } })).status).toBe(200);
+    expect((await http('POST', '/v1/auth/refresh', { body: { refreshToken: fresh.body.refreshToken } })).status).toBe(
+      200,
+    );
     expect(smtp.to('ghost@example.com')).toHaveLength(0);
   });
 
@@ -138,19 +172,33 @@ describe.each(STORES)('auth with the $name', ({ env }) => {
     expect(renamed.status).toBe(200);
     expect(renamed.body.displayName).toBe('Grace');
 
-    const wrong = await http('PATCH', '/v1/me', { token: user.accessToken, body: { currentPassword: 'not it at all', newPassword: 'new password 1' } });
+    const wrong = await http('PATCH', '/v1/me', {
+      token: user.accessToken,
+      body: { currentPassword: 'not it at all', newPassword: 'new password 1' },
+    });
     expect(wrong.status).toBe(403);
     expect(wrong.body.code).toBe('wrong_password');
     const missing = await http('PATCH', '/v1/me', { token: user.accessToken, body: { newPassword: 'new password 1' } });
     expect(missing.status).toBe(400);
     expect(missing.body.errors.map((e: { path: string }) => e.path)).toContain('currentPassword');
-    expect((await http('POST', '/v1/auth/login', { body: { email: user.email, password: user.password } })).status).toBe(200);
+    expect(
+      (await http('POST', '/v1/auth/login', { body: { email: user.email, password: user.password } })).status,
+    ).toBe(200);
 
-    const changed = await http('PATCH', '/v1/me', { token: user.accessToken, body: { currentPassword: user.password, newPassword: 'new password 1' } });
+    const changed = await http('PATCH', '/v1/me', {
+      token: user.accessToken,
+      body: { currentPassword: user.password, newPassword: 'new password 1' },
+    });
     expect(changed.status).toBe(200);
-    expect((await http('POST', '/v1/auth/login', { body: { email: user.email, password: user.password } })).status).toBe(401);
-    expect((await http('POST', '/v1/auth/login', { body: { email: user.email, password: 'new password 1' } })).status).toBe(200);
-    expect((await http('POST', '/v1/auth/refresh', { body: { refreshToken: other.body.refreshToken } })).status).toBe(401);
+    expect(
+      (await http('POST', '/v1/auth/login', { body: { email: user.email, password: user.password } })).status,
+    ).toBe(401);
+    expect(
+      (await http('POST', '/v1/auth/login', { body: { email: user.email, password: 'new password 1' } })).status,
+    ).toBe(200);
+    expect((await http('POST', '/v1/auth/refresh', { body: { refreshToken: other.body.refreshToken } })).status).toBe(
+      401,
+    );
     const current = await http('POST', '/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });
     expect(current.status).toBe(200);
   });
@@ -158,17 +206,30 @@ describe.each(STORES)('auth with the $name', ({ env }) => {
   it('does not reveal which addresses have accounts', async () => {
     const user = await createUser(http, smtp);
     const mailsBefore = smtp.to(user.email).length;
-    const existing = await http('POST', '/v1/auth/register', { body: { email: user.email.toUpperCase(), password: 'whatever 123', displayName: 'Copy' } });
-    const fresh = await http('POST', '/v1/auth/register', { body: { email: 'brand-new@example.com', password: 'whatever 123', displayName: 'New' } });
+    const existing = await http('POST', '/v1/auth/register', {
+      body: { email: user.email.toUpperCase(), password: 'whatever 123', displayName: 'Copy' },
+    });
+    const fresh = await http('POST', '/v1/auth/register', {
+      body: { email: 'brand-new@example.com', password: 'whatever 123', displayName: 'New' },
+    });
     expect({ status: existing.status, body: existing.body }).toEqual({ status: fresh.status, body: fresh.body });
     await smtp.waitFor(user.email, /(Someone \(maybe you\) tried to create)/);
     expect(smtp.to(user.email).length).toBe(mailsBefore + 1);
-    expect((await db.query('SELECT count(*) AS n FROM users WHERE lower(email) = lower($1)', [user.email])).rows[0].n).toBe('1');
+    expect(
+      (await db.query('SELECT count(*) AS n FROM users WHERE lower(email) = lower($1)', [user.email])).rows[0].n,
+    ).toBe('1');
 
-    const wrongPassword = await http('POST', '/v1/auth/login', { body: { email: user.email, password: 'wrong password' } });
-    const unknownEmail = await http('POST', '/v1/auth/login', { body: { email: 'unknown-person@example.com', password: 'wrong password' } });
+    const wrongPassword = await http('POST', '/v1/auth/login', {
+      body: { email: user.email, password: 'wrong password' },
+    });
+    const unknownEmail = await http('POST', '/v1/auth/login', {
+      body: { email: 'unknown-person@example.com', password: 'wrong password' },
+    });
     expect(wrongPassword.status).toBe(401);
-    expect({ status: unknownEmail.status, body: unknownEmail.body }).toEqual({ status: wrongPassword.status, body: wrongPassword.body });
+    expect({ status: unknownEmail.status, body: unknownEmail.body }).toEqual({
+      status: wrongPassword.status,
+      body: wrongPassword.body,
+    });
   });
 
   it('takes comparable time for an unknown email and a wrong password', async () => {
@@ -179,7 +240,7 @@ describe.each(STORES)('auth with the $name', ({ env }) => {
       expect(result.status).toBe(401);
       return performance.now() - started;
     };
-    const median = (values: number[]): number => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    const median = (values: number[]): number => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
     const known: number[] = [];
     const unknown: number[] = [];
     for (let i = 0; i < 9; i += 1) {
@@ -211,21 +272,35 @@ describe.each(STORES)('auth with the $name', ({ env }) => {
       { body: ['not', 'an', 'object'] },
     ];
     for (const testCase of cases) {
-      const result = await http('POST', '/v1/auth/register', testCase.raw === undefined ? { body: testCase.body } : { rawBody: testCase.raw, headers: { 'content-type': 'application/json' } });
+      const result = await http(
+        'POST',
+        '/v1/auth/register',
+        testCase.raw === undefined
+          ? { body: testCase.body }
+          : { rawBody: testCase.raw, headers: { 'content-type': 'application/json' } },
+      );
       expect(result.status).toBe(400);
       expect(result.headers.get('content-type')).toContain('application/problem+json');
       if (testCase.field) expect(result.body.errors.map((e: { path: string }) => e.path)).toContain(testCase.field);
     }
-    const login = await http('POST', '/v1/auth/login', { body: { email: 'valid@example.com', password: 'x', transport: 'carrier-pigeon' } });
+    const login = await http('POST', '/v1/auth/login', {
+      body: { email: 'valid@example.com', password: 'x', transport: 'carrier-pigeon' },
+    });
     expect(login.status).toBe(400);
     expect(login.body.errors.map((e: { path: string }) => e.path)).toContain('transport');
     const longToken = await http('POST', '/v1/auth/verify-email', { body: { token: 't'.repeat(10_000) } });
     expect(longToken.status).toBe(400);
     expect(longToken.body.errors[0].path).toBe('token');
-    const patch = await http('PATCH', '/v1/me', { token: (await createUser(http, smtp)).accessToken, body: { email: 'new@example.com' } });
+    const patch = await http('PATCH', '/v1/me', {
+      token: (await createUser(http, smtp)).accessToken,
+      body: { email: 'new@example.com' },
+    });
     expect(patch.status).toBe(400);
     expect(await userCount()).toBe(before + 1);
-    expect((await db.query(`SELECT count(*) AS n FROM users WHERE email = 'valid@example.com' OR email = 'new@example.com'`)).rows[0].n).toBe('0');
+    expect(
+      (await db.query(`SELECT count(*) AS n FROM users WHERE email = 'valid@example.com' OR email = 'new@example.com'`))
+        .rows[0].n,
+    ).toBe('0');
     expect(smtp.messages.slice(mailsBefore).every((mail) => !mail.to.includes('valid@example.com'))).toBe(true);
   });
 
@@ -247,18 +322,25 @@ describe.each(STORES)('auth with the $name', ({ env }) => {
       } as unknown as ExecutionContext;
     };
     const guard = host.app.get(AuthGuard);
-    const failure = (promise: Promise<unknown>): Promise<unknown> => promise.then(() => undefined, (error: unknown) => error);
+    const failure = (promise: Promise<unknown>): Promise<unknown> =>
+      promise.then(
+        () => undefined,
+        (error: unknown) => error,
+      );
 
     await expect(guard.canActivate(context(Probe.prototype.create, verified.accessToken))).resolves.toBe(true);
     await expect(guard.canActivate(context(Probe.prototype.open, unverified.accessToken))).resolves.toBe(true);
     const refused = await failure(guard.canActivate(context(Probe.prototype.create, unverified.accessToken)));
     expect(refused).toBeInstanceOf(DomainError);
     expect(refused).toMatchObject({ code: 'email_not_verified', status: 403 });
-    expect(await failure(guard.canActivate(context(Probe.prototype.create)))).toMatchObject({ code: 'unauthenticated', status: 401 });
+    expect(await failure(guard.canActivate(context(Probe.prototype.create)))).toMatchObject({
+      code: 'unauthenticated',
+      status: 401,
+    });
 
     const verifiedEmailGuard = host.app.get(VerifiedEmailGuard);
     const direct = context(Probe.prototype.create);
-    (direct.switchToHttp().getRequest() as { user?: unknown }).user = { id: unverified.id, sessionId: 's' };
+    direct.switchToHttp().getRequest<{ user?: unknown }>().user = { id: unverified.id, sessionId: 's' };
     expect(await failure(verifiedEmailGuard.canActivate(direct))).toMatchObject({ code: 'email_not_verified' });
     await db.query('UPDATE users SET email_verified = true WHERE id = $1', [unverified.id]);
     await expect(verifiedEmailGuard.canActivate(direct)).resolves.toBe(true);

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { registerUnverifiedUser, registerVerifiedUser, startCampaignHost, type CampaignHost, type TestUser } from './support/users.js';
+import {
+  registerUnverifiedUser,
+  registerVerifiedUser,
+  startCampaignHost,
+  type CampaignHost,
+  type TestUser,
+} from './support/users.js';
 
 /**
  * Every route of the groups/characters API × every kind of caller. The route list comes from the host's
@@ -26,58 +32,121 @@ interface Scenario {
 interface RouteCase {
   /** Which path parameter names the resource whose existence is at stake (for the 404 comparison). */
   primary?: 'group' | 'character';
-  body?: (scenario: Scenario, caller: TestUser | undefined, ctx: CampaignHost) => Promise<unknown> | unknown;
-  expect: [anonymous: Expectation, unverified: Expectation, nonMember: Expectation, player: Expectation, owner: Expectation, dm: Expectation];
+  body?: (scenario: Scenario, caller: TestUser | undefined, ctx: CampaignHost) => unknown;
+  expect: [
+    anonymous: Expectation,
+    unverified: Expectation,
+    nonMember: Expectation,
+    player: Expectation,
+    owner: Expectation,
+    dm: Expectation,
+  ];
 }
 
 const genericSheet = { name: 'Matrix', hp: { current: 5, max: 10 }, fields: [], notes: '' };
 
 async function ownCharacter(ctx: CampaignHost, caller: TestUser | undefined): Promise<string> {
   if (!caller) return randomUUID();
-  const created = await ctx.as(caller)('POST', '/v1/characters', { rulesetId: 'generic', name: 'Own', sheet: genericSheet });
+  const created = await ctx.as(caller)('POST', '/v1/characters', {
+    rulesetId: 'generic',
+    name: 'Own',
+    sheet: genericSheet,
+  });
   return created.body.id;
 }
 
 const EXPECTED: Record<string, RouteCase> = {
   'GET /v1/groups': { expect: [401, 'ok', 'ok', 'ok', 'ok', 'ok'] },
-  'POST /v1/groups': { body: () => ({ name: 'New', rulesetId: 'generic' }), expect: [401, 403, 'ok', 'ok', 'ok', 'ok'] },
+  'POST /v1/groups': {
+    body: () => ({ name: 'New', rulesetId: 'generic' }),
+    expect: [401, 403, 'ok', 'ok', 'ok', 'ok'],
+  },
   'GET /v1/groups/{id}': { primary: 'group', expect: [401, 404, 404, 'ok', 'ok', 'ok'] },
-  'PATCH /v1/groups/{id}': { primary: 'group', body: () => ({ name: 'Renamed' }), expect: [401, 404, 404, 403, 403, 'ok'] },
+  'PATCH /v1/groups/{id}': {
+    primary: 'group',
+    body: () => ({ name: 'Renamed' }),
+    expect: [401, 404, 404, 403, 403, 'ok'],
+  },
   'DELETE /v1/groups/{id}': { primary: 'group', expect: [401, 404, 404, 403, 403, 'ok'] },
   'GET /v1/groups/{id}/members': { primary: 'group', expect: [401, 404, 404, 'ok', 'ok', 'ok'] },
   // The target is the plain player: the player may leave; the owner (another player) may not remove them.
   'DELETE /v1/groups/{id}/members/{userId}': { primary: 'group', expect: [401, 404, 404, 'ok', 403, 'ok'] },
-  'POST /v1/groups/{id}/transfer-dm': { primary: 'group', body: (s) => ({ userId: s.users.player.id }), expect: [401, 404, 404, 403, 403, 'ok'] },
-  'POST /v1/groups/{id}/invite': { primary: 'group', body: () => ({ maxUses: 3 }), expect: [401, 404, 404, 403, 403, 'ok'] },
+  'POST /v1/groups/{id}/transfer-dm': {
+    primary: 'group',
+    body: (s) => ({ userId: s.users.player.id }),
+    expect: [401, 404, 404, 403, 403, 'ok'],
+  },
+  'POST /v1/groups/{id}/invite': {
+    primary: 'group',
+    body: () => ({ maxUses: 3 }),
+    expect: [401, 404, 404, 403, 403, 'ok'],
+  },
   'GET /v1/groups/{id}/invites': { primary: 'group', expect: [401, 404, 404, 403, 403, 'ok'] },
   'DELETE /v1/groups/{id}/invites/{inviteId}': { primary: 'group', expect: [401, 404, 404, 403, 403, 'ok'] },
   'POST /v1/groups/{id}/join/{token}': { primary: 'group', expect: [401, 403, 'ok', 'ok', 'ok', 'ok'] },
   'GET /v1/me/active-group': { expect: [401, 'ok', 'ok', 'ok', 'ok', 'ok'] },
-  'PUT /v1/me/active-group': { primary: 'group', body: (s) => ({ groupId: s.groupId }), expect: [401, 404, 404, 'ok', 'ok', 'ok'] },
+  'PUT /v1/me/active-group': {
+    primary: 'group',
+    body: (s) => ({ groupId: s.groupId }),
+    expect: [401, 404, 404, 'ok', 'ok', 'ok'],
+  },
   'GET /v1/groups/{groupId}/characters': { primary: 'group', expect: [401, 404, 404, 'ok', 'ok', 'ok'] },
   'POST /v1/groups/{groupId}/characters': {
     primary: 'group',
     body: async (_s, caller, ctx) => ({ characterId: await ownCharacter(ctx, caller) }),
     expect: [401, 404, 404, 'ok', 'ok', 'ok'],
   },
-  'DELETE /v1/groups/{groupId}/characters/{characterId}': { primary: 'group', expect: [401, 404, 404, 403, 'ok', 'ok'] },
+  'DELETE /v1/groups/{groupId}/characters/{characterId}': {
+    primary: 'group',
+    expect: [401, 404, 404, 403, 'ok', 'ok'],
+  },
   'GET /v1/characters': { expect: [401, 'ok', 'ok', 'ok', 'ok', 'ok'] },
-  'POST /v1/characters': { body: () => ({ rulesetId: 'generic', name: 'Fresh' }), expect: [401, 'ok', 'ok', 'ok', 'ok', 'ok'] },
+  'POST /v1/characters': {
+    body: () => ({ rulesetId: 'generic', name: 'Fresh' }),
+    expect: [401, 'ok', 'ok', 'ok', 'ok', 'ok'],
+  },
   'POST /v1/characters/import': {
-    body: () => ({ format: 'cmchar', document: { cm_version: 1, ruleset_id: 'generic', name: 'Imported', sheet_data: genericSheet } }),
+    body: () => ({
+      format: 'cmchar',
+      document: { cm_version: 1, ruleset_id: 'generic', name: 'Imported', sheet_data: genericSheet },
+    }),
     expect: [401, 'ok', 'ok', 'ok', 'ok', 'ok'],
   },
   'GET /v1/characters/{id}': { primary: 'character', expect: [401, 404, 404, 404, 'ok', 'ok'] },
-  'PUT /v1/characters/{id}': { primary: 'character', body: () => ({ name: 'Edited', version: 1, sheet: genericSheet }), expect: [401, 404, 404, 404, 'ok', 403] },
-  'PATCH /v1/characters/{id}': { primary: 'character', body: () => ({ version: 1, sheetPatch: { notes: 'x' } }), expect: [401, 404, 404, 404, 'ok', 403] },
+  'PUT /v1/characters/{id}': {
+    primary: 'character',
+    body: () => ({ name: 'Edited', version: 1, sheet: genericSheet }),
+    expect: [401, 404, 404, 404, 'ok', 403],
+  },
+  'PATCH /v1/characters/{id}': {
+    primary: 'character',
+    body: () => ({ version: 1, sheetPatch: { notes: 'x' } }),
+    expect: [401, 404, 404, 404, 'ok', 403],
+  },
   'DELETE /v1/characters/{id}': { primary: 'character', expect: [401, 404, 404, 404, 'ok', 403] },
   'GET /v1/characters/{id}/history': { primary: 'character', expect: [401, 404, 404, 404, 'ok', 403] },
-  'POST /v1/characters/{id}/history/{version}/restore': { primary: 'character', body: () => ({ version: 1 }), expect: [401, 404, 404, 404, 'ok', 403] },
-  'POST /v1/characters/{id}/resources': { primary: 'character', body: () => ({ resource: 'hp', delta: -1 }), expect: [401, 404, 404, 404, 'ok', 'ok'] },
+  'POST /v1/characters/{id}/history/{version}/restore': {
+    primary: 'character',
+    body: () => ({ version: 1 }),
+    expect: [401, 404, 404, 404, 'ok', 403],
+  },
+  'POST /v1/characters/{id}/resources': {
+    primary: 'character',
+    body: () => ({ resource: 'hp', delta: -1 }),
+    expect: [401, 404, 404, 404, 'ok', 'ok'],
+  },
   'GET /v1/characters/{id}/export': { primary: 'character', expect: [401, 404, 404, 404, 'ok', 'ok'] },
   // Portraits (engineer P): owner only; the DM sees the character but is answered like anyone else (404).
-  'POST /v1/characters/{id}/portrait': { primary: 'character', body: () => ({ contentType: 'image/png', size: 1000 }), expect: [401, 404, 404, 404, 'ok', 404] },
-  'POST /v1/characters/{id}/portrait/confirm': { primary: 'character', body: (s) => ({ key: `portraits/${s.characterId}/none.png` }), expect: [401, 404, 404, 404, 422, 404] },
+  'POST /v1/characters/{id}/portrait': {
+    primary: 'character',
+    body: () => ({ contentType: 'image/png', size: 1000 }),
+    expect: [401, 404, 404, 404, 'ok', 404],
+  },
+  'POST /v1/characters/{id}/portrait/confirm': {
+    primary: 'character',
+    body: (s) => ({ key: `portraits/${s.characterId}/none.png` }),
+    expect: [401, 404, 404, 404, 422, 404],
+  },
   'DELETE /v1/characters/{id}/portrait': { primary: 'character', expect: [401, 404, 404, 404, 'ok', 404] },
 };
 
@@ -95,12 +164,15 @@ describe('authorization matrix: groups and characters', () => {
       registerVerifiedUser(ctx.http, ctx.smtp, 'Matrix Outsider'),
       registerUnverifiedUser(ctx.http, ctx.smtp, 'Matrix Unverified'),
     ]);
-    users = { dm: dm!, owner: owner!, player: player!, nonMember: nonMember!, unverified: unverified! };
+    users = { dm: dm, owner: owner, player: player, nonMember: nonMember, unverified: unverified };
     const document = await ctx.http('GET', '/v1/openapi.json');
     routes = [];
-    for (const [path, operations] of Object.entries(document.body.paths as Record<string, Record<string, { tags?: string[] }>>)) {
+    for (const [path, operations] of Object.entries(
+      document.body.paths as Record<string, Record<string, { tags?: string[] }>>,
+    )) {
       for (const [method, operation] of Object.entries(operations)) {
-        if (operation.tags?.some((tag) => tag === 'groups' || tag === 'characters')) routes.push(`${method.toUpperCase()} ${path}`);
+        if (operation.tags?.some((tag) => tag === 'groups' || tag === 'characters'))
+          routes.push(`${method.toUpperCase()} ${path}`);
       }
     }
   }, 60_000);
@@ -114,10 +186,21 @@ describe('authorization matrix: groups and characters', () => {
     const dm = ctx.as(users.dm);
     const group = await dm('POST', '/v1/groups', { name: 'Matrix table', rulesetId: 'generic' });
     const invite = await dm('POST', `/v1/groups/${group.body.id}/invite`, {});
-    for (const member of [users.owner, users.player]) await ctx.as(member)('POST', `/v1/groups/${group.body.id}/join/${invite.body.token}`);
-    const character = await ctx.as(users.owner)('POST', '/v1/characters', { rulesetId: 'generic', name: 'Owned', sheet: genericSheet });
+    for (const member of [users.owner, users.player])
+      await ctx.as(member)('POST', `/v1/groups/${group.body.id}/join/${invite.body.token}`);
+    const character = await ctx.as(users.owner)('POST', '/v1/characters', {
+      rulesetId: 'generic',
+      name: 'Owned',
+      sheet: genericSheet,
+    });
     await ctx.as(users.owner)('POST', `/v1/groups/${group.body.id}/characters`, { characterId: character.body.id });
-    return { groupId: group.body.id, characterId: character.body.id, inviteId: invite.body.id, inviteToken: invite.body.token, users };
+    return {
+      groupId: group.body.id,
+      characterId: character.body.id,
+      inviteId: invite.body.id,
+      inviteToken: invite.body.token,
+      users,
+    };
   }
 
   function resolve(route: string, s: Scenario, missing?: 'group' | 'character'): { method: string; path: string } {
@@ -144,30 +227,44 @@ describe('authorization matrix: groups and characters', () => {
     expect(stale).toEqual([]);
   });
 
-  it.each(Object.entries(EXPECTED))('%s answers every kind of caller as expected', async (route, spec) => {
-    const failures: string[] = [];
-    let shared: Scenario | undefined;
-    for (const [index, role] of ROLES.entries()) {
-      const expected = spec.expect[index]!;
-      const caller = role === 'anonymous' ? undefined : users[role];
-      // Read-only routes share one scenario; writes get a fresh one per caller.
-      const s = route.startsWith('GET ') ? (shared ??= await scenario()) : await scenario();
-      const { method, path } = resolve(route, s);
-      const body = spec.body ? await spec.body(s, caller, ctx) : undefined;
-      const result = await ctx.as(caller)(method, path, body ?? (method === 'GET' || method === 'DELETE' ? undefined : {}));
-      const ok = expected === 'ok' ? result.status >= 200 && result.status < 300 : result.status === expected;
-      if (!ok) failures.push(`${role}: expected ${expected}, got ${result.status} ${JSON.stringify(result.body)}`);
-      if (expected === 404 && spec.primary && result.status === 404) {
-        const nonexistent = resolve(route, s, spec.primary);
-        const reference = await ctx.as(caller)(nonexistent.method, nonexistent.path, body ?? (method === 'GET' || method === 'DELETE' ? undefined : {}));
-        const strip = (problem: Record<string, unknown>) => ({ ...problem, instance: undefined });
-        if (JSON.stringify(strip(result.body)) !== JSON.stringify(strip(reference.body))) {
-          failures.push(`${role}: 404 body ${JSON.stringify(result.body)} differs from a nonexistent id's ${JSON.stringify(reference.body)}`);
+  it.each(Object.entries(EXPECTED))(
+    '%s answers every kind of caller as expected',
+    async (route, spec) => {
+      const failures: string[] = [];
+      let shared: Scenario | undefined;
+      for (const [index, role] of ROLES.entries()) {
+        const expected = spec.expect[index];
+        const caller = role === 'anonymous' ? undefined : users[role];
+        // Read-only routes share one scenario; writes get a fresh one per caller.
+        const s = route.startsWith('GET ') ? (shared ??= await scenario()) : await scenario();
+        const { method, path } = resolve(route, s);
+        const body = spec.body ? await spec.body(s, caller, ctx) : undefined;
+        const result = await ctx.as(caller)(
+          method,
+          path,
+          body ?? (method === 'GET' || method === 'DELETE' ? undefined : {}),
+        );
+        const ok = expected === 'ok' ? result.status >= 200 && result.status < 300 : result.status === expected;
+        if (!ok) failures.push(`${role}: expected ${expected}, got ${result.status} ${JSON.stringify(result.body)}`);
+        if (expected === 404 && spec.primary && result.status === 404) {
+          const nonexistent = resolve(route, s, spec.primary);
+          const reference = await ctx.as(caller)(
+            nonexistent.method,
+            nonexistent.path,
+            body ?? (method === 'GET' || method === 'DELETE' ? undefined : {}),
+          );
+          const strip = (problem: Record<string, unknown>) => ({ ...problem, instance: undefined });
+          if (JSON.stringify(strip(result.body)) !== JSON.stringify(strip(reference.body))) {
+            failures.push(
+              `${role}: 404 body ${JSON.stringify(result.body)} differs from a nonexistent id's ${JSON.stringify(reference.body)}`,
+            );
+          }
         }
       }
-    }
-    expect(failures).toEqual([]);
-  }, 60_000);
+      expect(failures).toEqual([]);
+    },
+    60_000,
+  );
 
   it('never lets one user read or change another user’s character or group through side doors', async () => {
     const s = await scenario();

@@ -45,14 +45,22 @@ describe('portable characters', () => {
   async function groupWith(rulesetId: string, members: TestUser[]): Promise<string> {
     const group = await ctx.as(dm)('POST', '/v1/groups', { name: `${rulesetId} table`, rulesetId });
     const link = await ctx.as(dm)('POST', `/v1/groups/${group.body.id}/invite`, {});
-    for (const member of members) expect((await ctx.as(member)('POST', `/v1/groups/${group.body.id}/join/${link.body.token}`)).status).toBe(200);
+    for (const member of members)
+      expect((await ctx.as(member)('POST', `/v1/groups/${group.body.id}/join/${link.body.token}`)).status).toBe(200);
     return group.body.id;
   }
 
   it('creates a character from the default sheet and rejects invalid sheets without storing anything', async () => {
     const created = await ctx.as(player)('POST', '/v1/characters', { rulesetId: 'generic', name: 'Default' });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'Default', rulesetId: 'generic', rulesetVersion: '1.0.0', version: 1, ownerId: player.id, rulesetMissing: false });
+    expect(created.body).toMatchObject({
+      name: 'Default',
+      rulesetId: 'generic',
+      rulesetVersion: '1.0.0',
+      version: 1,
+      ownerId: player.id,
+      rulesetMissing: false,
+    });
     expect(created.body.sheet).toHaveProperty('hp');
     const before = await characterCount();
     const invalid = await ctx.as(player)('POST', '/v1/characters', {
@@ -69,7 +77,9 @@ describe('portable characters', () => {
     expect(await characterCount()).toBe(before);
     const list = await ctx.as(player)('GET', '/v1/characters');
     expect(list.body.map((c: { id: string }) => c.id)).toContain(created.body.id);
-    expect((await ctx.as(other)('GET', '/v1/characters')).body.map((c: { id: string }) => c.id)).not.toContain(created.body.id);
+    expect((await ctx.as(other)('GET', '/v1/characters')).body.map((c: { id: string }) => c.id)).not.toContain(
+      created.body.id,
+    );
   });
 
   it('rejects a stale full write with 409 and changes nothing; PATCH merges', async () => {
@@ -81,16 +91,27 @@ describe('portable characters', () => {
     });
     expect(put.status).toBe(200);
     expect(put.body.version).toBe(2);
-    const stale = await ctx.as(player)('PUT', `/v1/characters/${hero.id}`, { name: 'Lost', version: 1, sheet: { ...hero.sheet, notes: 'lost' } });
+    const stale = await ctx.as(player)('PUT', `/v1/characters/${hero.id}`, {
+      name: 'Lost',
+      version: 1,
+      sheet: { ...hero.sheet, notes: 'lost' },
+    });
     expect(stale.status).toBe(409);
     expect(stale.body).toMatchObject({ code: 'stale_version', currentVersion: 2 });
     const current = await ctx.as(player)('GET', `/v1/characters/${hero.id}`);
     expect(current.body).toMatchObject({ name: 'Renamed', version: 2 });
     expect(current.body.sheet.notes).toBe('first write');
 
-    const patched = await ctx.as(player)('PATCH', `/v1/characters/${hero.id}`, { version: 2, sheetPatch: { hp: { current: 250 }, notes: null } });
+    const patched = await ctx.as(player)('PATCH', `/v1/characters/${hero.id}`, {
+      version: 2,
+      sheetPatch: { hp: { current: 250 }, notes: null },
+    });
     expect(patched.status).toBe(422);
-    const merged = await ctx.as(player)('PATCH', `/v1/characters/${hero.id}`, { version: 2, sheetPatch: { hp: { current: 250 } }, name: 'Patched' });
+    const merged = await ctx.as(player)('PATCH', `/v1/characters/${hero.id}`, {
+      version: 2,
+      sheetPatch: { hp: { current: 250 } },
+      name: 'Patched',
+    });
     expect(merged.status).toBe(200);
     expect(merged.body).toMatchObject({ name: 'Patched', version: 3 });
     expect(merged.body.sheet.hp).toEqual({ current: 250, max: 1000 });
@@ -101,7 +122,11 @@ describe('portable characters', () => {
     const hero = await genericCharacter(player);
     let version = 1;
     for (let n = 1; n <= 12; n += 1) {
-      const written = await ctx.as(player)('PUT', `/v1/characters/${hero.id}`, { name: `Hero ${n}`, version, sheet: { ...hero.sheet, notes: `write ${n}` } });
+      const written = await ctx.as(player)('PUT', `/v1/characters/${hero.id}`, {
+        name: `Hero ${n}`,
+        version,
+        sheet: { ...hero.sheet, notes: `write ${n}` },
+      });
       expect(written.status).toBe(200);
       version = written.body.version;
     }
@@ -110,11 +135,17 @@ describe('portable characters', () => {
     expect(history.status).toBe(200);
     expect(history.body.map((entry: { version: number }) => entry.version)).toEqual([13, 12, 11, 10, 9, 8, 7, 6, 5, 4]);
     expect(history.body[0].sheet.notes).toBe('write 12');
-    const { rows } = await ctx.db.query(`SELECT count(*)::int AS n FROM character_versions WHERE character_id = $1`, [hero.id]);
+    const { rows } = await ctx.db.query(`SELECT count(*)::int AS n FROM character_versions WHERE character_id = $1`, [
+      hero.id,
+    ]);
     expect(rows[0].n).toBe(10);
 
-    expect((await ctx.as(player)('POST', `/v1/characters/${hero.id}/history/5/restore`, { version: 12 })).status).toBe(409);
-    expect((await ctx.as(player)('POST', `/v1/characters/${hero.id}/history/2/restore`, { version: 13 })).status).toBe(404);
+    expect((await ctx.as(player)('POST', `/v1/characters/${hero.id}/history/5/restore`, { version: 12 })).status).toBe(
+      409,
+    );
+    expect((await ctx.as(player)('POST', `/v1/characters/${hero.id}/history/2/restore`, { version: 13 })).status).toBe(
+      404,
+    );
     const restored = await ctx.as(player)('POST', `/v1/characters/${hero.id}/history/5/restore`, { version: 13 });
     expect(restored.status).toBe(200);
     expect(restored.body).toMatchObject({ version: 14, name: 'Hero 4' });
@@ -126,7 +157,9 @@ describe('portable characters', () => {
     const hero = await genericCharacter(player, { current: 500, max: 1000 });
     const deltas = Array.from({ length: 100 }, (_, i) => (i % 3 === 0 ? -4 : 7));
     const expected = 500 + deltas.reduce((sum, delta) => sum + delta, 0);
-    const results = await Promise.all(deltas.map((delta) => ctx.as(player)('POST', `/v1/characters/${hero.id}/resources`, { resource: 'hp', delta })));
+    const results = await Promise.all(
+      deltas.map((delta) => ctx.as(player)('POST', `/v1/characters/${hero.id}/resources`, { resource: 'hp', delta })),
+    );
     expect(results.map((result) => result.status).filter((status) => status !== 200)).toEqual([]);
     const after = await ctx.as(player)('GET', `/v1/characters/${hero.id}`);
     expect(after.body.sheet.hp).toEqual({ current: expected, max: 1000 });
@@ -138,16 +171,25 @@ describe('portable characters', () => {
 
   it('clamps deltas to the resource bounds and refuses unknown resources and huge deltas', async () => {
     const hero = await genericCharacter(player, { current: 5, max: 12 });
-    const down = await ctx.as(player)('POST', `/v1/characters/${hero.id}/resources`, { resource: 'hp', delta: -100_000 });
+    const down = await ctx.as(player)('POST', `/v1/characters/${hero.id}/resources`, {
+      resource: 'hp',
+      delta: -100_000,
+    });
     expect(down.body).toMatchObject({ resource: 'hp', value: 0, appliedDelta: -5, min: 0, max: 12 });
     const up = await ctx.as(player)('POST', `/v1/characters/${hero.id}/resources`, { resource: 'hp', delta: 100_000 });
     expect(up.body).toMatchObject({ value: 12, appliedDelta: 12 });
     const unknown = await ctx.as(player)('POST', `/v1/characters/${hero.id}/resources`, { resource: 'mana', delta: 1 });
     expect(unknown.status).toBe(422);
     expect(unknown.body.errors).toEqual([expect.objectContaining({ path: 'resource' })]);
-    expect((await ctx.as(player)('POST', `/v1/characters/${hero.id}/resources`, { resource: 'hp', delta: 100_001 })).status).toBe(400);
-    expect((await ctx.as(player)('POST', `/v1/characters/${hero.id}/resources`, { resource: 'hp', delta: 1.5 })).status).toBe(400);
-    expect((await ctx.as(other)('POST', `/v1/characters/${hero.id}/resources`, { resource: 'hp', delta: -1 })).status).toBe(404);
+    expect(
+      (await ctx.as(player)('POST', `/v1/characters/${hero.id}/resources`, { resource: 'hp', delta: 100_001 })).status,
+    ).toBe(400);
+    expect(
+      (await ctx.as(player)('POST', `/v1/characters/${hero.id}/resources`, { resource: 'hp', delta: 1.5 })).status,
+    ).toBe(400);
+    expect(
+      (await ctx.as(other)('POST', `/v1/characters/${hero.id}/resources`, { resource: 'hp', delta: -1 })).status,
+    ).toBe(404);
     expect((await ctx.as(player)('GET', `/v1/characters/${hero.id}`)).body.sheet.hp).toEqual({ current: 12, max: 12 });
   });
 
@@ -168,7 +210,10 @@ describe('portable characters', () => {
     expect(imported.body.character.sheet).toEqual(cmchar.sheet_data);
     const alrik = imported.body.character.id as string;
 
-    const optolith = await ctx.as(player)('POST', '/v1/characters/import', { format: 'foreign', data: await fixture('dsa5e/fixtures/import/optolith-hero.json') });
+    const optolith = await ctx.as(player)('POST', '/v1/characters/import', {
+      format: 'foreign',
+      data: await fixture('dsa5e/fixtures/import/optolith-hero.json'),
+    });
     expect(optolith.status).toBe(201);
     expect(optolith.body.character).toMatchObject({ rulesetId: 'dsa5e', name: 'Robak Sturmfels' });
     expect(Array.isArray(optolith.body.warnings)).toBe(true);
@@ -180,7 +225,9 @@ describe('portable characters', () => {
     expect(mismatch.body.errors).toEqual([expect.objectContaining({ path: 'characterId' })]);
     expect((await ctx.as(other)('POST', `/v1/groups/${groupId}/characters`, { characterId: alrik })).status).toBe(404);
 
-    expect((await ctx.as(player)('POST', `/v1/groups/${groupId}/characters`, { characterId: alrik })).body).toMatchObject({ characterId: alrik, isActive: true });
+    expect(
+      (await ctx.as(player)('POST', `/v1/groups/${groupId}/characters`, { characterId: alrik })).body,
+    ).toMatchObject({ characterId: alrik, isActive: true });
     const second = await ctx.as(player)('POST', `/v1/groups/${groupId}/characters`, { characterId: robak });
     expect(second.body).toMatchObject({ isActive: true });
     const listed = await ctx.as(other)('GET', `/v1/groups/${groupId}/characters`);
@@ -190,7 +237,10 @@ describe('portable characters', () => {
     ]);
     expect(listed.body[0]).not.toHaveProperty('sheet');
     await expect(
-      ctx.db.query(`UPDATE group_characters SET is_active = true WHERE group_id = $1 AND character_id = $2`, [groupId, alrik]),
+      ctx.db.query(`UPDATE group_characters SET is_active = true WHERE group_id = $1 AND character_id = $2`, [
+        groupId,
+        alrik,
+      ]),
     ).rejects.toMatchObject({ code: '23505', constraint: 'UQ_group_characters_one_active' });
 
     // The DM reads the group's characters and applies deltas; other players cannot read them.
@@ -204,15 +254,24 @@ describe('portable characters', () => {
     const lep = await ctx.as(dm)('POST', `/v1/characters/${alrik}/resources`, { resource: 'lep', delta: -7 });
     expect(lep.status).toBe(200);
     expect(lep.body).toMatchObject({ resource: 'lep', value: 22, appliedDelta: -7 });
-    expect((await ctx.as(dm)('PUT', `/v1/characters/${alrik}`, { name: 'DM edit', version: 2, sheet: cmchar.sheet_data })).status).toBe(403);
+    expect(
+      (await ctx.as(dm)('PUT', `/v1/characters/${alrik}`, { name: 'DM edit', version: 2, sheet: cmchar.sheet_data }))
+        .status,
+    ).toBe(403);
     expect((await ctx.as(dm)('DELETE', `/v1/characters/${alrik}`)).status).toBe(403);
 
-    const edit = await ctx.as(player)('PATCH', `/v1/characters/${alrik}`, { version: 2, sheetPatch: { notes: 'Wounded by an orc' } });
+    const edit = await ctx.as(player)('PATCH', `/v1/characters/${alrik}`, {
+      version: 2,
+      sheetPatch: { notes: 'Wounded by an orc' },
+    });
     expect(edit.status).toBe(200);
     expect(edit.body.sheet.current.lep).toBe(22);
     expect(edit.body.sheet.notes).toBe('Wounded by an orc');
 
-    const { rows } = await ctx.db.query(`SELECT seq::int AS seq, type, payload FROM group_events WHERE group_id = $1 ORDER BY seq`, [groupId]);
+    const { rows } = await ctx.db.query(
+      `SELECT seq::int AS seq, type, payload FROM group_events WHERE group_id = $1 ORDER BY seq`,
+      [groupId],
+    );
     expect(rows.map((row) => row.seq)).toEqual(rows.map((_, index) => index + 1));
     expect(rows.map((row) => row.type)).toEqual([
       'member.joined',
@@ -222,7 +281,14 @@ describe('portable characters', () => {
       'character.resource_changed',
       'character.updated',
     ]);
-    expect(rows[4].payload).toEqual({ characterId: alrik, resource: 'lep', value: 22, delta: -7, version: 2, changedBy: dm.id });
+    expect(rows[4].payload).toEqual({
+      characterId: alrik,
+      resource: 'lep',
+      value: 22,
+      delta: -7,
+      version: 2,
+      changedBy: dm.id,
+    });
     expect(rows[5].payload).toEqual({ characterId: alrik, version: 3, name: 'Alrik', updatedBy: player.id });
 
     // The DM may unassign; a removed player's characters leave the group.
@@ -238,8 +304,16 @@ describe('portable characters', () => {
     const exported = await ctx.as(player)('GET', `/v1/characters/${hero.id}/export`);
     expect(exported.status).toBe(200);
     expect(exported.headers.get('content-disposition')).toContain('attachment; filename="');
-    expect(exported.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent('Ünïcode "Hero".cmchar')}`);
-    expect(exported.body).toMatchObject({ cm_version: 1, ruleset_id: 'generic', ruleset_version: '1.0.0', name: hero.name, sheet_data: hero.sheet });
+    expect(exported.headers.get('content-disposition')).toContain(
+      `filename*=UTF-8''${encodeURIComponent('Ünïcode "Hero".cmchar')}`,
+    );
+    expect(exported.body).toMatchObject({
+      cm_version: 1,
+      ruleset_id: 'generic',
+      ruleset_version: '1.0.0',
+      name: hero.name,
+      sheet_data: hero.sheet,
+    });
     const back = await ctx.as(other)('POST', '/v1/characters/import', { format: 'cmchar', document: exported.body });
     expect(back.status).toBe(201);
     expect(back.body.character.sheet).toEqual(hero.sheet);
@@ -251,7 +325,12 @@ describe('portable characters', () => {
     const before = await characterCount();
     const invalid = await ctx.as(player)('POST', '/v1/characters/import', {
       format: 'cmchar',
-      document: { cm_version: 1, ruleset_id: 'generic', name: 'Bad', sheet_data: { name: 'Bad', hp: { current: 'lots' } } },
+      document: {
+        cm_version: 1,
+        ruleset_id: 'generic',
+        name: 'Bad',
+        sheet_data: { name: 'Bad', hp: { current: 'lots' } },
+      },
     });
     expect(invalid.status).toBe(422);
     expect(invalid.body.errors.length).toBeGreaterThan(0);
@@ -261,7 +340,10 @@ describe('portable characters', () => {
       document: { cm_version: 1, ruleset_id: 'nope', name: 'X', sheet_data: {} },
     });
     expect(unknownRuleset.status).toBe(422);
-    const notAnExport = await ctx.as(player)('POST', '/v1/characters/import', { format: 'foreign', data: { hello: 'world' } });
+    const notAnExport = await ctx.as(player)('POST', '/v1/characters/import', {
+      format: 'foreign',
+      data: { hello: 'world' },
+    });
     expect(notAnExport.status).toBe(422);
     const missingDocument = await ctx.as(player)('POST', '/v1/characters/import', { format: 'cmchar' });
     expect(missingDocument.status).toBe(400);
@@ -272,10 +354,17 @@ describe('portable characters', () => {
     });
     expect(huge.status).toBe(413);
 
-    const raw = (body: string) => ctx.http('POST', '/v1/characters/import', { token: player.accessToken, rawBody: body, headers: { 'content-type': 'application/json' } });
+    const raw = (body: string) =>
+      ctx.http('POST', '/v1/characters/import', {
+        token: player.accessToken,
+        rawBody: body,
+        headers: { 'content-type': 'application/json' },
+      });
     const deep = (levels: number) => `${'{"d":'.repeat(levels)}1${'}'.repeat(levels)}`;
     for (const levels of [40, 100_000]) {
-      const nested = await raw(`{"format":"cmchar","document":{"cm_version":1,"ruleset_id":"generic","name":"Deep","sheet_data":${deep(levels)}}}`);
+      const nested = await raw(
+        `{"format":"cmchar","document":{"cm_version":1,"ruleset_id":"generic","name":"Deep","sheet_data":${deep(levels)}}}`,
+      );
       expect([400, 422]).toContain(nested.status);
     }
     const deepSheet = await ctx.http('POST', '/v1/characters', {
@@ -314,7 +403,11 @@ describe('portable characters', () => {
     );
     const orphanRead = await ctx.as(player)('GET', `/v1/characters/${orphan.rows[0].id}`);
     expect(orphanRead.body).toMatchObject({ rulesetMissing: true, sheet: { a: 1 }, version: 1 });
-    const write = await ctx.as(player)('PUT', `/v1/characters/${orphan.rows[0].id}`, { name: 'Orphan', version: 1, sheet: { a: 2 } });
+    const write = await ctx.as(player)('PUT', `/v1/characters/${orphan.rows[0].id}`, {
+      name: 'Orphan',
+      version: 1,
+      sheet: { a: 2 },
+    });
     expect(write.status).toBe(422);
     expect(write.body.errors).toEqual([expect.objectContaining({ path: 'rulesetId' })]);
   });
@@ -323,14 +416,26 @@ describe('portable characters', () => {
     const first = await groupWith('generic', [player]);
     const second = await groupWith('generic', [player]);
     const hero = await genericCharacter(player, { current: 500, max: 1000 });
-    for (const groupId of [first, second]) await ctx.as(player)('POST', `/v1/groups/${groupId}/characters`, { characterId: hero.id, active: false });
+    for (const groupId of [first, second])
+      await ctx.as(player)('POST', `/v1/groups/${groupId}/characters`, { characterId: hero.id, active: false });
     const writes = Array.from({ length: 30 }, (_, i) =>
-      ctx.as(i % 2 === 0 ? dm : player)('POST', `/v1/characters/${hero.id}/resources`, { resource: 'hp', delta: i % 2 === 0 ? -1 : 1 }),
+      ctx.as(i % 2 === 0 ? dm : player)('POST', `/v1/characters/${hero.id}/resources`, {
+        resource: 'hp',
+        delta: i % 2 === 0 ? -1 : 1,
+      }),
     );
-    const renames = [ctx.as(dm)('PATCH', `/v1/groups/${first}`, { name: 'Renamed 1' }), ctx.as(dm)('PATCH', `/v1/groups/${second}`, { name: 'Renamed 2' })];
-    expect((await Promise.all([...writes, ...renames])).map((result) => result.status).filter((status) => status !== 200)).toEqual([]);
+    const renames = [
+      ctx.as(dm)('PATCH', `/v1/groups/${first}`, { name: 'Renamed 1' }),
+      ctx.as(dm)('PATCH', `/v1/groups/${second}`, { name: 'Renamed 2' }),
+    ];
+    expect(
+      (await Promise.all([...writes, ...renames])).map((result) => result.status).filter((status) => status !== 200),
+    ).toEqual([]);
     for (const groupId of [first, second]) {
-      const { rows } = await ctx.db.query(`SELECT seq::int AS seq, type FROM group_events WHERE group_id = $1 ORDER BY seq`, [groupId]);
+      const { rows } = await ctx.db.query(
+        `SELECT seq::int AS seq, type FROM group_events WHERE group_id = $1 ORDER BY seq`,
+        [groupId],
+      );
       const { rows: counter } = await ctx.db.query(`SELECT event_seq::int AS seq FROM groups WHERE id = $1`, [groupId]);
       expect(rows.map((row) => row.seq)).toEqual(rows.map((_, index) => index + 1));
       expect(counter[0].seq).toBe(rows.length);
@@ -347,7 +452,10 @@ describe('portable characters', () => {
     expect((await ctx.as(other)('DELETE', `/v1/characters/${hero.id}`)).status).toBe(404);
     expect((await ctx.as(player)('DELETE', `/v1/characters/${hero.id}`)).status).toBe(204);
     expect((await ctx.as(player)('GET', `/v1/characters/${hero.id}`)).status).toBe(404);
-    const { rows } = await ctx.db.query(`SELECT type, payload FROM group_events WHERE group_id = $1 ORDER BY seq DESC LIMIT 1`, [groupId]);
+    const { rows } = await ctx.db.query(
+      `SELECT type, payload FROM group_events WHERE group_id = $1 ORDER BY seq DESC LIMIT 1`,
+      [groupId],
+    );
     expect(rows[0]).toEqual({ type: 'character.unassigned', payload: { characterId: hero.id, userId: player.id } });
     expect((await ctx.as(dm)('GET', `/v1/groups/${groupId}/characters`)).body).toEqual([]);
   });

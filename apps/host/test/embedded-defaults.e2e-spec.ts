@@ -8,18 +8,21 @@ import { startHost, type RunningHost } from '../src/host-runtime.js';
 import { createHttp } from './support/http.js';
 import { accepts, freePort } from './support/ports.js';
 
-
-
 /** The newest verification token written to `<dataDir>/mail/` for `address`. */
 async function verificationTokenFromMailFolder(dataDir: string, address: string): Promise<string> {
   const folder = join(dataDir, 'mail');
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline) {
-    const files = existsSync(folder) ? (await readdir(folder)).filter((name) => name.endsWith('.eml')).sort().reverse() : [];
+    const files = existsSync(folder)
+      ? (await readdir(folder))
+          .filter((name) => name.endsWith('.eml'))
+          .sort()
+          .reverse()
+      : [];
     for (const file of files) {
       const mail = await readFile(join(folder, file), 'utf8');
       const token = /verify-email\?token=([^\s&]+)/.exec(mail);
-      if (mail.includes(`To: ${address}`) && token) return decodeURIComponent(token[1]!);
+      if (mail.includes(`To: ${address}`) && token) return decodeURIComponent(token[1]);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -141,7 +144,16 @@ describe('start-up with a bad environment', () => {
       );
       expect(error).toBeInstanceOf(ConfigError);
       const problems = (error as ConfigError).problems;
-      for (const name of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'JWT_SECRET', 'LOG_LEVEL', 'AUTH_RATE_LIMIT_MAX', 'COOKIE_SECURE']) {
+      for (const name of [
+        'PORT',
+        'DATABASE_URL',
+        'REDIS_URL',
+        'SMTP_URL',
+        'JWT_SECRET',
+        'LOG_LEVEL',
+        'AUTH_RATE_LIMIT_MAX',
+        'COOKIE_SECURE',
+      ]) {
         expect(problems.filter((problem) => problem.startsWith(`${name} `))).toHaveLength(1);
       }
       expect(problems).toHaveLength(8);

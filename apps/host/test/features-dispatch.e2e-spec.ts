@@ -44,8 +44,10 @@ describe('feature plugin failures and group-event delivery across two host insta
   let dm: TestUser;
   let groupId: string;
 
-  const call = (http: Http, method: string, path: string, body?: unknown) => http(method, path, { token: dm.accessToken, body });
-  const counterState = async (): Promise<Record<string, unknown>> => (await call(httpA, 'GET', `/v1/groups/${groupId}/plugins/counter/state`)).body.state;
+  const call = (http: Http, method: string, path: string, body?: unknown) =>
+    http(method, path, { token: dm.accessToken, body });
+  const counterState = async (): Promise<Record<string, unknown>> =>
+    (await call(httpA, 'GET', `/v1/groups/${groupId}/plugins/counter/state`)).body.state;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -57,23 +59,52 @@ describe('feature plugin failures and group-event delivery across two host insta
     await mkdir(counter);
     await writeFile(
       join(counter, 'plugin.json'),
-      JSON.stringify({ id: 'counter', name: 'Counter', version: '1.0.0', kind: 'feature', hostApi: '^1.0.0', entry: { server: 'server.js' } }),
+      JSON.stringify({
+        id: 'counter',
+        name: 'Counter',
+        version: '1.0.0',
+        kind: 'feature',
+        hostApi: '^1.0.0',
+        entry: { server: 'server.js' },
+      }),
     );
     await writeFile(join(counter, 'server.js'), COUNTER_SERVER);
     await mkdir(join(counter, 'fixtures', 'actions'), { recursive: true });
     const touchContext = { groupId: 'g', userId: 'u', isDm: true, state: { count: 3 }, characters: [], entropy: [] };
-    await writeFile(join(counter, 'fixtures/actions/touch.json'), JSON.stringify({ action: 'touch', context: touchContext, expectedState: { count: 3, touched: 'u' } }));
-    await writeFile(join(counter, 'fixtures/actions/refuse.json'), JSON.stringify({ action: 'refuse', context: touchContext, expectedError: 'conflict' }));
+    await writeFile(
+      join(counter, 'fixtures/actions/touch.json'),
+      JSON.stringify({ action: 'touch', context: touchContext, expectedState: { count: 3, touched: 'u' } }),
+    );
+    await writeFile(
+      join(counter, 'fixtures/actions/refuse.json'),
+      JSON.stringify({ action: 'refuse', context: touchContext, expectedError: 'conflict' }),
+    );
     // the same plugin under another id, with a fixture it does not meet: the host must refuse to load it
     const liar = join(plugins.dir, 'liar');
     await mkdir(join(liar, 'fixtures', 'actions'), { recursive: true });
     await writeFile(
       join(liar, 'plugin.json'),
-      JSON.stringify({ id: 'liar', name: 'Liar', version: '1.0.0', kind: 'feature', hostApi: '^1.0.0', entry: { server: 'server.js' } }),
+      JSON.stringify({
+        id: 'liar',
+        name: 'Liar',
+        version: '1.0.0',
+        kind: 'feature',
+        hostApi: '^1.0.0',
+        entry: { server: 'server.js' },
+      }),
     );
     await writeFile(join(liar, 'server.js'), COUNTER_SERVER);
-    await writeFile(join(liar, 'fixtures/actions/touch.json'), JSON.stringify({ action: 'touch', context: touchContext, expectedState: { count: 4 } }));
-    const env = { DATABASE_URL: database.url, SMTP_URL: smtpUrl, PLUGINS_DIR: plugins.dir, PLUGINS_WATCH: 'false', AUTH_RATE_LIMIT_MAX: '100000' };
+    await writeFile(
+      join(liar, 'fixtures/actions/touch.json'),
+      JSON.stringify({ action: 'touch', context: touchContext, expectedState: { count: 4 } }),
+    );
+    const env = {
+      DATABASE_URL: database.url,
+      SMTP_URL: smtpUrl,
+      PLUGINS_DIR: plugins.dir,
+      PLUGINS_WATCH: 'false',
+      AUTH_RATE_LIMIT_MAX: '100000',
+    };
     first = await startTestHost(env);
     second = await startTestHost(env);
     sql = new pg.Pool({ connectionString: database.url, max: 3 });
@@ -86,7 +117,11 @@ describe('feature plugin failures and group-event delivery across two host insta
         expect.objectContaining({
           id: 'liar',
           status: 'failed',
-          fixtures: expect.objectContaining({ passed: 0, failed: 1, failures: [expect.objectContaining({ fixture: 'actions/touch.json' })] }),
+          fixtures: expect.objectContaining({
+            passed: 0,
+            failed: 1,
+            failures: [expect.objectContaining({ fixture: 'actions/touch.json' })],
+          }),
         }),
       ]),
     );
@@ -121,7 +156,10 @@ describe('feature plugin failures and group-event delivery across two host insta
     expect(refused.status).toBe(409);
     expect(refused.body.detail).toBe('not now');
     expect(await stateRows()).toBe(0);
-    const { rows } = await sql.query(`SELECT count(*)::int AS n FROM group_events WHERE group_id = $1 AND type = 'plugin.state_changed'`, [groupId]);
+    const { rows } = await sql.query(
+      `SELECT count(*)::int AS n FROM group_events WHERE group_id = $1 AND type = 'plugin.state_changed'`,
+      [groupId],
+    );
     expect(rows[0].n).toBe(0);
   });
 
@@ -132,7 +170,9 @@ describe('feature plugin failures and group-event delivery across two host insta
     const rolls = 20;
     // concurrent rolls through both instances: both dispatchers see every NOTIFY at about the same time
     const created = await Promise.all(
-      Array.from({ length: rolls }, (_, i) => call(i % 2 ? httpA : httpB, 'POST', `/v1/groups/${groupId}/rolls`, { notation: '1d6' })),
+      Array.from({ length: rolls }, (_, i) =>
+        call(i % 2 ? httpA : httpB, 'POST', `/v1/groups/${groupId}/rolls`, { notation: '1d6' }),
+      ),
     );
     expect(created.map((response) => response.status)).toEqual(new Array(rolls).fill(201));
     // a handler that throws on one event skips it and keeps going
@@ -143,7 +183,8 @@ describe('feature plugin failures and group-event delivery across two host insta
     );
     expect((await call(httpB, 'POST', `/v1/groups/${groupId}/rolls`, { notation: '1d6' })).status).toBe(201);
     const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline && (await counterState()).count !== rolls + 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    while (Date.now() < deadline && (await counterState()).count !== rolls + 1)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     expect((await counterState()).count).toBe(rolls + 1);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect((await counterState()).count).toBe(rolls + 1);

@@ -29,7 +29,10 @@ describe('initiative panel in Chromium', () => {
         const api = async (method: string, path: string, body?: unknown) => {
           const response = await fetch(path, {
             method,
-            headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+            headers: {
+              authorization: `Bearer ${token}`,
+              ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            },
             body: body === undefined ? undefined : JSON.stringify(body),
           });
           const json = await response.json();
@@ -39,20 +42,19 @@ describe('initiative panel in Chromium', () => {
         document.body.innerHTML = '<div id="panel"></div>';
         const module = await import(uiUrl);
         const initial = await api('GET', `/v1/groups/${groupId}/plugins/initiative/state`);
-        let mounted: { update(props: unknown): void } | undefined;
-        mounted = module.default.mount(document.getElementById('panel'), {
+        const mounted: { update(props: unknown): void } = module.default.mount(document.getElementById('panel'), {
           groupId,
           userId,
           isDm,
           state: initial.state,
           async callAction(action: string, input: unknown) {
             const result = await api('POST', `/v1/groups/${groupId}/plugins/initiative/actions/${action}`, { input });
-            mounted!.update({ state: result.state });
+            mounted.update({ state: result.state });
             return result.reply;
           },
         });
         (window as unknown as { refresh: () => Promise<void> }).refresh = async () =>
-          mounted!.update({ state: (await api('GET', `/v1/groups/${groupId}/plugins/initiative/state`)).state });
+          mounted.update({ state: (await api('GET', `/v1/groups/${groupId}/plugins/initiative/state`)).state });
       },
       { uiUrl, groupId, userId: user.id, token: user.accessToken, isDm },
     );
@@ -63,19 +65,36 @@ describe('initiative panel in Chromium', () => {
     ctx = await startCampaignHost(['dsa5e']);
     const plugins = await ctx.http('GET', '/v1/plugins');
     const initiative = plugins.body.find((plugin: { id: string }) => plugin.id === 'initiative');
-    expect(initiative).toMatchObject({ status: 'loaded', ui: { url: expect.stringMatching(/^\/v1\/plugins\/assets\//) } });
+    expect(initiative).toMatchObject({
+      status: 'loaded',
+      ui: { url: expect.stringMatching(/^\/v1\/plugins\/assets\//) },
+    });
     uiUrl = initiative.ui.url;
-    [dm, player] = await Promise.all([registerVerifiedUser(ctx.http, ctx.smtp, 'Panel DM'), registerVerifiedUser(ctx.http, ctx.smtp, 'Panel Player')]);
+    [dm, player] = await Promise.all([
+      registerVerifiedUser(ctx.http, ctx.smtp, 'Panel DM'),
+      registerVerifiedUser(ctx.http, ctx.smtp, 'Panel Player'),
+    ]);
     const group = await ctx.as(dm)('POST', '/v1/groups', { name: 'Panel table', rulesetId: 'dsa5e' });
     groupId = group.body.id;
     const link = await ctx.as(dm)('POST', `/v1/groups/${groupId}/invite`, {});
     expect((await ctx.as(player)('POST', `/v1/groups/${groupId}/join/${link.body.token}`)).status).toBe(200);
-    const sheet = JSON.parse(await readFile(join(REPO_PLUGINS_DIR, 'dsa5e/fixtures/valid/human-worked-example.json'), 'utf8'));
+    const sheet = JSON.parse(
+      await readFile(join(REPO_PLUGINS_DIR, 'dsa5e/fixtures/valid/human-worked-example.json'), 'utf8'),
+    );
     const hero = await ctx.as(player)('POST', '/v1/characters', { rulesetId: 'dsa5e', name: 'Alrik', sheet });
-    expect((await ctx.as(player)('POST', `/v1/groups/${groupId}/characters`, { characterId: hero.body.id })).status).toBe(200);
+    expect(
+      (await ctx.as(player)('POST', `/v1/groups/${groupId}/characters`, { characterId: hero.body.id })).status,
+    ).toBe(200);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 90_000);
 

@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPO_PLUGINS_DIR } from './support/plugins.js';
-import { assignedCharacter, groupWith, registerVerifiedUser, startCampaignHost, type CampaignHost, type TestUser } from './support/users.js';
+import {
+  assignedCharacter,
+  groupWith,
+  registerVerifiedUser,
+  startCampaignHost,
+  type CampaignHost,
+  type TestUser,
+} from './support/users.js';
 
 interface Combatant {
   id: string;
@@ -30,7 +37,11 @@ describe('feature plugins: the initiative tracker over HTTP', () => {
   let heroSheet: Record<string, unknown>;
 
   const act = (user: TestUser, groupId: string, action: string, input?: unknown) =>
-    ctx.as(user)('POST', `/v1/groups/${groupId}/plugins/initiative/actions/${action}`, input === undefined ? {} : { input });
+    ctx.as(user)(
+      'POST',
+      `/v1/groups/${groupId}/plugins/initiative/actions/${action}`,
+      input === undefined ? {} : { input },
+    );
 
   async function encounter(groupId: string, user: TestUser = dm): Promise<Encounter | undefined> {
     const response = await ctx.as(user)('GET', `/v1/groups/${groupId}/plugins/initiative/state`);
@@ -38,8 +49,15 @@ describe('feature plugins: the initiative tracker over HTTP', () => {
     return response.body.state.encounter;
   }
 
-  async function stateEvents(groupId: string): Promise<Array<{ seq: number; payload: { pluginId: string; key: string; value: unknown; changedBy: string | null } }>> {
-    const { rows } = await ctx.db.query(`SELECT seq::int AS seq, payload FROM group_events WHERE group_id = $1 AND type = 'plugin.state_changed' ORDER BY seq`, [groupId]);
+  async function stateEvents(
+    groupId: string,
+  ): Promise<
+    Array<{ seq: number; payload: { pluginId: string; key: string; value: unknown; changedBy: string | null } }>
+  > {
+    const { rows } = await ctx.db.query(
+      `SELECT seq::int AS seq, payload FROM group_events WHERE group_id = $1 AND type = 'plugin.state_changed' ORDER BY seq`,
+      [groupId],
+    );
     return rows;
   }
 
@@ -56,7 +74,16 @@ describe('feature plugins: the initiative tracker over HTTP', () => {
   beforeAll(async () => {
     ctx = await startCampaignHost(['generic', 'dsa5e']);
     const plugins = await ctx.http('GET', '/v1/plugins');
-    expect(plugins.body).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'initiative', kind: 'feature', status: 'loaded', fixtures: expect.objectContaining({ failed: 0, passed: 4 }) })]));
+    expect(plugins.body).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          id: 'initiative',
+          kind: 'feature',
+          status: 'loaded',
+          fixtures: expect.objectContaining({ failed: 0, passed: 4 }),
+        }),
+      ]),
+    );
     [dm, player, player2, outsider] = await Promise.all([
       registerVerifiedUser(ctx.http, ctx.smtp, 'Init DM'),
       registerVerifiedUser(ctx.http, ctx.smtp, 'Init Player'),
@@ -64,8 +91,12 @@ describe('feature plugins: the initiative tracker over HTTP', () => {
       registerVerifiedUser(ctx.http, ctx.smtp, 'Init Outsider'),
     ]);
     dsaGroup = await groupWith(ctx, dm, 'dsa5e', [player, player2]);
-    heroSheet = JSON.parse(await readFile(join(REPO_PLUGINS_DIR, 'dsa5e/fixtures/valid/human-worked-example.json'), 'utf8'));
-    const elfSheet = JSON.parse(await readFile(join(REPO_PLUGINS_DIR, 'dsa5e/fixtures/valid/elf-guildmage-play.json'), 'utf8'));
+    heroSheet = JSON.parse(
+      await readFile(join(REPO_PLUGINS_DIR, 'dsa5e/fixtures/valid/human-worked-example.json'), 'utf8'),
+    );
+    const elfSheet = JSON.parse(
+      await readFile(join(REPO_PLUGINS_DIR, 'dsa5e/fixtures/valid/elf-guildmage-play.json'), 'utf8'),
+    );
     alrik = await assignedCharacter(ctx, player, 'dsa5e', 'Alrik', heroSheet, dsaGroup);
     elf = await assignedCharacter(ctx, player2, 'dsa5e', 'Elf', elfSheet, dsaGroup);
   }, 90_000);
@@ -75,16 +106,23 @@ describe('feature plugins: the initiative tracker over HTTP', () => {
   });
 
   it('answers state to members only, and 404 for unknown plugins, rulesets and actions', async () => {
-    expect((await ctx.as(player)('GET', `/v1/groups/${dsaGroup}/plugins/initiative/state`)).body).toEqual({ state: {} });
+    expect((await ctx.as(player)('GET', `/v1/groups/${dsaGroup}/plugins/initiative/state`)).body).toEqual({
+      state: {},
+    });
     expect((await ctx.as(outsider)('GET', `/v1/groups/${dsaGroup}/plugins/initiative/state`)).status).toBe(404);
-    expect((await ctx.as(outsider)('POST', `/v1/groups/${dsaGroup}/plugins/initiative/actions/start`, {})).status).toBe(404);
+    expect((await ctx.as(outsider)('POST', `/v1/groups/${dsaGroup}/plugins/initiative/actions/start`, {})).status).toBe(
+      404,
+    );
     expect((await ctx.as(undefined)('GET', `/v1/groups/${dsaGroup}/plugins/initiative/state`)).status).toBe(401);
     expect((await ctx.as(dm)('GET', `/v1/groups/${dsaGroup}/plugins/nope/state`)).status).toBe(404);
     expect((await ctx.as(dm)('GET', `/v1/groups/${dsaGroup}/plugins/generic/state`)).status).toBe(404);
     expect((await act(dm, dsaGroup, 'explode')).status).toBe(404);
     expect((await act(dm, dsaGroup, 'constructor')).status).toBe(404);
     expect((await act(dm, dsaGroup, 'start', 'x'.repeat(20_000))).status).toBe(413);
-    expect((await ctx.as(dm)('POST', `/v1/groups/${dsaGroup}/plugins/initiative/actions/start`, { input: null, extra: 1 })).status).toBe(400);
+    expect(
+      (await ctx.as(dm)('POST', `/v1/groups/${dsaGroup}/plugins/initiative/actions/start`, { input: null, extra: 1 }))
+        .status,
+    ).toBe(400);
     expect(await stateEvents(dsaGroup)).toEqual([]);
   });
 
@@ -107,10 +145,15 @@ describe('feature plugins: the initiative tracker over HTTP', () => {
     expect(alrikEntry.roll).toBeLessThanOrEqual(6);
     expect(alrikEntry.initiative - alrikEntry.roll!).toBe(await iniBase(heroSheet));
     const [first, second] = state.combatants;
-    expect(first!.initiative).toBeGreaterThanOrEqual(second!.initiative);
+    expect(first.initiative).toBeGreaterThanOrEqual(second.initiative);
     expect(await encounter(dsaGroup, player)).toEqual(state);
     const events = await stateEvents(dsaGroup);
-    expect(events.at(-1)!.payload).toEqual({ pluginId: 'initiative', key: 'encounter', value: state, changedBy: dm.id });
+    expect(events.at(-1)!.payload).toEqual({
+      pluginId: 'initiative',
+      key: 'encounter',
+      value: state,
+      changedBy: dm.id,
+    });
   });
 
   it('advances with next/previous, wrapping rounds, and refuses players with 403', async () => {
@@ -163,11 +206,16 @@ describe('feature plugins: the initiative tracker over HTTP', () => {
       if (!after!.combatants.some((c) => c.characterId === alrik)) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    expect(after!.combatants.map((c) => c.characterId ?? c.name)).toEqual(before.combatants.filter((c) => c.characterId !== alrik).map((c) => c.characterId ?? c.name));
+    expect(after!.combatants.map((c) => c.characterId ?? c.name)).toEqual(
+      before.combatants.filter((c) => c.characterId !== alrik).map((c) => c.characterId ?? c.name),
+    );
     expect(after!.turn).toBeLessThan(after!.combatants.length);
     const last = (await stateEvents(dsaGroup)).at(-1)!;
     expect(last.payload).toMatchObject({ pluginId: 'initiative', key: 'encounter', changedBy: null });
-    const { rows } = await ctx.db.query(`SELECT last_seq::int AS seq FROM plugin_event_cursors WHERE plugin_id = 'initiative' AND group_id = $1`, [dsaGroup]);
+    const { rows } = await ctx.db.query(
+      `SELECT last_seq::int AS seq FROM plugin_event_cursors WHERE plugin_id = 'initiative' AND group_id = $1`,
+      [dsaGroup],
+    );
     expect(rows[0].seq).toBeGreaterThanOrEqual(last.seq - 1);
   });
 
@@ -189,7 +237,12 @@ describe('feature plugins: the initiative tracker over HTTP', () => {
     expect(ended.status).toBe(200);
     expect(ended.body).toEqual({ reply: { ended: true }, state: {} });
     expect(await encounter(dsaGroup)).toBeUndefined();
-    expect((await stateEvents(dsaGroup)).at(-1)!.payload).toEqual({ pluginId: 'initiative', key: 'encounter', value: null, changedBy: dm.id });
+    expect((await stateEvents(dsaGroup)).at(-1)!.payload).toEqual({
+      pluginId: 'initiative',
+      key: 'encounter',
+      value: null,
+      changedBy: dm.id,
+    });
     expect((await act(dm, dsaGroup, 'next')).status).toBe(409);
     const { rows } = await ctx.db.query(`SELECT count(*)::int AS n FROM plugin_state WHERE group_id = $1`, [dsaGroup]);
     expect(rows[0].n).toBe(0);
@@ -197,13 +250,20 @@ describe('feature plugins: the initiative tracker over HTTP', () => {
 
   it('rolls a generic character with its 1d20+bonus initiative action', async () => {
     const genericGroup = await groupWith(ctx, dm, 'generic', [player]);
-    const aria = await assignedCharacter(ctx, player, 'generic', 'Aria', { name: 'Aria', hp: { current: 5, max: 5 }, fields: [], notes: '', initiativeBonus: 4 }, genericGroup);
+    const aria = await assignedCharacter(
+      ctx,
+      player,
+      'generic',
+      'Aria',
+      { name: 'Aria', hp: { current: 5, max: 5 }, fields: [], notes: '', initiativeBonus: 4 },
+      genericGroup,
+    );
     const started = await act(dm, genericGroup, 'start');
     expect(started.status).toBe(200);
     const [combatant] = (started.body.state.encounter as Encounter).combatants;
     expect(combatant).toMatchObject({ characterId: aria, name: 'Aria' });
-    expect(combatant!.roll).toBeGreaterThanOrEqual(1);
-    expect(combatant!.roll).toBeLessThanOrEqual(20);
-    expect(combatant!.initiative).toBe(combatant!.roll! + 4);
+    expect(combatant.roll).toBeGreaterThanOrEqual(1);
+    expect(combatant.roll).toBeLessThanOrEqual(20);
+    expect(combatant.initiative).toBe(combatant.roll! + 4);
   });
 });

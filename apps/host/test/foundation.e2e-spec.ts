@@ -10,7 +10,11 @@ describe('host foundation', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    host = await startTestHost({ DATABASE_URL: database.url, BODY_LIMIT_BYTES: '2048', CORS_ORIGINS: 'https://app.example.com' });
+    host = await startTestHost({
+      DATABASE_URL: database.url,
+      BODY_LIMIT_BYTES: '2048',
+      CORS_ORIGINS: 'https://app.example.com',
+    });
     http = createHttp(host.url);
   });
 
@@ -44,7 +48,10 @@ describe('host foundation', () => {
   });
 
   it('answers malformed JSON and oversized bodies with problems', async () => {
-    const malformed = await http('POST', '/v1/does-not-exist', { rawBody: '{bad', headers: { 'content-type': 'application/json' } });
+    const malformed = await http('POST', '/v1/does-not-exist', {
+      rawBody: '{bad',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(malformed.status).toBe(400);
     expect(malformed.headers.get('content-type')).toContain('application/problem+json');
     const oversized = await http('POST', '/v1/does-not-exist', { body: { text: 'x'.repeat(4096) } });

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { registerUnverifiedUser, registerVerifiedUser, startCampaignHost, type CampaignHost, type TestUser } from './support/users.js';
+import {
+  registerUnverifiedUser,
+  registerVerifiedUser,
+  startCampaignHost,
+  type CampaignHost,
+  type TestUser,
+} from './support/users.js';
 
 describe('groups, members and invites', () => {
   let ctx: CampaignHost;
@@ -28,14 +34,22 @@ describe('groups, members and invites', () => {
     return created.body.id as string;
   }
 
-  async function invite(groupId: string, body: Record<string, unknown> = {}): Promise<{ token: string; id: string; url: string }> {
+  async function invite(
+    groupId: string,
+    body: Record<string, unknown> = {},
+  ): Promise<{ token: string; id: string; url: string }> {
     const created = await ctx.as(dm)('POST', `/v1/groups/${groupId}/invite`, body);
     expect(created.status).toBe(201);
     return created.body;
   }
 
-  async function events(groupId: string): Promise<Array<{ seq: number; type: string; payload: Record<string, unknown> }>> {
-    const { rows } = await ctx.db.query(`SELECT seq::int AS seq, type, payload FROM group_events WHERE group_id = $1 ORDER BY seq`, [groupId]);
+  async function events(
+    groupId: string,
+  ): Promise<Array<{ seq: number; type: string; payload: Record<string, unknown> }>> {
+    const { rows } = await ctx.db.query(
+      `SELECT seq::int AS seq, type, payload FROM group_events WHERE group_id = $1 ORDER BY seq`,
+      [groupId],
+    );
     return rows;
   }
 
@@ -43,9 +57,15 @@ describe('groups, members and invites', () => {
     const groupId = await createGroup(dm);
     const mine = await ctx.as(dm)('GET', '/v1/groups');
     expect(mine.status).toBe(200);
-    expect(mine.body).toEqual(expect.arrayContaining([expect.objectContaining({ id: groupId, myRole: 'dm', rulesetId: 'generic', dmUserId: dm.id })]));
+    expect(mine.body).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: groupId, myRole: 'dm', rulesetId: 'generic', dmUserId: dm.id }),
+      ]),
+    );
     const members = await ctx.as(dm)('GET', `/v1/groups/${groupId}/members`);
-    expect(members.body).toEqual([expect.objectContaining({ userId: dm.id, role: 'dm', displayName: 'Dungeon Master' })]);
+    expect(members.body).toEqual([
+      expect.objectContaining({ userId: dm.id, role: 'dm', displayName: 'Dungeon Master' }),
+    ]);
   });
 
   it('refuses to create a group for an unverified account or an uninstalled ruleset', async () => {
@@ -70,7 +90,9 @@ describe('groups, members and invites', () => {
     const again = await ctx.as(player)('POST', `/v1/groups/${groupId}/join/${link.token}`);
     expect(again.status).toBe(200);
     const invites = await ctx.as(dm)('GET', `/v1/groups/${groupId}/invites`);
-    expect(invites.body).toEqual([expect.objectContaining({ id: link.id, uses: 1, maxUses: 5, revoked: false, expired: false })]);
+    expect(invites.body).toEqual([
+      expect.objectContaining({ id: link.id, uses: 1, maxUses: 5, revoked: false, expired: false }),
+    ]);
     expect(JSON.stringify(invites.body)).not.toContain(link.token);
     const { rows } = await ctx.db.query(`SELECT token_hash FROM group_invites WHERE group_id = $1`, [groupId]);
     expect(rows[0].token_hash).not.toBe(link.token);
@@ -84,7 +106,10 @@ describe('groups, members and invites', () => {
     const groupId = await createGroup(dm);
     const otherGroupId = await createGroup(dm, 'Other');
     const expired = await invite(groupId);
-    await ctx.db.query(`UPDATE group_invites SET expires_at = now() - interval '1 minute' WHERE token_hash LIKE $1 || '%'`, [expired.id]);
+    await ctx.db.query(
+      `UPDATE group_invites SET expires_at = now() - interval '1 minute' WHERE token_hash LIKE $1 || '%'`,
+      [expired.id],
+    );
     const expiredJoin = await ctx.as(outsider)('POST', `/v1/groups/${groupId}/join/${expired.token}`);
     expect(expiredJoin.status).toBe(410);
     expect(expiredJoin.body.code).toBe('invite_expired');
@@ -111,11 +136,17 @@ describe('groups, members and invites', () => {
   it('never lets concurrent joins exceed max uses, and a refused join writes no event', async () => {
     const groupId = await createGroup(dm);
     const link = await invite(groupId, { maxUses: 2 });
-    const joiners = await Promise.all([1, 2, 3, 4, 5].map((n) => registerVerifiedUser(ctx.http, ctx.smtp, `Joiner ${n}`)));
-    const results = await Promise.all(joiners.map((user) => ctx.as(user)('POST', `/v1/groups/${groupId}/join/${link.token}`)));
+    const joiners = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) => registerVerifiedUser(ctx.http, ctx.smtp, `Joiner ${n}`)),
+    );
+    const results = await Promise.all(
+      joiners.map((user) => ctx.as(user)('POST', `/v1/groups/${groupId}/join/${link.token}`)),
+    );
     const statuses = results.map((result) => result.status).sort();
     expect(statuses).toEqual([200, 200, 410, 410, 410]);
-    expect(results.filter((result) => result.status === 410).every((result) => result.body.code === 'invite_used_up')).toBe(true);
+    expect(
+      results.filter((result) => result.status === 410).every((result) => result.body.code === 'invite_used_up'),
+    ).toBe(true);
     const { rows } = await ctx.db.query(`SELECT uses FROM group_invites WHERE group_id = $1`, [groupId]);
     expect(rows[0].uses).toBe(2);
     const members = await ctx.as(dm)('GET', `/v1/groups/${groupId}/members`);
@@ -148,10 +179,15 @@ describe('groups, members and invites', () => {
     const { rows } = await ctx.db.query(`SELECT dm_user_id FROM groups WHERE id = $1`, [groupId]);
     expect(rows[0].dm_user_id).toBe(player.id);
 
-    await expect(ctx.db.query(`UPDATE group_members SET role = 'dm' WHERE group_id = $1 AND user_id = $2`, [groupId, dm.id])).rejects.toMatchObject({
+    await expect(
+      ctx.db.query(`UPDATE group_members SET role = 'dm' WHERE group_id = $1 AND user_id = $2`, [groupId, dm.id]),
+    ).rejects.toMatchObject({
       code: '23505',
     });
-    const outsiderRow = ctx.db.query(`INSERT INTO group_members (group_id, user_id, role) VALUES ($1, $2, 'dm')`, [groupId, outsider.id]);
+    const outsiderRow = ctx.db.query(`INSERT INTO group_members (group_id, user_id, role) VALUES ($1, $2, 'dm')`, [
+      groupId,
+      outsider.id,
+    ]);
     await expect(outsiderRow).rejects.toMatchObject({ code: '23505', constraint: 'UQ_group_members_one_dm' });
 
     // The old DM, now a player, may leave.
@@ -159,7 +195,7 @@ describe('groups, members and invites', () => {
     expect((await ctx.as(dm)('GET', `/v1/groups/${groupId}`)).status).toBe(404);
     const log = await events(groupId);
     expect(log.map((event) => event.type)).toEqual(['member.joined', 'group.updated', 'member.left']);
-    expect(log[1]!.payload).toMatchObject({ dmUserId: player.id, changedFields: ['dmUserId'] });
+    expect(log[1].payload).toMatchObject({ dmUserId: player.id, changedFields: ['dmUserId'] });
   });
 
   it('lets only the DM change settings and remove players; a player may leave', async () => {
@@ -184,7 +220,7 @@ describe('groups, members and invites', () => {
       '4:member.removed',
       '5:member.left',
     ]);
-    expect(log[3]!.payload).toEqual({ userId: second.id, removedBy: dm.id });
+    expect(log[3].payload).toEqual({ userId: second.id, removedBy: dm.id });
     const { rows } = await ctx.db.query(`SELECT event_seq::int AS seq FROM groups WHERE id = $1`, [groupId]);
     expect(rows[0].seq).toBe(5);
   });
@@ -215,7 +251,9 @@ describe('groups, members and invites', () => {
     await ctx.as(player)('POST', `/v1/groups/${groupId}/join/${link.token}`);
     const character = await ctx.as(player)('POST', '/v1/characters', { rulesetId: 'generic', name: 'Survivor' });
     expect(character.status).toBe(201);
-    expect((await ctx.as(player)('POST', `/v1/groups/${groupId}/characters`, { characterId: character.body.id })).status).toBe(200);
+    expect(
+      (await ctx.as(player)('POST', `/v1/groups/${groupId}/characters`, { characterId: character.body.id })).status,
+    ).toBe(200);
     const patchRuleset = await ctx.as(dm)('PATCH', `/v1/groups/${groupId}`, { rulesetId: 'dsa5e' });
     expect(patchRuleset.status).toBe(409);
     expect(patchRuleset.body.code).toBe('characters_assigned');
@@ -241,7 +279,8 @@ describe('groups, members and invites', () => {
       await ctx.as(dm)('PATCH', `/v1/groups/${groupId}`, { name: 'Last name' });
       expect((await ctx.as(dm)('DELETE', `/v1/groups/${groupId}`)).status).toBe(204);
       const deadline = Date.now() + 3000;
-      while (received.filter((p) => p.includes(groupId)).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      while (received.filter((p) => p.includes(groupId)).length < 2 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
       const mine = received.map((payload) => JSON.parse(payload)).filter((payload) => payload.g === groupId);
       expect(mine).toEqual([
         { g: groupId, s: 1 },

@@ -69,7 +69,9 @@ describe('readiness through dependency outages', () => {
   it('answers a database-backed route with 503 dependency_unavailable while the database is down', async () => {
     const email = `outage-${Date.now()}@example.com`;
     const password = 'outage-password-123';
-    expect((await http('POST', '/v1/auth/register', { body: { email, password, displayName: 'Outage' } })).status).toBe(202);
+    expect((await http('POST', '/v1/auth/register', { body: { email, password, displayName: 'Outage' } })).status).toBe(
+      202,
+    );
     const login = await http('POST', '/v1/auth/login', { body: { email, password } });
     expect(login.status).toBe(200);
     const token: string = login.body.accessToken;

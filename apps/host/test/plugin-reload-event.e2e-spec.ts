@@ -25,11 +25,19 @@ describe('plugin.reloaded events', () => {
     smtp = new SmtpReceiver();
     pluginsDir = await mkdtemp(join(tmpdir(), 'cm-plugins-'));
     await cp(join(REPO_PLUGINS, 'generic'), join(pluginsDir, 'generic'), { recursive: true });
-    const env = { DATABASE_URL: database.url, SMTP_URL: await smtp.start(), PLUGINS_DIR: pluginsDir, PLUGINS_WATCH: 'true' };
+    const env = {
+      DATABASE_URL: database.url,
+      SMTP_URL: await smtp.start(),
+      PLUGINS_DIR: pluginsDir,
+      PLUGINS_WATCH: 'true',
+    };
     hosts = [await startTestHost(env), await startTestHost(env)];
-    const http = createHttp(hosts[0]!.url);
+    const http = createHttp(hosts[0].url);
     dm = await createUser(http, smtp);
-    const group = await http('POST', '/v1/groups', { token: dm.accessToken, body: { name: 'Reload table', rulesetId: 'generic' } });
+    const group = await http('POST', '/v1/groups', {
+      token: dm.accessToken,
+      body: { name: 'Reload table', rulesetId: 'generic' },
+    });
     expect(group.status).toBe(201);
     groupId = group.body.id;
   });
@@ -42,16 +50,20 @@ describe('plugin.reloaded events', () => {
   });
 
   it('writes one plugin.reloaded with the new bundle URL into the groups using the ruleset', async () => {
-    const socket = await TestSocket.connect(hosts[1]!.url, dm.accessToken);
+    const socket = await TestSocket.connect(hosts[1].url, dm.accessToken);
     socket.subscribe(groupId);
     await socket.waitFor((m) => m.type === 'subscribed');
-    const before = (await createHttp(hosts[0]!.url)('GET', '/v1/rulesets/generic')).body.ui.url as string;
+    const before = (await createHttp(hosts[0].url)('GET', '/v1/rulesets/generic')).body.ui.url as string;
 
     const uiFile = join(pluginsDir, 'generic', 'src', 'ui', 'index.ts');
-    await writeFile(uiFile, `${await readFile(uiFile, 'utf8')}\n(globalThis as Record<string, unknown>).cmEditedWhileRunning = true;\n`);
+    await writeFile(
+      uiFile,
+      `${await readFile(uiFile, 'utf8')}\n(globalThis as Record<string, unknown>).cmEditedWhileRunning = true;\n`,
+    );
 
     const message = await socket.waitFor((m) => m.type === 'event' && m.event.type === 'plugin.reloaded', 10_000);
-    const payload = (message as { event: { payload: { pluginId: string; uiUrl: string; status: string } } }).event.payload;
+    const payload = (message as { event: { payload: { pluginId: string; uiUrl: string; status: string } } }).event
+      .payload;
     expect(payload).toMatchObject({ pluginId: 'generic', status: 'loaded' });
     expect(payload.uiUrl).not.toBe(before);
     await sleep(1500);

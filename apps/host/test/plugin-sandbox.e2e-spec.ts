@@ -41,7 +41,7 @@ async function bundleGoodRuleset(): Promise<string> {
     write: false,
     logLevel: 'silent',
   });
-  return result.outputFiles[0]!.text;
+  return result.outputFiles[0].text;
 }
 
 /** A hand-written CommonJS plugin whose `probe` method runs `body`. */
@@ -57,7 +57,10 @@ async function failure(promise: Promise<unknown>, expected: PluginCallFailure): 
     (error: unknown) => error,
   );
   expect(error).toBeInstanceOf(PluginCallError);
-  expect({ failure: (error as PluginCallError).failure, message: (error as PluginCallError).message }).toEqual({ failure: expected, message: expect.any(String) });
+  expect({ failure: (error as PluginCallError).failure, message: (error as PluginCallError).message }).toEqual({
+    failure: expected,
+    message: expect.any(String),
+  });
   expect((error as PluginCallError).message).not.toContain(SECRET);
   return error as PluginCallError;
 }
@@ -94,7 +97,16 @@ describe(PluginSandbox.name, () => {
     it('describes its definition at load', async () => {
       const description = await sandbox.load('good-described', goodCode);
       expect(description).toEqual({
-        methods: expect.arrayContaining(['defaultSheet', 'validate', 'getStatBlocks', 'getDiceActions', 'resolveRoll', 'getResources', 'getName', 'countDice']),
+        methods: expect.arrayContaining([
+          'defaultSheet',
+          'validate',
+          'getStatBlocks',
+          'getDiceActions',
+          'resolveRoll',
+          'getResources',
+          'getName',
+          'countDice',
+        ]),
         migrations: [{ from: '1.0.0', to: '1.1.0' }],
         importers: [{ id: 'plain', label: 'Plain JSON' }],
         actions: [],
@@ -105,23 +117,43 @@ describe(PluginSandbox.name, () => {
 
     it('answers calls with JSON values, including undefined', async () => {
       await expect(sandbox.call('good', 'defaultSheet', [])).resolves.toEqual({ version: '1.1.0', name: '', hp: 10 });
-      await expect(sandbox.call('good', 'validate', [{ name: '' }])).resolves.toEqual([{ path: 'name', message: 'required' }]);
-      await expect(sandbox.call('good', 'getStatBlocks', [{ hp: 7 }])).resolves.toEqual([{ id: 'core', label: 'Core', stats: [{ id: 'hp', label: 'HP', value: 7 }] }]);
+      await expect(sandbox.call('good', 'validate', [{ name: '' }])).resolves.toEqual([
+        { path: 'name', message: 'required' },
+      ]);
+      await expect(sandbox.call('good', 'getStatBlocks', [{ hp: 7 }])).resolves.toEqual([
+        { id: 'core', label: 'Core', stats: [{ id: 'hp', label: 'HP', value: 7 }] },
+      ]);
       await expect(sandbox.call('good', 'getName', [{ name: '' }])).resolves.toBeUndefined();
       await expect(sandbox.call('good', 'countDice', ['1d20+5/2d6'])).resolves.toBe(2);
       await expect(sandbox.call('good', 'log', ['from the plugin'])).resolves.toBe(true);
     });
 
     it('calls migrations and importers by dotted path', async () => {
-      await expect(sandbox.call('good', 'migrations.0.migrate', [{ version: '1.0.0', name: 'Old' }])).resolves.toEqual({ version: '1.1.0', name: 'Old', hp: 10 });
+      await expect(sandbox.call('good', 'migrations.0.migrate', [{ version: '1.0.0', name: 'Old' }])).resolves.toEqual({
+        version: '1.1.0',
+        name: 'Old',
+        hp: 10,
+      });
       await expect(sandbox.call('good', 'importers.0.accepts', [{ plainName: 'Imported' }])).resolves.toBe(true);
-      await expect(sandbox.call('good', 'importers.0.import', [{ plainName: 'Imported' }])).resolves.toEqual({ name: 'Imported', sheet: { version: '1.1.0', name: 'Imported', hp: 10 } });
+      await expect(sandbox.call('good', 'importers.0.import', [{ plainName: 'Imported' }])).resolves.toEqual({
+        name: 'Imported',
+        sheet: { version: '1.1.0', name: 'Imported', hp: 10 },
+      });
     });
 
     it('describes and calls a feature plugin', async () => {
       const code = `module.exports = { actions: { start: (input, ctx) => ({ state: { round: 1 }, reply: { by: ctx.userId, input } }) }, onGroupEvent: () => ({}) };`;
-      await expect(sandbox.load('feature', code)).resolves.toEqual({ methods: ['onGroupEvent'], migrations: [], importers: [], actions: ['start'], hasGroupEventHandler: true });
-      await expect(sandbox.call('feature', 'actions.start', [{ x: 1 }, { userId: 'u1' }])).resolves.toEqual({ state: { round: 1 }, reply: { by: 'u1', input: { x: 1 } } });
+      await expect(sandbox.load('feature', code)).resolves.toEqual({
+        methods: ['onGroupEvent'],
+        migrations: [],
+        importers: [],
+        actions: ['start'],
+        hasGroupEventHandler: true,
+      });
+      await expect(sandbox.call('feature', 'actions.start', [{ x: 1 }, { userId: 'u1' }])).resolves.toEqual({
+        state: { round: 1 },
+        reply: { by: 'u1', input: { x: 1 } },
+      });
     });
 
     it('fails unknown plugins, unknown methods and prototype paths cleanly', async () => {
@@ -175,7 +207,9 @@ describe(PluginSandbox.name, () => {
       const started = Date.now();
       let goodDoneAt = 0;
       const hostile = failure(sandbox.call(id, 'probe', []), 'timeout').then((error) => ({ error, at: Date.now() }));
-      const good = sandbox.call('good', 'validate', [{ name: 'Concurrent' }]).then((result) => ((goodDoneAt = Date.now()), result));
+      const good = sandbox
+        .call('good', 'validate', [{ name: 'Concurrent' }])
+        .then((result) => ((goodDoneAt = Date.now()), result));
       const [{ error, at }, goodResult] = await Promise.all([hostile, good]);
       clearInterval(interval);
       expect(goodResult).toEqual([]);
@@ -183,7 +217,7 @@ describe(PluginSandbox.name, () => {
       expect(at - started).toBeGreaterThanOrEqual(TIMEOUT_MS - 10);
       expect(at - started).toBeLessThan(TIMEOUT_MS + 1500);
       expect(error.message).toContain(`${TIMEOUT_MS} ms`);
-      const gaps = ticks.slice(1).map((tick, i) => tick - ticks[i]!);
+      const gaps = ticks.slice(1).map((tick, i) => tick - ticks[i]);
       expect(ticks.length).toBeGreaterThan(5);
       expect(Math.max(...gaps)).toBeLessThan(150);
       await expectGoodAnswers();
@@ -204,7 +238,9 @@ describe(PluginSandbox.name, () => {
     });
 
     it('stops a memory bomb by time or memory, and recovers with every plugin', async () => {
-      const id = await loadHostile(plugin(`const hoard = []; for (let i = 0; ; i++) hoard.push('x'.repeat(1000) + i);`));
+      const id = await loadHostile(
+        plugin(`const hoard = []; for (let i = 0; ; i++) hoard.push('x'.repeat(1000) + i);`),
+      );
       const error = await sandbox.call(id, 'probe', []).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(PluginCallError);
       expect(['timeout', 'out_of_memory']).toContain((error as PluginCallError).failure);
@@ -220,9 +256,14 @@ describe(PluginSandbox.name, () => {
       await roomy.start();
       try {
         await roomy.load('good', goodCode);
-        await roomy.load('bomb', plugin(`const hoard = []; for (let i = 0; ; i++) hoard.push(new Array(1e6).fill('x' + i));`));
+        await roomy.load(
+          'bomb',
+          plugin(`const hoard = []; for (let i = 0; ; i++) hoard.push(new Array(1e6).fill('x' + i));`),
+        );
         const bomb = roomy.call<never>('bomb', 'probe', []).catch((caught: PluginCallError) => caught);
-        const queuedBehind = roomy.call('good', 'validate', [{ name: 'queued behind the bomb' }]).catch((caught: PluginCallError) => caught);
+        const queuedBehind = roomy
+          .call('good', 'validate', [{ name: 'queued behind the bomb' }])
+          .catch((caught: PluginCallError) => caught);
         const error = await bomb;
         expect(error).toBeInstanceOf(PluginCallError);
         expect(error).toMatchObject({ pluginId: 'bomb', failure: expect.stringMatching(/^(out_of_memory|crashed)$/) });
@@ -252,26 +293,44 @@ describe(PluginSandbox.name, () => {
       const outcomes: unknown[] = [];
       for (const body of probes) {
         const id = await loadHostile(plugin(body));
-        outcomes.push(await sandbox.call(id, 'probe', []).catch((error: PluginCallError) => ({ failure: error.failure, message: error.message })));
+        outcomes.push(
+          await sandbox
+            .call(id, 'probe', [])
+            .catch((error: PluginCallError) => ({ failure: error.failure, message: error.message })),
+        );
       }
       const text = JSON.stringify(outcomes);
       expect(text).not.toContain(SECRET);
       expect(text).not.toContain('LEAK');
       expect(outcomes[0]).toBe('undefinedundefinedundefinedundefinedundefinedundefined');
-      expect(outcomes[1]).toMatchObject({ failure: 'threw', message: expect.stringContaining('process is not defined') });
-      expect(outcomes[3]).toMatchObject({ failure: 'threw', message: expect.stringContaining('Code generation from strings disallowed') });
+      expect(outcomes[1]).toMatchObject({
+        failure: 'threw',
+        message: expect.stringContaining('process is not defined'),
+      });
+      expect(outcomes[3]).toMatchObject({
+        failure: 'threw',
+        message: expect.stringContaining('Code generation from strings disallowed'),
+      });
       expect(outcomes[7]).toBe('[]');
     });
 
     it('refuses eval and new Function', async () => {
       const evalId = await loadHostile(plugin(`return eval('1 + 1');`));
-      expect((await failure(sandbox.call(evalId, 'probe', []), 'threw')).message).toContain('Code generation from strings disallowed');
+      expect((await failure(sandbox.call(evalId, 'probe', []), 'threw')).message).toContain(
+        'Code generation from strings disallowed',
+      );
       const functionId = await loadHostile(plugin(`return new Function('return 1')();`));
       await failure(sandbox.call(functionId, 'probe', []), 'threw');
     });
 
     it('refuses require, at load and in a call', async () => {
-      const error = await failure(sandbox.load('requires-at-load', `const fs = require('fs'); module.exports = { probe: () => fs.readFileSync('/etc/passwd', 'utf8') };`), 'threw');
+      const error = await failure(
+        sandbox.load(
+          'requires-at-load',
+          `const fs = require('fs'); module.exports = { probe: () => fs.readFileSync('/etc/passwd', 'utf8') };`,
+        ),
+        'threw',
+      );
       expect(error.message).toContain(`require("fs") is not available`);
       const id = await loadHostile(plugin(`return require('fs').readFileSync('/etc/passwd', 'utf8');`));
       await failure(sandbox.call(id, 'probe', []), 'threw');
@@ -319,9 +378,15 @@ describe(PluginSandbox.name, () => {
     });
 
     it('cannot turn the input channel into a trap', async () => {
-      const id = await loadHostile(plugin(`Object.defineProperty(globalThis, '__cmIn', { get() { while (true) {} }, set() { while (true) {} } }); return 1;`));
+      const id = await loadHostile(
+        plugin(
+          `Object.defineProperty(globalThis, '__cmIn', { get() { while (true) {} }, set() { while (true) {} } }); return 1;`,
+        ),
+      );
       await failure(sandbox.call(id, 'probe', []), 'threw');
-      await expect(sandbox.call(id, 'nothing', []).catch((error: PluginCallError) => error.failure)).resolves.toBe('threw');
+      await expect(sandbox.call(id, 'nothing', []).catch((error: PluginCallError) => error.failure)).resolves.toBe(
+        'threw',
+      );
       await expectGoodAnswers();
     });
   });
@@ -329,13 +394,17 @@ describe(PluginSandbox.name, () => {
   describe('recovery and reloading', () => {
     it('recovers when the sandbox process is killed, re-loading every plugin', async () => {
       const pid = sandbox.processId!;
-      const inFlight = sandbox.call('good', 'validate', [{ name: 'x' }]).catch((error: PluginCallError) => error.failure);
+      const inFlight = sandbox
+        .call('good', 'validate', [{ name: 'x' }])
+        .catch((error: PluginCallError) => error.failure);
       process.kill(pid, 'SIGKILL');
       expect(['crashed', expect.anything()]).toContainEqual(await inFlight);
       const deadline = Date.now() + 10_000;
       let answer: unknown;
       while (Date.now() < deadline) {
-        answer = await sandbox.call('good', 'validate', [{ name: '' }]).catch((error: PluginCallError) => error.failure);
+        answer = await sandbox
+          .call('good', 'validate', [{ name: '' }])
+          .catch((error: PluginCallError) => error.failure);
         if (Array.isArray(answer)) break;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
@@ -347,7 +416,9 @@ describe(PluginSandbox.name, () => {
     it('swaps a reloaded plugin atomically', async () => {
       const version = (v: string): string => plugin(`return '${v}';`);
       await sandbox.load('swap', version('v1'));
-      const before = Array.from({ length: 200 }, () => sandbox.call('swap', 'probe', []).catch((error: PluginCallError) => error.failure));
+      const before = Array.from({ length: 200 }, () =>
+        sandbox.call('swap', 'probe', []).catch((error: PluginCallError) => error.failure),
+      );
       await sandbox.load('swap', version('v2'));
       const after = await Promise.all(Array.from({ length: 50 }, () => sandbox.call('swap', 'probe', [])));
       const seen = await Promise.all(before);

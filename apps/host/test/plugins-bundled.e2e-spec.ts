@@ -30,25 +30,40 @@ describe('the bundled plugins in plugins/', () => {
   }, 30_000);
 
   it('loads every one of them with all fixtures passing', async () => {
-    const statuses = (await http('GET', '/v1/plugins')).body as Array<{ folder: string; status: string; errors: string[]; fixtures: { failed: number; passed: number } }>;
+    const statuses = (await http('GET', '/v1/plugins')).body as Array<{
+      folder: string;
+      status: string;
+      errors: string[];
+      fixtures: { failed: number; passed: number };
+    }>;
     expect(statuses.map((s) => s.folder).sort()).toEqual(folders.filter((f) => !f.startsWith('.')).sort());
     for (const status of statuses) {
-      expect({ folder: status.folder, status: status.status, errors: status.errors }).toEqual({ folder: status.folder, status: 'loaded', errors: [] });
+      expect({ folder: status.folder, status: status.status, errors: status.errors }).toEqual({
+        folder: status.folder,
+        status: 'loaded',
+        errors: [],
+      });
       expect(status.fixtures.failed).toBe(0);
     }
     const rulesets = (await http('GET', '/v1/rulesets')).body as Array<{ id: string }>;
     expect(rulesets.map((r) => r.id)).toEqual(expect.arrayContaining(['dsa5e', 'generic']));
   });
 
-  it.each(['generic', 'dsa5e'])('serves %s: a valid default sheet, stat blocks, dice actions and its UI bundle', async (id) => {
-    const sheet = (await http('GET', `/v1/rulesets/${id}/default-sheet`)).body;
-    expect((await http('POST', `/v1/rulesets/${id}/validate`, { body: { sheet } })).body).toEqual({ valid: true, errors: [] });
-    expect((await http('POST', `/v1/rulesets/${id}/stat-blocks`, { body: { sheet } })).status).toBe(200);
-    const actions = await http('POST', `/v1/rulesets/${id}/dice-actions`, { body: { sheet } });
-    expect(actions.status).toBe(200);
-    const url = (await http('GET', `/v1/rulesets/${id}`)).body.ui.url as string;
-    const ui = await fetch(`${host.url}${url}`);
-    expect(ui.status).toBe(200);
-    expect(await ui.text()).toMatch(/\/v1\/plugins\/assets\/vendor-svelte/);
-  });
+  it.each(['generic', 'dsa5e'])(
+    'serves %s: a valid default sheet, stat blocks, dice actions and its UI bundle',
+    async (id) => {
+      const sheet = (await http('GET', `/v1/rulesets/${id}/default-sheet`)).body;
+      expect((await http('POST', `/v1/rulesets/${id}/validate`, { body: { sheet } })).body).toEqual({
+        valid: true,
+        errors: [],
+      });
+      expect((await http('POST', `/v1/rulesets/${id}/stat-blocks`, { body: { sheet } })).status).toBe(200);
+      const actions = await http('POST', `/v1/rulesets/${id}/dice-actions`, { body: { sheet } });
+      expect(actions.status).toBe(200);
+      const url = (await http('GET', `/v1/rulesets/${id}`)).body.ui.url as string;
+      const ui = await fetch(`${host.url}${url}`);
+      expect(ui.status).toBe(200);
+      expect(await ui.text()).toMatch(/\/v1\/plugins\/assets\/vendor-svelte/);
+    },
+  );
 });

@@ -55,15 +55,25 @@ describe('RulesetCatalog (the plugin host seam for characters, dice and groups)'
   });
 
   it('reports resources with their bounds', async () => {
-    expect(await catalog.resources('basic', SHEET)).toEqual([{ id: 'hp', label: 'HP', path: ['hp', 'current'], value: 7, min: 0, max: 12 }]);
+    expect(await catalog.resources('basic', SHEET)).toEqual([
+      { id: 'hp', label: 'HP', path: ['hp', 'current'], value: 7, min: 0, max: 12 },
+    ]);
     expect((await domainError(() => catalog.resources('nope', SHEET))).code).toBe('not_found');
   });
 
   it('migrates along the chain, refuses newer data and unknown paths', async () => {
-    expect(await catalog.migrate('basic', { name: 'Old', hp: 5, maxHp: 9, skill: 2 }, '1.0.0')).toEqual({ name: 'Old', hp: { current: 5, max: 9 }, skill: 2 });
+    expect(await catalog.migrate('basic', { name: 'Old', hp: 5, maxHp: 9, skill: 2 }, '1.0.0')).toEqual({
+      name: 'Old',
+      hp: { current: 5, max: 9 },
+      skill: 2,
+    });
     expect(await catalog.migrate('basic', SHEET, '1.1.0')).toEqual(SHEET);
     // A patch release of the old shape takes the same step.
-    expect(await catalog.migrate('basic', { name: 'Old', hp: 5, maxHp: 9, skill: 2 }, '1.0.4')).toEqual({ name: 'Old', hp: { current: 5, max: 9 }, skill: 2 });
+    expect(await catalog.migrate('basic', { name: 'Old', hp: 5, maxHp: 9, skill: 2 }, '1.0.4')).toEqual({
+      name: 'Old',
+      hp: { current: 5, max: 9 },
+      skill: 2,
+    });
     for (const version of ['0.5.0', '2.0.0', 'banana']) {
       const error = await domainError(() => catalog.migrate('basic', SHEET, version));
       expect(error.code).toBe('validation_failed');
@@ -72,14 +82,22 @@ describe('RulesetCatalog (the plugin host seam for characters, dice and groups)'
 
   describe('parseCharacterFile', () => {
     it('accepts a valid .cmchar of the installed version', async () => {
-      expect(await catalog.parseCharacterFile(file())).toEqual({ rulesetId: 'basic', rulesetVersion: '1.1.0', name: 'Ada Lovelace', sheet: SHEET, warnings: [] });
+      expect(await catalog.parseCharacterFile(file())).toEqual({
+        rulesetId: 'basic',
+        rulesetVersion: '1.1.0',
+        name: 'Ada Lovelace',
+        sheet: SHEET,
+        warnings: [],
+      });
       const unversioned = file();
       delete unversioned.ruleset_version;
       expect((await catalog.parseCharacterFile(unversioned)).sheet).toEqual(SHEET);
     });
 
     it('migrates a sheet written by an older ruleset version', async () => {
-      const parsed = await catalog.parseCharacterFile(file({ ruleset_version: '1.0.0', sheet_data: { name: 'Old', hp: 5, maxHp: 9, skill: 2 } }));
+      const parsed = await catalog.parseCharacterFile(
+        file({ ruleset_version: '1.0.0', sheet_data: { name: 'Old', hp: 5, maxHp: 9, skill: 2 } }),
+      );
       expect(parsed.sheet).toEqual({ name: 'Old', hp: { current: 5, max: 9 }, skill: 2 });
       expect(parsed.rulesetVersion).toBe('1.1.0');
       expect(parsed.warnings).toEqual(['migrated the sheet from basic 1.0.0 to 1.1.0']);
@@ -87,13 +105,23 @@ describe('RulesetCatalog (the plugin host seam for characters, dice and groups)'
 
     it.each([
       ['an unknown ruleset', file({ ruleset_id: 'dnd9e' }), 'ruleset_id', /ruleset "dnd9e" is not installed/],
-      ['a newer ruleset version', file({ ruleset_version: '1.2.0' }), 'ruleset_version', /newer than the installed 1\.1\.0/],
+      [
+        'a newer ruleset version',
+        file({ ruleset_version: '1.2.0' }),
+        'ruleset_version',
+        /newer than the installed 1\.1\.0/,
+      ],
       ['an unknown cm_version', file({ cm_version: 2 }), 'cm_version', /unsupported \.cmchar version 2/],
       ['an empty name', file({ name: ' ' }), 'name', /1 to 100/],
       ['a long name', file({ name: 'x'.repeat(101) }), 'name', /1 to 100/],
       ['a non-object sheet', file({ sheet_data: [1] }), 'sheet_data', /JSON object/],
       ['an invalid sheet (schema)', file({ sheet_data: { ...SHEET, skill: 99 } }), 'sheet_data.skill', /must be <= 20/],
-      ['an invalid sheet (plugin)', file({ sheet_data: { ...SHEET, hp: { current: 13, max: 12 } } }), 'sheet_data.hp.current', /at most hp\.max/],
+      [
+        'an invalid sheet (plugin)',
+        file({ sheet_data: { ...SHEET, hp: { current: 13, max: 12 } } }),
+        'sheet_data.hp.current',
+        /at most hp\.max/,
+      ],
     ])('rejects %s with a field error', async (_what, document, path, message) => {
       const error = await domainError(() => catalog.parseCharacterFile(document));
       expect(error.code).toBe('validation_failed');
@@ -107,12 +135,18 @@ describe('RulesetCatalog (the plugin host seam for characters, dice and groups)'
       const nested = await domainError(() => catalog.parseCharacterFile(file({ sheet_data: deep })));
       expect(nested.extras.errors?.[0]?.message).toMatch(/nested deeper than 32 levels/);
 
-      const proto = JSON.parse('{"cm_version":1,"ruleset_id":"basic","name":"A","sheet_data":{"name":"A","__proto__":{"admin":true}}}') as unknown;
+      const proto = JSON.parse(
+        '{"cm_version":1,"ruleset_id":"basic","name":"A","sheet_data":{"name":"A","__proto__":{"admin":true}}}',
+      ) as unknown;
       const polluted = await domainError(() => catalog.parseCharacterFile(proto));
-      expect(polluted.extras.errors).toEqual([{ path: 'sheet_data.__proto__', message: 'the key "__proto__" is not allowed' }]);
+      expect(polluted.extras.errors).toEqual([
+        { path: 'sheet_data.__proto__', message: 'the key "__proto__" is not allowed' },
+      ]);
       expect(({} as Record<string, unknown>).admin).toBeUndefined();
 
-      const ctor = await domainError(() => catalog.parseCharacterFile(file({ sheet_data: { ...SHEET, list: [{ constructor: { prototype: 1 } }] } })));
+      const ctor = await domainError(() =>
+        catalog.parseCharacterFile(file({ sheet_data: { ...SHEET, list: [{ constructor: { prototype: 1 } }] } })),
+      );
       expect(ctor.extras.errors?.[0]?.path).toBe('sheet_data.list.0.constructor');
 
       const huge = Object.fromEntries(Array.from({ length: 10_001 }, (_, i) => [`k${i}`, i]));

@@ -67,15 +67,22 @@ describe('hostile plugins through the HTTP API', () => {
   });
 
   it('fails a memory hog with a 502 and keeps serving afterwards', async () => {
-    const response = await http('POST', '/v1/rulesets/hostile/validate', { body: { sheet: { ...SHEET, name: 'oom' } } });
+    const response = await http('POST', '/v1/rulesets/hostile/validate', {
+      body: { sheet: { ...SHEET, name: 'oom' } },
+    });
     expect(response.status).toBe(502);
     expect(response.body.detail).toMatch(/^Plugin "hostile" failed: (out_of_memory|timeout|crashed)/);
-    expect((await http('POST', '/v1/rulesets/hostile/validate', { body: { sheet: SHEET } })).body).toEqual({ valid: true, errors: [] });
+    expect((await http('POST', '/v1/rulesets/hostile/validate', { body: { sheet: SHEET } })).body).toEqual({
+      valid: true,
+      errors: [],
+    });
     expect((await http('GET', '/health/live')).status).toBe(200);
   });
 
   it('gives plugin code no process, environment, require or network', async () => {
-    const response = await http('POST', '/v1/rulesets/hostile/validate', { body: { sheet: { ...SHEET, name: 'env' } } });
+    const response = await http('POST', '/v1/rulesets/hostile/validate', {
+      body: { sheet: { ...SHEET, name: 'env' } },
+    });
     const probe = JSON.parse(response.body.errors[0].message) as Record<string, unknown>;
     expect(probe).toEqual({ process: 'undefined', env: null, require: 'undefined', fetch: 'undefined' });
   });

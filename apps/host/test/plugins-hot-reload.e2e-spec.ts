@@ -17,7 +17,9 @@ interface Status {
 }
 
 /** Collects the host's Server-Sent Events. */
-async function listen(url: string): Promise<{ events: Array<{ type: string; data: Record<string, unknown> }>; close(): void }> {
+async function listen(
+  url: string,
+): Promise<{ events: Array<{ type: string; data: Record<string, unknown> }>; close(): void }> {
   const controller = new AbortController();
   const response = await fetch(url, { signal: controller.signal });
   const events: Array<{ type: string; data: Record<string, unknown> }> = [];
@@ -54,7 +56,8 @@ describe('plugin hot reload', () => {
   let stream: Awaited<ReturnType<typeof listen>>;
   const status = async (folder: string): Promise<Status | undefined> =>
     (await http<Status[]>('GET', '/v1/plugins')).body.find((s) => s.folder === folder);
-  const uiUrl = async (id: string): Promise<string | undefined> => (await http('GET', `/v1/rulesets/${id}`)).body?.ui?.url;
+  const uiUrl = async (id: string): Promise<string | undefined> =>
+    (await http('GET', `/v1/rulesets/${id}`)).body?.ui?.url;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -78,13 +81,24 @@ describe('plugin hot reload', () => {
   it('loads a newly dropped plugin folder within a second', async () => {
     const started = Date.now();
     await plugins.add('basic', 'fresh', { 'plugin.json': manifestEdit((m) => ((m.id = 'fresh'), (m.name = 'Fresh'))) });
-    const { value } = await pollUntil(async () => (await http<Array<{ id: string }>>('GET', '/v1/rulesets')).body.some((r) => r.id === 'fresh'), 3000, 10);
+    const { value } = await pollUntil(
+      async () => (await http<Array<{ id: string }>>('GET', '/v1/rulesets')).body.some((r) => r.id === 'fresh'),
+      3000,
+      10,
+    );
     const ms = Date.now() - started;
     process.stdout.write(`hot reload: new plugin visible after ${ms} ms\n`);
     expect(value).toBe(true);
     expect(ms).toBeLessThan(1500);
-    const event = await pollUntil(async () => stream.events.find((e) => e.type === 'plugin.reloaded' && e.data.id === 'fresh'));
-    expect(event.value?.data).toMatchObject({ id: 'fresh', version: '1.1.0', kind: 'ruleset', uiUrl: await uiUrl('fresh') });
+    const event = await pollUntil(async () =>
+      stream.events.find((e) => e.type === 'plugin.reloaded' && e.data.id === 'fresh'),
+    );
+    expect(event.value?.data).toMatchObject({
+      id: 'fresh',
+      version: '1.1.0',
+      kind: 'ruleset',
+      uiUrl: await uiUrl('fresh'),
+    });
   });
 
   it('serves an edited UI under a new hash and tells listeners', async () => {
@@ -100,7 +114,9 @@ describe('plugin hot reload', () => {
     expect(await (await fetch(`${host.url}${after}`)).text()).toContain('Fresh sheet v2');
     // The replaced bundle stays available to clients that have not re-imported yet.
     expect((await fetch(`${host.url}${before}`)).status).toBe(200);
-    const event = await pollUntil(async () => stream.events.find((e) => e.type === 'plugin.reloaded' && e.data.uiUrl === after));
+    const event = await pollUntil(async () =>
+      stream.events.find((e) => e.type === 'plugin.reloaded' && e.data.uiUrl === after),
+    );
     expect(event.value).toBeDefined();
   });
 
@@ -116,7 +132,9 @@ describe('plugin hot reload', () => {
     expect(broken!.lastReloadError).toMatch(/server build failed: .*src\/ruleset\.ts/);
     expect(broken!.errors.join()).toMatch(/server build failed/);
     expect(await uiUrl('fresh')).toBe(good);
-    const validate = await http('POST', '/v1/rulesets/fresh/validate', { body: { sheet: { name: 'A', hp: { current: 1, max: 2 }, skill: 1 } } });
+    const validate = await http('POST', '/v1/rulesets/fresh/validate', {
+      body: { sheet: { name: 'A', hp: { current: 1, max: 2 }, skill: 1 } },
+    });
     expect(validate.body).toEqual({ valid: true, errors: [] });
 
     await writeFile(join(plugins.dir, 'fresh', 'src/ruleset.ts'), source.replace("label: 'Damage'", "label: 'Hurt'"));
@@ -125,19 +143,25 @@ describe('plugin hot reload', () => {
       return s && s.lastReloadError === null ? s : undefined;
     });
     expect(fixed).toMatchObject({ status: 'loaded', errors: [] });
-    const actions = await http('POST', '/v1/rulesets/fresh/dice-actions', { body: { sheet: { name: 'A', hp: { current: 1, max: 2 }, skill: 1 } } });
+    const actions = await http('POST', '/v1/rulesets/fresh/dice-actions', {
+      body: { sheet: { name: 'A', hp: { current: 1, max: 2 }, skill: 1 } },
+    });
     expect(actions.body.diceActions[1].label).toBe('Hurt');
   });
 
   it('does not swap in a version whose fixtures fail', async () => {
-    await plugins.edit('fresh', 'fixtures/valid/ada.json', () => JSON.stringify({ name: 'Ada', hp: { current: 50, max: 12 }, skill: 3 }));
+    await plugins.edit('fresh', 'fixtures/valid/ada.json', () =>
+      JSON.stringify({ name: 'Ada', hp: { current: 50, max: 12 }, skill: 3 }),
+    );
     const { value } = await pollUntil(async () => {
       const s = await status('fresh');
       return s?.lastReloadError ? s : undefined;
     });
     expect(value!.lastReloadError).toMatch(/1 of 4 fixtures failed/);
     expect(value!.status).toBe('loaded');
-    await plugins.edit('fresh', 'fixtures/valid/ada.json', () => JSON.stringify({ name: 'Ada', hp: { current: 7, max: 12 }, skill: 3 }));
+    await plugins.edit('fresh', 'fixtures/valid/ada.json', () =>
+      JSON.stringify({ name: 'Ada', hp: { current: 7, max: 12 }, skill: 3 }),
+    );
     expect((await pollUntil(async () => (await status('fresh'))?.lastReloadError === null)).value).toBe(true);
   });
 
@@ -148,7 +172,10 @@ describe('plugin hot reload', () => {
     expect(value).toBe(true);
     expect(await status('fresh')).toBeUndefined();
     expect((await fetch(`${host.url}${url}`)).status).toBe(404);
-    expect((await pollUntil(async () => stream.events.some((e) => e.type === 'plugin.removed' && e.data.id === 'fresh'))).value).toBe(true);
+    expect(
+      (await pollUntil(async () => stream.events.some((e) => e.type === 'plugin.removed' && e.data.id === 'fresh')))
+        .value,
+    ).toBe(true);
     expect((await http('GET', '/v1/rulesets/basic')).status).toBe(200);
   });
 });

@@ -11,9 +11,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** Runs a root script with node; resolves with its exit code and output (never rejects on a non-zero exit). */
 function run(script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(root, 'scripts', script), ...args], { cwd: root, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [join(root, 'scripts', script), ...args],
+      { cwd: root, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -22,7 +27,8 @@ describe('plugin author commands (plugin:new, plugin:check)', () => {
 
   beforeAll(async () => {
     // plugin:check runs the built host modules; build them when this checkout has not been built yet.
-    if (!existsSync(join(root, 'apps/host/dist/plugins/plugin-check.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
+    if (!existsSync(join(root, 'apps/host/dist/plugins/plugin-check.js')))
+      execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
     dir = await mkdtemp(join(tmpdir(), 'cm-scaffold-'));
   }, 120_000);
 
@@ -30,18 +36,22 @@ describe('plugin author commands (plugin:new, plugin:check)', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it.each(['ruleset', 'feature'])('scaffolds a %s plugin that passes the check', async (kind) => {
-    const id = `my-${kind}`;
-    const created = await run('plugin-new.mjs', [id, '--kind', kind, '--dir', dir, '--name', `My ${kind}`]);
-    expect(created).toMatchObject({ code: 0 });
-    const manifest = JSON.parse(await readFile(join(dir, id, 'plugin.json'), 'utf8')) as Record<string, unknown>;
-    expect(manifest).toMatchObject({ id, name: `My ${kind}`, kind, version: '0.1.0', hostApi: '^1.0.0' });
-    const checked = await run('plugin-check.mjs', [join(dir, id)]);
-    expect(checked.stdout).toContain(`✓ ${id} 0.1.0 (${kind})`);
-    expect(checked.stdout).toMatch(/UI bundle: \d+ bytes/);
-    if (kind === 'ruleset') expect(checked.stdout).toContain('fixtures: 3 passed, 0 failed');
-    expect(checked.code).toBe(0);
-  }, 30_000);
+  it.each(['ruleset', 'feature'])(
+    'scaffolds a %s plugin that passes the check',
+    async (kind) => {
+      const id = `my-${kind}`;
+      const created = await run('plugin-new.mjs', [id, '--kind', kind, '--dir', dir, '--name', `My ${kind}`]);
+      expect(created).toMatchObject({ code: 0 });
+      const manifest = JSON.parse(await readFile(join(dir, id, 'plugin.json'), 'utf8')) as Record<string, unknown>;
+      expect(manifest).toMatchObject({ id, name: `My ${kind}`, kind, version: '0.1.0', hostApi: '^1.0.0' });
+      const checked = await run('plugin-check.mjs', [join(dir, id)]);
+      expect(checked.stdout).toContain(`✓ ${id} 0.1.0 (${kind})`);
+      expect(checked.stdout).toMatch(/UI bundle: \d+ bytes/);
+      if (kind === 'ruleset') expect(checked.stdout).toContain('fixtures: 3 passed, 0 failed');
+      expect(checked.code).toBe(0);
+    },
+    30_000,
+  );
 
   it('refuses a bad id and an existing folder', async () => {
     const bad = await run('plugin-new.mjs', ['Bad_Id', '--dir', dir]);
@@ -62,12 +72,17 @@ describe('plugin author commands (plugin:new, plugin:check)', () => {
     expect(syntax.stdout).toMatch(/✗ server build failed: .*src\/ruleset\.ts:\d+:\d+/);
 
     await run('plugin-new.mjs', ['unfit', '--dir', dir]);
-    await writeFile(join(dir, 'unfit', 'fixtures', 'valid', 'default.json'), JSON.stringify({ name: 'X', hp: { current: 50, max: 10 }, bonus: 0 }));
+    await writeFile(
+      join(dir, 'unfit', 'fixtures', 'valid', 'default.json'),
+      JSON.stringify({ name: 'X', hp: { current: 50, max: 10 }, bonus: 0 }),
+    );
     const manifestPath = join(dir, 'unfit', 'plugin.json');
     const fixtures = await run('plugin-check.mjs', [join(dir, 'unfit')]);
     expect(fixtures.code).toBe(1);
     expect(fixtures.stdout).toContain('fixtures: 2 passed, 1 failed');
-    expect(fixtures.stdout).toMatch(/fixture valid\/default\.json: expected no errors, got hp\.current: must be at most hp\.max/);
+    expect(fixtures.stdout).toMatch(
+      /fixture valid\/default\.json: expected no errors, got hp\.current: must be at most hp\.max/,
+    );
 
     await writeFile(manifestPath, (await readFile(manifestPath, 'utf8')).replace('"^1.0.0"', '"^2.0.0"'));
     const incompatible = await run('plugin-check.mjs', [join(dir, 'unfit')]);

@@ -38,7 +38,7 @@ describe('the shared vendor grows with the plugin UIs', () => {
     expect(response.status).toBe(200);
     for (const [, specifier] of (await response.text()).matchAll(IMPORTS)) {
       expect(specifier).toMatch(/^(\/|\.\/)/); // no bare specifier is left for the browser to resolve
-      await moduleGraph(new URL(specifier!, `http://host${url}`).pathname, seen);
+      await moduleGraph(new URL(specifier, `http://host${url}`).pathname, seen);
     }
     return seen;
   }
@@ -51,12 +51,14 @@ describe('the shared vendor grows with the plugin UIs', () => {
     await plugins.add('basic', 'faded', {
       'plugin.json': manifestEdit((m) => ((m.id = 'faded'), (m.name = 'Faded'))),
       'src/ui/Sheet.svelte': (text) =>
-        text.replace('<script lang="ts">', '<script lang="ts">\n  import { fade } from \'svelte/transition\';').replace(
-          '<h3 class="title"',
-          '<h3 transition:fade class="title"',
-        ),
+        text
+          .replace('<script lang="ts">', '<script lang="ts">\n  import { fade } from \'svelte/transition\';')
+          .replace('<h3 class="title"', '<h3 transition:fade class="title"'),
     });
-    const { value: faded } = await pollUntil(async () => (await http('GET', '/v1/rulesets/faded')).body?.ui?.url as string | undefined, 5000);
+    const { value: faded } = await pollUntil(
+      async () => (await http('GET', '/v1/rulesets/faded')).body?.ui?.url as string | undefined,
+      5000,
+    );
     expect(faded).toBeDefined();
 
     const { value: after } = await pollUntil(async () => {

@@ -31,12 +31,20 @@ describe('plugin host: discovery, bundles and the ruleset API', () => {
     await plugins.add('basic');
     await plugins.add('counter');
     await plugins.add('basic', 'bad-json', { 'plugin.json': () => '{ "id": "bad-json", ' });
-    await plugins.add('basic', 'missing-fields', { 'plugin.json': manifestEdit((m) => ((m.id = 'missing-fields'), delete m.entry, delete m.hostApi)) });
+    await plugins.add('basic', 'missing-fields', {
+      'plugin.json': manifestEdit((m) => ((m.id = 'missing-fields'), delete m.entry, delete m.hostApi)),
+    });
     await plugins.add('basic', 'bad-id', { 'plugin.json': manifestEdit((m) => (m.id = 'Bad_ID')) });
-    await plugins.add('basic', 'bad-semver', { 'plugin.json': manifestEdit((m) => ((m.id = 'bad-semver'), (m.version = '1.0'))) });
-    await plugins.add('basic', 'unknown-field', { 'plugin.json': manifestEdit((m) => ((m.id = 'unknown-field'), (m.homepage = 'x'))) });
+    await plugins.add('basic', 'bad-semver', {
+      'plugin.json': manifestEdit((m) => ((m.id = 'bad-semver'), (m.version = '1.0'))),
+    });
+    await plugins.add('basic', 'unknown-field', {
+      'plugin.json': manifestEdit((m) => ((m.id = 'unknown-field'), (m.homepage = 'x'))),
+    });
     await plugins.add('basic', 'escaping-entry', {
-      'plugin.json': manifestEdit((m) => ((m.id = 'escaping-entry'), (m.entry = { server: '../basic/src/ruleset.ts' }))),
+      'plugin.json': manifestEdit(
+        (m) => ((m.id = 'escaping-entry'), (m.entry = { server: '../basic/src/ruleset.ts' })),
+      ),
     });
     await plugins.add('basic', 'syntax-error', {
       'plugin.json': manifestEdit((m) => (m.id = 'syntax-error')),
@@ -46,9 +54,13 @@ describe('plugin host: discovery, bundles and the ruleset API', () => {
       'plugin.json': manifestEdit((m) => (m.id = 'imports-fs')),
       'src/ruleset.ts': (code) => `import { readFileSync } from 'fs';\nexport const leak = readFileSync;\n${code}`,
     });
-    await plugins.add('basic', 'needs-v2', { 'plugin.json': manifestEdit((m) => ((m.id = 'needs-v2'), (m.hostApi = '^2.0.0'))) });
+    await plugins.add('basic', 'needs-v2', {
+      'plugin.json': manifestEdit((m) => ((m.id = 'needs-v2'), (m.hostApi = '^2.0.0'))),
+    });
     await plugins.add('basic', 'bad-fixtures', { 'plugin.json': manifestEdit((m) => (m.id = 'bad-fixtures')) });
-    await plugins.edit('bad-fixtures', 'fixtures/valid/ada.json', () => JSON.stringify({ ...VALID_SHEET, hp: { current: 99, max: 12 } }));
+    await plugins.edit('bad-fixtures', 'fixtures/valid/ada.json', () =>
+      JSON.stringify({ ...VALID_SHEET, hp: { current: 99, max: 12 } }),
+    );
     await plugins.add('basic', 'basic-copy');
     host = await startTestHost({ DATABASE_URL: database.url, PLUGINS_DIR: plugins.dir, PLUGINS_WATCH: 'false' });
     http = createHttp(host.url);
@@ -95,14 +107,24 @@ describe('plugin host: discovery, bundles and the ruleset API', () => {
   it('names the failing fixture and why', () => {
     const failures = statuses.get('bad-fixtures')!.fixtures;
     expect(failures).toMatchObject({ passed: 3, failed: 1 });
-    expect(failures.failures[0]).toEqual({ fixture: 'valid/ada.json', message: expect.stringContaining('hp.current: must be at most hp.max') });
+    expect(failures.failures[0]).toEqual({
+      fixture: 'valid/ada.json',
+      message: expect.stringContaining('hp.current: must be at most hp.max'),
+    });
   });
 
   it('serves the catalog with no-cache and each bundle at an immutable content-hashed URL', async () => {
     const catalog = await http('GET', '/v1/rulesets');
     expect(catalog.headers.get('cache-control')).toBe('no-cache');
     expect((await http('GET', '/v1/plugins')).headers.get('cache-control')).toBe('no-cache');
-    expect(catalog.body[0]).toMatchObject({ id: 'basic', name: 'Basic', version: '1.1.0', author: 'Test', license: 'MIT', hostApi: '^1.0.0' });
+    expect(catalog.body[0]).toMatchObject({
+      id: 'basic',
+      name: 'Basic',
+      version: '1.1.0',
+      author: 'Test',
+      license: 'MIT',
+      hostApi: '^1.0.0',
+    });
     const url = catalog.body[0].ui.url as string;
     const plain = await fetch(`${host.url}${url}`, { headers: { 'accept-encoding': 'identity' } });
     expect(plain.status).toBe(200);
@@ -111,7 +133,7 @@ describe('plugin host: discovery, bundles and the ruleset API', () => {
     expect(plain.headers.get('content-encoding')).toBeNull();
     const code = await plain.text();
     // The shared modules are imported from the host's vendor build by absolute URL: no import map needed.
-    const imports = [...code.matchAll(/from"(\/v1\/plugins\/assets\/vendor-[^"]+)"/g)].map((m) => m[1]!);
+    const imports = [...code.matchAll(/from"(\/v1\/plugins\/assets\/vendor-[^"]+)"/g)].map((m) => m[1]);
     expect(imports.length).toBeGreaterThan(0);
     expect(code).not.toMatch(/from"svelte/);
     for (const vendorUrl of imports) {
@@ -125,7 +147,10 @@ describe('plugin host: discovery, bundles and the ruleset API', () => {
 
   it('serves gzip to clients that accept it', async () => {
     const url = (await http('GET', '/v1/rulesets')).body[0].ui.url as string;
-    const response = await fetch(`${host.url}${url}`, { headers: { 'accept-encoding': 'gzip' }, decompress: false } as RequestInit);
+    const response = await fetch(`${host.url}${url}`, {
+      headers: { 'accept-encoding': 'gzip' },
+      decompress: false,
+    } as RequestInit);
     expect(response.headers.get('content-encoding')).toBe('gzip');
     const raw = Buffer.from(await response.arrayBuffer());
     const plain = await (await fetch(`${host.url}${url}`, { headers: { 'accept-encoding': 'identity' } })).text();
@@ -142,7 +167,11 @@ describe('plugin host: discovery, bundles and the ruleset API', () => {
 
   it('gives a ruleset, its default sheet, and 404 for unknown rulesets', async () => {
     expect((await http('GET', '/v1/rulesets/basic')).body).toMatchObject({ id: 'basic', version: '1.1.0' });
-    expect((await http('GET', '/v1/rulesets/basic/default-sheet')).body).toEqual({ name: 'Nobody', hp: { current: 10, max: 10 }, skill: 5 });
+    expect((await http('GET', '/v1/rulesets/basic/default-sheet')).body).toEqual({
+      name: 'Nobody',
+      hp: { current: 10, max: 10 },
+      skill: 5,
+    });
     for (const path of ['/v1/rulesets/nope', '/v1/rulesets/nope/default-sheet', '/v1/rulesets/counter']) {
       const response = await http('GET', path);
       expect(response.status).toBe(404);
@@ -153,14 +182,24 @@ describe('plugin host: discovery, bundles and the ruleset API', () => {
   });
 
   it('validates sheets with the schema and the plugin, reporting dotted paths', async () => {
-    expect((await http('POST', '/v1/rulesets/basic/validate', { body: { sheet: VALID_SHEET } })).body).toEqual({ valid: true, errors: [] });
-    const schemaErrors = await http('POST', '/v1/rulesets/basic/validate', { body: { sheet: { name: 'x', hp: { current: 'a', max: 0 }, extra: 1 } } });
+    expect((await http('POST', '/v1/rulesets/basic/validate', { body: { sheet: VALID_SHEET } })).body).toEqual({
+      valid: true,
+      errors: [],
+    });
+    const schemaErrors = await http('POST', '/v1/rulesets/basic/validate', {
+      body: { sheet: { name: 'x', hp: { current: 'a', max: 0 }, extra: 1 } },
+    });
     expect(schemaErrors.status).toBe(200);
     expect(schemaErrors.body.valid).toBe(false);
     const paths = schemaErrors.body.errors.map((e: { path: string }) => e.path);
     expect(paths).toEqual(expect.arrayContaining(['hp.current', 'hp.max', 'skill', 'extra']));
-    const pluginErrors = await http('POST', '/v1/rulesets/basic/validate', { body: { sheet: { ...VALID_SHEET, hp: { current: 13, max: 12 } } } });
-    expect(pluginErrors.body).toEqual({ valid: false, errors: [{ path: 'hp.current', message: 'must be at most hp.max' }] });
+    const pluginErrors = await http('POST', '/v1/rulesets/basic/validate', {
+      body: { sheet: { ...VALID_SHEET, hp: { current: 13, max: 12 } } },
+    });
+    expect(pluginErrors.body).toEqual({
+      valid: false,
+      errors: [{ path: 'hp.current', message: 'must be at most hp.max' }],
+    });
   });
 
   it('rejects a request without a sheet or with unknown fields (400)', async () => {
@@ -179,7 +218,9 @@ describe('plugin host: discovery, bundles and the ruleset API', () => {
     expect(blocks.body.statBlocks[0].stats[0]).toEqual({ id: 'hp', label: 'HP', value: '7/12' });
     const actions = await http('POST', '/v1/rulesets/basic/dice-actions', { body: { sheet: VALID_SHEET } });
     expect(actions.body.diceActions.map((a: { diceString: string }) => a.diceString)).toEqual(['1d20+3', '2d6']);
-    const invalid = await http('POST', '/v1/rulesets/basic/stat-blocks', { body: { sheet: { ...VALID_SHEET, skill: 50 } } });
+    const invalid = await http('POST', '/v1/rulesets/basic/stat-blocks', {
+      body: { sheet: { ...VALID_SHEET, skill: 50 } },
+    });
     expect(invalid.status).toBe(422);
     expect(invalid.headers.get('content-type')).toContain('application/problem+json');
     expect(invalid.body.errors).toEqual([expect.objectContaining({ path: 'skill' })]);
@@ -187,17 +228,25 @@ describe('plugin host: discovery, bundles and the ruleset API', () => {
   });
 
   it('resolves rolls, passing the modifier, and validates the request', async () => {
-    const success = await http('POST', '/v1/rulesets/basic/resolve-roll', { body: { sheet: VALID_SHEET, actionId: 'skill', faces: [12] } });
+    const success = await http('POST', '/v1/rulesets/basic/resolve-roll', {
+      body: { sheet: VALID_SHEET, actionId: 'skill', faces: [12] },
+    });
     expect(success.body).toEqual({ result: 'success', label: 'Success', total: 15 });
-    const modified = await http('POST', '/v1/rulesets/basic/resolve-roll', { body: { sheet: VALID_SHEET, actionId: 'skill', faces: [12], modifier: -1 } });
+    const modified = await http('POST', '/v1/rulesets/basic/resolve-roll', {
+      body: { sheet: VALID_SHEET, actionId: 'skill', faces: [12], modifier: -1 },
+    });
     expect(modified.body).toMatchObject({ result: 'failure', total: 14 });
-    const bad = await http('POST', '/v1/rulesets/basic/resolve-roll', { body: { sheet: VALID_SHEET, actionId: 'skill', faces: [0, 1.5] } });
+    const bad = await http('POST', '/v1/rulesets/basic/resolve-roll', {
+      body: { sheet: VALID_SHEET, actionId: 'skill', faces: [0, 1.5] },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.every((e: { path: string }) => e.path === 'faces')).toBe(true);
   });
 
   it('turns a throwing plugin into a 502 problem without host internals', async () => {
-    const response = await http('POST', '/v1/rulesets/basic/resolve-roll', { body: { sheet: VALID_SHEET, actionId: 'nope', faces: [1] } });
+    const response = await http('POST', '/v1/rulesets/basic/resolve-roll', {
+      body: { sheet: VALID_SHEET, actionId: 'nope', faces: [1] },
+    });
     expect(response.status).toBe(502);
     expect(response.body.detail).toMatch(/^Plugin "basic" failed: threw: .*unknown action nope/);
     expect(JSON.stringify(response.body)).not.toMatch(/at .*\.js:\d+|apps\/host/);
@@ -205,7 +254,13 @@ describe('plugin host: discovery, bundles and the ruleset API', () => {
 
   it('lists the ruleset endpoints in the OpenAPI document', async () => {
     const openapi = await http('GET', '/v1/openapi.json');
-    for (const path of ['/v1/rulesets', '/v1/rulesets/{id}/validate', '/v1/rulesets/{id}/resolve-roll', '/v1/plugins', '/v1/plugins/assets/{file}']) {
+    for (const path of [
+      '/v1/rulesets',
+      '/v1/rulesets/{id}/validate',
+      '/v1/rulesets/{id}/resolve-roll',
+      '/v1/plugins',
+      '/v1/plugins/assets/{file}',
+    ]) {
       expect(openapi.body.paths[path]).toBeDefined();
     }
   });

@@ -10,8 +10,16 @@ import { TcpProxy } from './support/tcp-proxy.js';
 import { startTestHost, type TestHost } from './support/test-host.js';
 
 /** A valid 1x1 PNG and a minimal JPEG header (the checks read magic numbers, not whole images). */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
-const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0'), randomBytes(200), Buffer.from([0xff, 0xd9])]);
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+const JPEG = Buffer.concat([
+  Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]),
+  Buffer.from('JFIF\0'),
+  randomBytes(200),
+  Buffer.from([0xff, 0xd9]),
+]);
 const MIB = 1024 * 1024;
 
 interface Upload {
@@ -37,12 +45,22 @@ function reach(host: TestHost, url: string): string {
 }
 
 async function createCharacter(setup: Setup, user: TestUser = setup.owner): Promise<string> {
-  const created = await setup.http('POST', '/v1/characters', { token: user.accessToken, body: { rulesetId: 'generic', name: 'Portrait Test' } });
-  if (created.status !== 201) throw new Error(`create character failed: ${created.status} ${JSON.stringify(created.body)}`);
+  const created = await setup.http('POST', '/v1/characters', {
+    token: user.accessToken,
+    body: { rulesetId: 'generic', name: 'Portrait Test' },
+  });
+  if (created.status !== 201)
+    throw new Error(`create character failed: ${created.status} ${JSON.stringify(created.body)}`);
   return created.body.id as string;
 }
 
-async function upload(setup: Setup, characterId: string, body: Buffer, contentType: string, declared = contentType): Promise<Upload> {
+async function upload(
+  setup: Setup,
+  characterId: string,
+  body: Buffer,
+  contentType: string,
+  declared = contentType,
+): Promise<Upload> {
   const granted = await setup.http('POST', `/v1/characters/${characterId}/portrait`, {
     token: setup.owner.accessToken,
     body: { contentType: declared, size: body.length },
@@ -58,11 +76,18 @@ async function upload(setup: Setup, characterId: string, body: Buffer, contentTy
 }
 
 async function confirm(setup: Setup, characterId: string, key: string, user: TestUser = setup.owner) {
-  return setup.http('POST', `/v1/characters/${characterId}/portrait/confirm`, { token: user.accessToken, body: { key } });
+  return setup.http('POST', `/v1/characters/${characterId}/portrait/confirm`, {
+    token: user.accessToken,
+    body: { key },
+  });
 }
 
 /** A host with the bundled rulesets (characters need one), without plugin watching. */
-const hostEnv = (env: Record<string, string>): Record<string, string> => ({ PLUGINS_DIR: REPO_PLUGINS_DIR, PLUGINS_WATCH: 'false', ...env });
+const hostEnv = (env: Record<string, string>): Record<string, string> => ({
+  PLUGINS_DIR: REPO_PLUGINS_DIR,
+  PLUGINS_WATCH: 'false',
+  ...env,
+});
 
 describe('character portraits', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -72,11 +97,20 @@ describe('character portraits', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     s3 = await startS3Server();
-    for (const [name, env] of [['local', {}], ['s3', s3.env]] as const) {
+    for (const [name, env] of [
+      ['local', {}],
+      ['s3', s3.env],
+    ] as const) {
       const host = await startTestHost(hostEnv({ DATABASE_URL: database.url, ...env }));
       const http = createHttp(host.url);
       const mailbox = { dataDir: host.dataDir };
-      setups[name] = { host, http, storage: host.app.get(StorageService), owner: await createUser(http, mailbox), stranger: await createUser(http, mailbox) };
+      setups[name] = {
+        host,
+        http,
+        storage: host.app.get(StorageService),
+        owner: await createUser(http, mailbox),
+        stranger: await createUser(http, mailbox),
+      };
     }
   }, 120_000);
 
@@ -114,10 +148,14 @@ describe('character portraits', () => {
       expect(await setup.storage.head(first.key)).toBeNull();
       expect(await setup.storage.head(second.key)).toEqual({ size: JPEG.length, contentType: 'image/jpeg' });
 
-      const removed = await setup.http('DELETE', `/v1/characters/${characterId}/portrait`, { token: setup.owner.accessToken });
+      const removed = await setup.http('DELETE', `/v1/characters/${characterId}/portrait`, {
+        token: setup.owner.accessToken,
+      });
       expect(removed.status).toBe(204);
       expect(await setup.storage.head(second.key)).toBeNull();
-      expect((await setup.http('GET', `/v1/characters/${characterId}`, { token: setup.owner.accessToken })).body.portraitUrl).toBeNull();
+      expect(
+        (await setup.http('GET', `/v1/characters/${characterId}`, { token: setup.owner.accessToken })).body.portraitUrl,
+      ).toBeNull();
     });
 
     it('deletes the portrait object when its character is deleted', async () => {
@@ -140,7 +178,10 @@ describe('character portraits', () => {
     ])('refuses an upload request with %s (400)', async (_what, body) => {
       const setup = setups[name];
       const characterId = await createCharacter(setup);
-      const refused = await setup.http('POST', `/v1/characters/${characterId}/portrait`, { token: setup.owner.accessToken, body });
+      const refused = await setup.http('POST', `/v1/characters/${characterId}/portrait`, {
+        token: setup.owner.accessToken,
+        body,
+      });
       expect(refused.status).toBe(400);
       expect(refused.body.code).toBe('bad_request');
       expect(refused.body.errors.length).toBeGreaterThan(0);
@@ -156,7 +197,9 @@ describe('character portraits', () => {
       expect(refused.status).toBe(422);
       expect(refused.body.detail).toMatch(/not a image\/png image/);
       expect(await setup.storage.head(sent.key)).toBeNull();
-      expect((await setup.http('GET', `/v1/characters/${characterId}`, { token: setup.owner.accessToken })).body.portraitUrl).toBeNull();
+      expect(
+        (await setup.http('GET', `/v1/characters/${characterId}`, { token: setup.owner.accessToken })).body.portraitUrl,
+      ).toBeNull();
     });
 
     it('refuses a PNG uploaded under a JPEG grant (magic number and type disagree)', async () => {
@@ -188,12 +231,28 @@ describe('character portraits', () => {
       const characterId = await createCharacter(setup);
       const sent = await upload(setup, characterId, PNG, 'image/png');
       const asStranger = { token: setup.stranger.accessToken };
-      const request = await setup.http('POST', `/v1/characters/${characterId}/portrait`, { ...asStranger, body: { contentType: 'image/png', size: 100 } });
+      const request = await setup.http('POST', `/v1/characters/${characterId}/portrait`, {
+        ...asStranger,
+        body: { contentType: 'image/png', size: 100 },
+      });
       expect(request.status).toBe(404);
       expect((await confirm(setup, characterId, sent.key, setup.stranger)).status).toBe(404);
       expect((await setup.http('DELETE', `/v1/characters/${characterId}/portrait`, asStranger)).status).toBe(404);
-      expect((await setup.http('POST', `/v1/characters/${randomUUIDv4()}/portrait`, { token: setup.owner.accessToken, body: { contentType: 'image/png', size: 1 } })).status).toBe(404);
-      expect((await setup.http('POST', `/v1/characters/${characterId}/portrait`, { body: { contentType: 'image/png', size: 1 } })).status).toBe(401);
+      expect(
+        (
+          await setup.http('POST', `/v1/characters/${randomUUIDv4()}/portrait`, {
+            token: setup.owner.accessToken,
+            body: { contentType: 'image/png', size: 1 },
+          })
+        ).status,
+      ).toBe(404);
+      expect(
+        (
+          await setup.http('POST', `/v1/characters/${characterId}/portrait`, {
+            body: { contentType: 'image/png', size: 1 },
+          })
+        ).status,
+      ).toBe(401);
       // The stranger's attempts changed nothing: the owner can still confirm.
       expect((await confirm(setup, characterId, sent.key)).status).toBe(200);
     });
@@ -207,10 +266,22 @@ describe('character portraits', () => {
     const { portraitUrl } = (await confirm(setup, characterId, sent.key)).body as { portraitUrl: string };
     expect((await setup.http('GET', `/v1/characters/${characterId}`, dm)).status).toBe(404);
 
-    const group = await setup.http('POST', '/v1/groups', { ...dm, body: { name: 'Portrait table', rulesetId: 'generic' } });
+    const group = await setup.http('POST', '/v1/groups', {
+      ...dm,
+      body: { name: 'Portrait table', rulesetId: 'generic' },
+    });
     const link = await setup.http('POST', `/v1/groups/${group.body.id}/invite`, { ...dm, body: {} });
-    expect((await setup.http('POST', `/v1/groups/${group.body.id}/join/${link.body.token}`, { token: setup.owner.accessToken })).status).toBe(200);
-    const assigned = await setup.http('POST', `/v1/groups/${group.body.id}/characters`, { token: setup.owner.accessToken, body: { characterId } });
+    expect(
+      (
+        await setup.http('POST', `/v1/groups/${group.body.id}/join/${link.body.token}`, {
+          token: setup.owner.accessToken,
+        })
+      ).status,
+    ).toBe(200);
+    const assigned = await setup.http('POST', `/v1/groups/${group.body.id}/characters`, {
+      token: setup.owner.accessToken,
+      body: { characterId },
+    });
     expect(assigned.status).toBeLessThan(300);
 
     const seenByDm = await setup.http('GET', `/v1/characters/${characterId}`, dm);
@@ -223,9 +294,16 @@ describe('character portraits', () => {
   it('refuses a 3 MB body at the local upload route (413) and keeps nothing', async () => {
     const setup = setups.local;
     const characterId = await createCharacter(setup);
-    const granted = await setup.http('POST', `/v1/characters/${characterId}/portrait`, { token: setup.owner.accessToken, body: { contentType: 'image/png', size: 2 * MIB } });
+    const granted = await setup.http('POST', `/v1/characters/${characterId}/portrait`, {
+      token: setup.owner.accessToken,
+      body: { contentType: 'image/png', size: 2 * MIB },
+    });
     const big = Buffer.concat([PNG, randomBytes(3 * 1000 * 1000)]);
-    const sent = await fetch(reach(setup.host, granted.body.uploadUrl), { method: 'PUT', headers: granted.body.headers, body: new Uint8Array(big) });
+    const sent = await fetch(reach(setup.host, granted.body.uploadUrl), {
+      method: 'PUT',
+      headers: granted.body.headers,
+      body: new Uint8Array(big),
+    });
     expect(sent.status).toBe(413);
     expect(await setup.storage.head(granted.body.key)).toBeNull();
     expect((await confirm(setup, characterId, granted.body.key)).status).toBe(422);
@@ -234,11 +312,20 @@ describe('character portraits', () => {
   it('refuses at confirm, and deletes, a 3 MB object that an S3 store let through', async () => {
     const setup = setups.s3;
     const characterId = await createCharacter(setup);
-    const granted = await setup.http('POST', `/v1/characters/${characterId}/portrait`, { token: setup.owner.accessToken, body: { contentType: 'image/png', size: 2 * MIB } });
+    const granted = await setup.http('POST', `/v1/characters/${characterId}/portrait`, {
+      token: setup.owner.accessToken,
+      body: { contentType: 'image/png', size: 2 * MIB },
+    });
     // Real S3 refuses this body (Content-Length is signed as 2 MiB); s3rver does not check SigV4 signatures.
-    expect(new URL(granted.body.uploadUrl).searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host');
+    expect(new URL(granted.body.uploadUrl).searchParams.get('X-Amz-SignedHeaders')).toBe(
+      'content-length;content-type;host',
+    );
     const big = Buffer.concat([PNG, randomBytes(3 * 1000 * 1000)]);
-    const sent = await fetch(granted.body.uploadUrl, { method: 'PUT', headers: granted.body.headers, body: new Uint8Array(big) });
+    const sent = await fetch(granted.body.uploadUrl, {
+      method: 'PUT',
+      headers: granted.body.headers,
+      body: new Uint8Array(big),
+    });
     expect(sent.status).toBe(200);
     const refused = await confirm(setup, characterId, granted.body.key);
     expect(refused.status).toBe(422);
@@ -248,14 +335,25 @@ describe('character portraits', () => {
 
   it('answers 503 problems while the S3 endpoint is unreachable, and recovers', async () => {
     const proxy = new TcpProxy('127.0.0.1', Number(new URL(s3.endpoint).port));
-    const host = await startTestHost(hostEnv({ DATABASE_URL: database.url, ...s3.env, S3_ENDPOINT: `http://127.0.0.1:${await proxy.start()}` }));
+    const host = await startTestHost(
+      hostEnv({ DATABASE_URL: database.url, ...s3.env, S3_ENDPOINT: `http://127.0.0.1:${await proxy.start()}` }),
+    );
     try {
       const http = createHttp(host.url);
-      const setup: Setup = { host, http, storage: host.app.get(StorageService), owner: await createUser(http, { dataDir: host.dataDir }), stranger: undefined as never };
+      const setup: Setup = {
+        host,
+        http,
+        storage: host.app.get(StorageService),
+        owner: await createUser(http, { dataDir: host.dataDir }),
+        stranger: undefined as never,
+      };
       const characterId = await createCharacter(setup);
       const sent = await upload(setup, characterId, PNG, 'image/png');
       await proxy.stop();
-      const request = await http('POST', `/v1/characters/${characterId}/portrait`, { token: setup.owner.accessToken, body: { contentType: 'image/png', size: 100 } });
+      const request = await http('POST', `/v1/characters/${characterId}/portrait`, {
+        token: setup.owner.accessToken,
+        body: { contentType: 'image/png', size: 100 },
+      });
       expect(request.status).toBe(503);
       expect(request.headers.get('content-type')).toContain('application/problem+json');
       expect(request.body.code).toBe('dependency_unavailable');

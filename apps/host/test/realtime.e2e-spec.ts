@@ -44,9 +44,16 @@ describe('realtime delivery', () => {
 
   async function createGroup(members: TestUser[]): Promise<string> {
     const id = randomUUID();
-    await sql.query(`INSERT INTO groups (id, name, dm_user_id, ruleset_id) VALUES ($1, 'Test group', $2, 'generic')`, [id, members[0]!.id]);
+    await sql.query(`INSERT INTO groups (id, name, dm_user_id, ruleset_id) VALUES ($1, 'Test group', $2, 'generic')`, [
+      id,
+      members[0].id,
+    ]);
     for (const [index, member] of members.entries()) {
-      await sql.query(`INSERT INTO group_members (group_id, user_id, role) VALUES ($1, $2, $3)`, [id, member.id, index === 0 ? 'dm' : 'player']);
+      await sql.query(`INSERT INTO group_members (group_id, user_id, role) VALUES ($1, $2, $3)`, [
+        id,
+        member.id,
+        index === 0 ? 'dm' : 'player',
+      ]);
     }
     return id;
   }
@@ -55,9 +62,17 @@ describe('realtime delivery', () => {
     const client = await sql.connect();
     try {
       await client.query('BEGIN');
-      const { rows } = await client.query('UPDATE groups SET event_seq = event_seq + 1 WHERE id = $1 RETURNING event_seq', [groupId]);
+      const { rows } = await client.query(
+        'UPDATE groups SET event_seq = event_seq + 1 WHERE id = $1 RETURNING event_seq',
+        [groupId],
+      );
       const seq = Number(rows[0].event_seq);
-      await client.query('INSERT INTO group_events (group_id, seq, type, payload) VALUES ($1, $2, $3, $4)', [groupId, seq, type, payload]);
+      await client.query('INSERT INTO group_events (group_id, seq, type, payload) VALUES ($1, $2, $3, $4)', [
+        groupId,
+        seq,
+        type,
+        payload,
+      ]);
       await client.query('SELECT pg_notify($1, $2)', ['group_events', JSON.stringify({ g: groupId, s: seq })]);
       await client.query('COMMIT');
       return seq;
@@ -113,7 +128,7 @@ describe('realtime delivery', () => {
     const forMissing = await socket.waitFor((m) => m.type === 'error' && m.groupId === missingId);
     const errors = socket.messages.filter((m) => m.type === 'error');
     expect(errors.map((m) => (m as { groupId?: string }).groupId)).toEqual([groupId, missingId]);
-    const forMember = errors[0]!;
+    const forMember = errors[0];
     expect(forMember).toMatchObject({ type: 'error', code: 'not_found', groupId });
     expect({ ...forMember, groupId: 'x', message: '' }).toEqual({ ...forMissing, groupId: 'x', message: '' });
     await appendEvent(groupId, 'roll.created', { secret: true });
@@ -140,7 +155,7 @@ describe('realtime delivery', () => {
     for (let n = 2; n <= 6; n += 1) missed.push(await appendEvent(groupId, 'character.updated', { n }));
 
     const after = await connect(second, player);
-    after.subscribe(groupId, seen!.seq);
+    after.subscribe(groupId, seen.seq);
     const replayed = await after.waitForEvents(groupId, 5);
     expect(replayed.map((event) => event.seq)).toEqual(missed);
     expect(replayed.map((event) => (event.payload as unknown as { n: number }).n)).toEqual([2, 3, 4, 5, 6]);
@@ -157,9 +172,14 @@ describe('realtime delivery', () => {
     expect(removed).toBeGreaterThanOrEqual(10);
     const socket = await connect(first, dm);
     socket.subscribe(groupId, 1);
-    expect(await socket.waitFor((m) => m.type === 'resync_required')).toMatchObject({ groupId, reason: 'too_far_behind' });
+    expect(await socket.waitFor((m) => m.type === 'resync_required')).toMatchObject({
+      groupId,
+      reason: 'too_far_behind',
+    });
     socket.subscribe(groupId, 999);
-    expect(await socket.waitFor((m) => m.type === 'resync_required' && m.reason === 'seq_ahead')).toMatchObject({ groupId });
+    expect(await socket.waitFor((m) => m.type === 'resync_required' && m.reason === 'seq_ahead')).toMatchObject({
+      groupId,
+    });
   });
 
   it('loses nothing when the LISTEN connection is killed', async () => {
@@ -187,7 +207,11 @@ describe('realtime delivery', () => {
     await playerSocket.waitFor((m) => m.type === 'subscribed');
     await sql.query('DELETE FROM group_members WHERE group_id = $1 AND user_id = $2', [groupId, player.id]);
     await appendEvent(groupId, 'member.removed', { userId: player.id, removedBy: dm.id });
-    expect(await playerSocket.waitFor((m) => m.type === 'unsubscribed')).toEqual({ type: 'unsubscribed', groupId, reason: 'member.removed' });
+    expect(await playerSocket.waitFor((m) => m.type === 'unsubscribed')).toEqual({
+      type: 'unsubscribed',
+      groupId,
+      reason: 'member.removed',
+    });
     await appendEvent(groupId, 'roll.created', { after: true });
     await dmSocket.waitForEvents(groupId, 2);
     await sleep(200);
@@ -200,11 +224,20 @@ describe('realtime delivery', () => {
     const groupId = await createGroup([dm, player]);
     const dmSocket = await connect(first, dm);
     dmSocket.subscribe(groupId);
-    await dmSocket.waitFor((m) => m.type === 'event' && m.event.type === 'presence.changed' && (m.event.payload as { userId: string }).userId === dm.id);
+    await dmSocket.waitFor(
+      (m) =>
+        m.type === 'event' &&
+        m.event.type === 'presence.changed' &&
+        (m.event.payload as { userId: string }).userId === dm.id,
+    );
     const playerSocket = await connect(second, player);
     playerSocket.subscribe(groupId);
     const online = (userId: string, value: boolean) => (m: any) =>
-      m.type === 'event' && m.event.groupId === groupId && m.event.type === 'presence.changed' && m.event.payload.userId === userId && m.event.payload.online === value;
+      m.type === 'event' &&
+      m.event.groupId === groupId &&
+      m.event.type === 'presence.changed' &&
+      m.event.payload.userId === userId &&
+      m.event.payload.online === value;
     await dmSocket.waitFor(online(player.id, true));
     await playerSocket.waitFor(online(dm.id, true));
     playerSocket.close();

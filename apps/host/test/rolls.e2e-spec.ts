@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPO_PLUGINS_DIR } from './support/plugins.js';
-import { assignedCharacter, groupWith, registerVerifiedUser, startCampaignHost, type CampaignHost, type TestUser } from './support/users.js';
+import {
+  assignedCharacter,
+  groupWith,
+  registerVerifiedUser,
+  startCampaignHost,
+  type CampaignHost,
+  type TestUser,
+} from './support/users.js';
 
 describe('group rolls (POST/GET /v1/groups/:id/rolls)', () => {
   let ctx: CampaignHost;
@@ -19,7 +26,8 @@ describe('group rolls (POST/GET /v1/groups/:id/rolls)', () => {
     return rows[0].n;
   }
 
-  const roll = (user: TestUser | undefined, groupId: string, body: unknown) => ctx.as(user)('POST', `/v1/groups/${groupId}/rolls`, body);
+  const roll = (user: TestUser | undefined, groupId: string, body: unknown) =>
+    ctx.as(user)('POST', `/v1/groups/${groupId}/rolls`, body);
 
   beforeAll(async () => {
     ctx = await startCampaignHost(['generic', 'dsa5e']);
@@ -30,14 +38,23 @@ describe('group rolls (POST/GET /v1/groups/:id/rolls)', () => {
     ]);
     dsaGroup = await groupWith(ctx, dm, 'dsa5e', [player]);
     genericGroup = await groupWith(ctx, dm, 'generic', [player]);
-    const hero = JSON.parse(await readFile(join(REPO_PLUGINS_DIR, 'dsa5e/fixtures/valid/human-worked-example.json'), 'utf8'));
+    const hero = JSON.parse(
+      await readFile(join(REPO_PLUGINS_DIR, 'dsa5e/fixtures/valid/human-worked-example.json'), 'utf8'),
+    );
     alrik = await assignedCharacter(ctx, player, 'dsa5e', 'Alrik', hero, dsaGroup);
     aria = await assignedCharacter(
       ctx,
       player,
       'generic',
       'Aria',
-      { name: 'Aria', hp: { current: 10, max: 10 }, fields: [], notes: '', initiativeBonus: 3, dice: [{ id: 'bow', label: 'Longbow', diceString: '1d20+7' }] },
+      {
+        name: 'Aria',
+        hp: { current: 10, max: 10 },
+        fields: [],
+        notes: '',
+        initiativeBonus: 3,
+        dice: [{ id: 'bow', label: 'Longbow', diceString: '1d20+7' }],
+      },
       genericGroup,
     );
   }, 90_000);
@@ -50,9 +67,21 @@ describe('group rolls (POST/GET /v1/groups/:id/rolls)', () => {
     const created = await roll(player, genericGroup, { notation: 'Attack:1d20+5/Damage:2d6', label: 'Sword' });
     expect(created.status).toBe(201);
     const body = created.body;
-    expect(body).toMatchObject({ groupId: genericGroup, userId: player.id, characterId: null, label: 'Sword', notation: 'Attack:1d20+5/Damage:2d6', source: 'server', outcome: null });
+    expect(body).toMatchObject({
+      groupId: genericGroup,
+      userId: player.id,
+      characterId: null,
+      label: 'Sword',
+      notation: 'Attack:1d20+5/Damage:2d6',
+      source: 'server',
+      outcome: null,
+    });
     const [attack, damage] = body.groups;
-    expect(attack).toMatchObject({ name: 'Attack', modifier: 5, dice: [{ sign: '+', sides: 20, faces: [expect.any(Number)] }] });
+    expect(attack).toMatchObject({
+      name: 'Attack',
+      modifier: 5,
+      dice: [{ sign: '+', sides: 20, faces: [expect.any(Number)] }],
+    });
     expect(attack.total).toBe(attack.dice[0].faces[0] + 5);
     expect(damage.dice[0].faces).toHaveLength(2);
     expect(body.total).toBe(attack.total + damage.total);
@@ -103,9 +132,14 @@ describe('group rolls (POST/GET /v1/groups/:id/rolls)', () => {
     expect(['success', 'failure', 'critical', 'botch']).toContain(outcome.result);
     expect(outcome.details).toHaveProperty('qualityLevel');
     if (outcome.result === 'success') expect(outcome.details.qualityLevel).toBeGreaterThanOrEqual(1);
-    const { rows } = await ctx.db.query(`SELECT outcome, source, character_id FROM rolls WHERE id = $1`, [created.body.id]);
+    const { rows } = await ctx.db.query(`SELECT outcome, source, character_id FROM rolls WHERE id = $1`, [
+      created.body.id,
+    ]);
     expect(rows[0]).toEqual({ outcome, source: 'server', character_id: alrik });
-    const { rows: events } = await ctx.db.query(`SELECT payload FROM group_events WHERE type = 'roll.created' AND payload->>'id' = $1`, [created.body.id]);
+    const { rows: events } = await ctx.db.query(
+      `SELECT payload FROM group_events WHERE type = 'roll.created' AND payload->>'id' = $1`,
+      [created.body.id],
+    );
     expect(events[0].payload.outcome).toEqual(outcome);
   });
 
@@ -113,11 +147,22 @@ describe('group rolls (POST/GET /v1/groups/:id/rolls)', () => {
     const reported = await roll(player, dsaGroup, {
       characterId: alrik,
       actionId: 'talent:TAL_23',
-      talespire: { rollId: 'ts-roll-1', resultsGroups: [{ name: 'Talent', result: { kind: 'd20', results: [2, 2, 2] } }] },
+      talespire: {
+        rollId: 'ts-roll-1',
+        resultsGroups: [{ name: 'Talent', result: { kind: 'd20', results: [2, 2, 2] } }],
+      },
     });
     expect(reported.status).toBe(201);
-    expect(reported.body).toMatchObject({ source: 'talespire', total: 6, talespireRollId: 'ts-roll-1', characterId: alrik });
-    expect(reported.body.outcome).toMatchObject({ result: 'success', details: { qualityLevel: 4, remainingPoints: 10 } });
+    expect(reported.body).toMatchObject({
+      source: 'talespire',
+      total: 6,
+      talespireRollId: 'ts-roll-1',
+      characterId: alrik,
+    });
+    expect(reported.body.outcome).toMatchObject({
+      result: 'success',
+      details: { qualityLevel: 4, remainingPoints: 10 },
+    });
     // the action's dice string (3d20) is enforced: 2 dice are refused
     const wrong = await roll(player, dsaGroup, {
       characterId: alrik,
@@ -140,8 +185,14 @@ describe('group rolls (POST/GET /v1/groups/:id/rolls)', () => {
 
   it("lets only the owner or the DM roll a character's action", async () => {
     expect((await roll(dm, genericGroup, { characterId: aria, actionId: 'initiative' })).status).toBe(201);
-    const dmOther = await ctx.as(dm)('POST', '/v1/characters', { rulesetId: 'generic', name: 'NPC', sheet: { name: 'NPC', hp: { current: 1, max: 1 }, fields: [], notes: '' } });
-    expect((await ctx.as(dm)('POST', `/v1/groups/${genericGroup}/characters`, { characterId: dmOther.body.id })).status).toBe(200);
+    const dmOther = await ctx.as(dm)('POST', '/v1/characters', {
+      rulesetId: 'generic',
+      name: 'NPC',
+      sheet: { name: 'NPC', hp: { current: 1, max: 1 }, fields: [], notes: '' },
+    });
+    expect(
+      (await ctx.as(dm)('POST', `/v1/groups/${genericGroup}/characters`, { characterId: dmOther.body.id })).status,
+    ).toBe(200);
     const before = await rollCount(genericGroup);
     const foreign = await roll(player, genericGroup, { characterId: dmOther.body.id, actionId: 'initiative' });
     expect(foreign.status).toBe(403);
@@ -154,7 +205,9 @@ describe('group rolls (POST/GET /v1/groups/:id/rolls)', () => {
   });
 
   it('recomputes TaleSpire totals and refuses a forged total field', async () => {
-    const resultsGroups = [{ name: 'Hit', result: { operator: '+', operands: [{ kind: 'd20', results: [17] }, { value: 4 }] } }];
+    const resultsGroups = [
+      { name: 'Hit', result: { operator: '+', operands: [{ kind: 'd20', results: [17] }, { value: 4 }] } },
+    ];
     const before = await rollCount(genericGroup);
     const forgedTop = await roll(player, genericGroup, { talespire: { resultsGroups }, total: 99 });
     expect(forgedTop.status).toBe(400);
@@ -164,7 +217,13 @@ describe('group rolls (POST/GET /v1/groups/:id/rolls)', () => {
     expect(forgedNested.body.errors).toEqual([expect.objectContaining({ path: 'talespire.total' })]);
     expect(await rollCount(genericGroup)).toBe(before);
     // a total hidden inside the tree is ignored: the stored total is recomputed from the faces
-    const smuggled = [{ name: 'Hit', total: 99, result: { operator: '+', total: 99, operands: [{ kind: 'd20', results: [17] }, { value: 4 }] } }];
+    const smuggled = [
+      {
+        name: 'Hit',
+        total: 99,
+        result: { operator: '+', total: 99, operands: [{ kind: 'd20', results: [17] }, { value: 4 }] },
+      },
+    ];
     const created = await roll(player, genericGroup, { talespire: { rollId: 'abc', resultsGroups: smuggled } });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ total: 21, source: 'talespire', notation: 'Hit:1d20+4', label: 'Hit' });
@@ -197,13 +256,22 @@ describe('group rolls (POST/GET /v1/groups/:id/rolls)', () => {
     expect(invalid.body.detail).toMatch(/^Invalid notation: /);
     expect(invalid.body.position).toEqual(expect.any(Number));
     expect(invalid.body.errors).toEqual([expect.objectContaining({ path: 'notation' })]);
-    for (const notation of ['1000d6', '99999999999999999999d6', '1d1000000', 'hello', '0d6', '1d6/1d6/1d6/1d6/1d6/1d6/1d6/1d6/1d6/1d6/1d6']) {
+    for (const notation of [
+      '1000d6',
+      '99999999999999999999d6',
+      '1d1000000',
+      'hello',
+      '0d6',
+      '1d6/1d6/1d6/1d6/1d6/1d6/1d6/1d6/1d6/1d6/1d6',
+    ]) {
       const response = await roll(player, genericGroup, { notation });
       expect(response.status).toBe(400);
     }
     expect((await roll(player, genericGroup, { notation: 'x'.repeat(201) })).status).toBe(400);
     expect((await roll(player, genericGroup, {})).status).toBe(400);
-    expect((await roll(player, genericGroup, { notation: '1d6', characterId: aria, actionId: 'initiative' })).status).toBe(400);
+    expect(
+      (await roll(player, genericGroup, { notation: '1d6', characterId: aria, actionId: 'initiative' })).status,
+    ).toBe(400);
     expect((await roll(player, genericGroup, { characterId: aria })).status).toBe(400);
     expect(await rollCount(genericGroup)).toBe(before);
   });
@@ -241,7 +309,7 @@ describe('group rolls (POST/GET /v1/groups/:id/rolls)', () => {
     for (let i = 0; i < 30; i++) {
       const created = await roll(player, genericGroup, { notation: '20d20' });
       expect(created.status).toBe(201);
-      for (const face of created.body.groups[0].dice[0].faces as number[]) counts[face - 1]! += 1;
+      for (const face of created.body.groups[0].dice[0].faces as number[]) counts[face - 1] += 1;
     }
     const expected = 600 / 20;
     const chiSquare = counts.reduce((sum, observed) => sum + (observed - expected) ** 2 / expected, 0);

@@ -37,18 +37,29 @@ describe('a session across two host instances', () => {
     dm = await createUser(httpA, smtp, { displayName: 'The DM' });
     players = [await createUser(httpA, smtp), await createUser(httpA, smtp), await createUser(httpB, smtp)];
 
-    const group = await httpA('POST', '/v1/groups', { token: dm.accessToken, body: { name: 'Borbarad Campaign', rulesetId: 'generic' } });
+    const group = await httpA('POST', '/v1/groups', {
+      token: dm.accessToken,
+      body: { name: 'Borbarad Campaign', rulesetId: 'generic' },
+    });
     expect(group.status).toBe(201);
     groupId = group.body.id;
     const invite = await httpA('POST', `/v1/groups/${groupId}/invite`, { token: dm.accessToken, body: { maxUses: 3 } });
     expect(invite.status).toBe(201);
     for (const [index, player] of players.entries()) {
       const http = index === 2 ? httpB : httpA;
-      expect((await http('POST', `/v1/groups/${groupId}/join/${invite.body.token}`, { token: player.accessToken })).status).toBeLessThan(300);
-      const created = await http('POST', '/v1/characters', { token: player.accessToken, body: { rulesetId: 'generic', name: `Hero ${index + 1}` } });
+      expect(
+        (await http('POST', `/v1/groups/${groupId}/join/${invite.body.token}`, { token: player.accessToken })).status,
+      ).toBeLessThan(300);
+      const created = await http('POST', '/v1/characters', {
+        token: player.accessToken,
+        body: { rulesetId: 'generic', name: `Hero ${index + 1}` },
+      });
       expect(created.status).toBe(201);
       characters.set(player.id, created.body.id);
-      const assigned = await http('POST', `/v1/groups/${groupId}/characters`, { token: player.accessToken, body: { characterId: created.body.id } });
+      const assigned = await http('POST', `/v1/groups/${groupId}/characters`, {
+        token: player.accessToken,
+        body: { characterId: created.body.id },
+      });
       expect(assigned.status).toBeLessThan(300);
     }
   });
@@ -71,15 +82,19 @@ describe('a session across two host instances', () => {
 
   it('delivers rolls and damage to everyone, and the dropped player gets exactly what they missed', async () => {
     const dmSocket = await connect(hostA, dm);
-    const first = await connect(hostA, players[0]!);
-    const second = await connect(hostA, players[1]!);
-    let remote = await connect(hostB, players[2]!);
+    const first = await connect(hostA, players[0]);
+    const second = await connect(hostA, players[1]);
+    let remote = await connect(hostB, players[2]);
     const everyone = () => [dmSocket, first, second, remote];
-    const eventsSeen = (socket: TestSocket) => socket.events(groupId).filter((e) => e.type === 'roll.created' || e.type === 'character.resource_changed');
+    const eventsSeen = (socket: TestSocket) =>
+      socket.events(groupId).filter((e) => e.type === 'roll.created' || e.type === 'character.resource_changed');
 
-    const roll = await httpA('POST', `/v1/groups/${groupId}/rolls`, { token: players[0]!.accessToken, body: { notation: '1d20+5', label: 'Attack' } });
+    const roll = await httpA('POST', `/v1/groups/${groupId}/rolls`, {
+      token: players[0].accessToken,
+      body: { notation: '1d20+5', label: 'Attack' },
+    });
     expect(roll.status).toBe(201);
-    const damage = await httpA('POST', `/v1/characters/${characters.get(players[0]!.id)}/resources`, {
+    const damage = await httpA('POST', `/v1/characters/${characters.get(players[0].id)}/resources`, {
       token: dm.accessToken,
       body: { resource: 'hp', delta: -4 },
     });
@@ -87,7 +102,10 @@ describe('a session across two host instances', () => {
     for (const socket of everyone()) {
       await socket.waitFor((m) => m.type === 'event' && m.event.type === 'character.resource_changed');
       const [rolled, hurt] = eventsSeen(socket);
-      expect(rolled).toMatchObject({ type: 'roll.created', payload: { id: roll.body.id, total: roll.body.total, label: 'Attack' } });
+      expect(rolled).toMatchObject({
+        type: 'roll.created',
+        payload: { id: roll.body.id, total: roll.body.total, label: 'Attack' },
+      });
       expect(hurt).toMatchObject({ type: 'character.resource_changed', payload: { resource: 'hp', delta: -4 } });
     }
 
@@ -95,33 +113,64 @@ describe('a session across two host instances', () => {
     remote.close();
     await remote.waitForClose();
     const missed = [
-      await httpB('POST', `/v1/groups/${groupId}/rolls`, { token: players[1]!.accessToken, body: { notation: '2d6', label: 'Damage' } }),
-      await httpA('POST', `/v1/characters/${characters.get(players[2]!.id)}/resources`, { token: dm.accessToken, body: { resource: 'hp', delta: -3 } }),
-      await httpA('POST', `/v1/groups/${groupId}/rolls`, { token: dm.accessToken, body: { notation: '1d20', label: 'Perception' } }),
+      await httpB('POST', `/v1/groups/${groupId}/rolls`, {
+        token: players[1].accessToken,
+        body: { notation: '2d6', label: 'Damage' },
+      }),
+      await httpA('POST', `/v1/characters/${characters.get(players[2].id)}/resources`, {
+        token: dm.accessToken,
+        body: { resource: 'hp', delta: -3 },
+      }),
+      await httpA('POST', `/v1/groups/${groupId}/rolls`, {
+        token: dm.accessToken,
+        body: { notation: '1d20', label: 'Perception' },
+      }),
     ];
     for (const response of missed) expect(response.status).toBeLessThan(300);
-    await dmSocket.waitFor((m) => m.type === 'event' && m.event.type === 'roll.created' && (m.event.payload as { label: string }).label === 'Perception');
+    await dmSocket.waitFor(
+      (m) =>
+        m.type === 'event' &&
+        m.event.type === 'roll.created' &&
+        (m.event.payload as { label: string }).label === 'Perception',
+    );
 
-    remote = await connect(hostB, players[2]!, lastSeen);
-    await remote.waitFor((m) => m.type === 'event' && m.event.type === 'roll.created' && (m.event.payload as { label: string }).label === 'Perception');
+    remote = await connect(hostB, players[2], lastSeen);
+    await remote.waitFor(
+      (m) =>
+        m.type === 'event' &&
+        m.event.type === 'roll.created' &&
+        (m.event.payload as { label: string }).label === 'Perception',
+    );
     const replayed = remote.events(groupId);
     const expected = dmSocket.events(groupId).filter((e) => e.seq > lastSeen);
     expect(replayed.map((e) => e.seq)).toEqual(expected.map((e) => e.seq));
     expect(new Set(replayed.map((e) => e.seq)).size).toBe(replayed.length);
     expect(replayed.map((e) => e.type)).toEqual(['roll.created', 'character.resource_changed', 'roll.created']);
 
-    const sheet = await httpA('GET', `/v1/characters/${characters.get(players[2]!.id)}`, { token: players[2]!.accessToken });
+    const sheet = await httpA('GET', `/v1/characters/${characters.get(players[2].id)}`, {
+      token: players[2].accessToken,
+    });
     expect(sheet.body.sheet.hp.current).toBe(sheet.body.sheet.hp.max - 3);
   });
 
   it('stops delivering to a member the DM removes', async () => {
     const dmSocket = await connect(hostA, dm);
-    const leaving = await connect(hostB, players[1]!);
-    const removed = await httpA('DELETE', `/v1/groups/${groupId}/members/${players[1]!.id}`, { token: dm.accessToken });
+    const leaving = await connect(hostB, players[1]);
+    const removed = await httpA('DELETE', `/v1/groups/${groupId}/members/${players[1].id}`, { token: dm.accessToken });
     expect(removed.status).toBeLessThan(300);
-    expect(await leaving.waitFor((m) => m.type === 'unsubscribed')).toMatchObject({ groupId, reason: 'member.removed' });
-    await httpA('POST', `/v1/groups/${groupId}/rolls`, { token: dm.accessToken, body: { notation: '1d6', label: 'After removal' } });
-    await dmSocket.waitFor((m) => m.type === 'event' && (m.event.payload as { label?: string }).label === 'After removal');
-    expect(leaving.events(groupId).some((e) => (e.payload as { label?: string }).label === 'After removal')).toBe(false);
+    expect(await leaving.waitFor((m) => m.type === 'unsubscribed')).toMatchObject({
+      groupId,
+      reason: 'member.removed',
+    });
+    await httpA('POST', `/v1/groups/${groupId}/rolls`, {
+      token: dm.accessToken,
+      body: { notation: '1d6', label: 'After removal' },
+    });
+    await dmSocket.waitFor(
+      (m) => m.type === 'event' && (m.event.payload as { label?: string }).label === 'After removal',
+    );
+    expect(leaving.events(groupId).some((e) => (e.payload as { label?: string }).label === 'After removal')).toBe(
+      false,
+    );
   });
 });

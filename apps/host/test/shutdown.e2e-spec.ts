@@ -12,8 +12,6 @@ import { accepts, freePort } from './support/ports.js';
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const MAIN = join(ROOT, 'apps/host/dist/main.js');
 
-
-
 async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
@@ -82,10 +80,14 @@ describe('graceful shutdown of the built host', () => {
 
   beforeAll(async () => {
     if (!existsSync(MAIN)) {
-      const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'apps/host/tsconfig.app.json'], {
-        cwd: ROOT,
-        encoding: 'utf8',
-      });
+      const build = spawnSync(
+        process.execPath,
+        [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'apps/host/tsconfig.app.json'],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+        },
+      );
       if (build.status !== 0) throw new Error(`Building the host failed:\n${build.stdout}${build.stderr}`);
     }
     database = await createTestDatabase();
@@ -126,7 +128,10 @@ describe('graceful shutdown of the built host', () => {
     await waitUntil(
       async () => {
         if (child!.exitCode !== null) throw new Error(`Host exited during start-up:\n${output}`);
-        return fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false);
+        return fetch(`http://127.0.0.1:${port}/health/ready`).then(
+          (r) => r.ok,
+          () => false,
+        );
       },
       60_000,
       'the host to become ready',
@@ -135,7 +140,11 @@ describe('graceful shutdown of the built host', () => {
     const slow = await startSlowLogin(port);
     // In flight = the host has parsed the request's headers (Fastify logs it) and waits for the body. Bytes
     // still unread in the socket are not a request yet: a connection without one is closed as idle.
-    await waitUntil(async () => /"incoming request"[^\n]*\/v1\/auth\/login|\/v1\/auth\/login[^\n]*"incoming request"/.test(output), 10_000, 'the slow request to arrive');
+    await waitUntil(
+      async () => /"incoming request"[^\n]*\/v1\/auth\/login|\/v1\/auth\/login[^\n]*"incoming request"/.test(output),
+      10_000,
+      'the slow request to arrive',
+    );
     child.kill('SIGTERM');
 
     // The listener closes while the request is still waiting for the rest of its body.

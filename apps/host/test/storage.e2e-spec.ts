@@ -11,7 +11,10 @@ import { startS3Server, type S3Server } from './support/s3-server.js';
 import { startTestHost, type TestHost } from './support/test-host.js';
 
 /** A valid 1x1 PNG. */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
 const MIB = 1024 * 1024;
 
 interface DriverUnderTest {
@@ -21,12 +24,17 @@ interface DriverUnderTest {
   reach(url: string): string;
 }
 
-const freshKey = (ext = 'png'): string => `portraits/contract-${randomBytes(6).toString('hex')}/${randomBytes(12).toString('hex')}.${ext}`;
+const freshKey = (ext = 'png'): string =>
+  `portraits/contract-${randomBytes(6).toString('hex')}/${randomBytes(12).toString('hex')}.${ext}`;
 
 /** PUTs a body; a connection the server cut after refusing counts as status 0 (the refusal is checked separately). */
 async function put(url: string, body: Buffer, contentType: string): Promise<number> {
   try {
-    const response = await fetch(url, { method: 'PUT', headers: { 'content-type': contentType }, body: new Uint8Array(body) });
+    const response = await fetch(url, {
+      method: 'PUT',
+      headers: { 'content-type': contentType },
+      body: new Uint8Array(body),
+    });
     await response.arrayBuffer();
     return response.status;
   } catch {
@@ -35,14 +43,23 @@ async function put(url: string, body: Buffer, contentType: string): Promise<numb
 }
 
 /** PUTs a body in chunks without Content-Length, so the server sees the size only while streaming. */
-function putChunked(url: string, chunks: number, chunkSize: number, contentType: string): Promise<{ status: number; body: string }> {
+function putChunked(
+  url: string,
+  chunks: number,
+  chunkSize: number,
+  contentType: string,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: 'PUT', headers: { 'content-type': contentType, 'transfer-encoding': 'chunked' } }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on('error', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = httpRequest(
+      url,
+      { method: 'PUT', headers: { 'content-type': contentType, 'transfer-encoding': 'chunked' } },
+      (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('error', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on('error', reject);
     let sent = 0;
     const writeMore = (): void => {
@@ -64,7 +81,10 @@ describe('storage drivers (one contract, both drivers)', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     s3 = await startS3Server();
-    for (const [name, env] of [['local', {}], ['s3', s3.env]] as const) {
+    for (const [name, env] of [
+      ['local', {}],
+      ['s3', s3.env],
+    ] as const) {
       const host = await startTestHost({ DATABASE_URL: database.url, ...env });
       drivers[name] = {
         host,
@@ -86,7 +106,11 @@ describe('storage drivers (one contract, both drivers)', () => {
       const { storage, reach, host } = drivers[name];
       expect(storage.kind).toBe(name);
       const key = freshKey();
-      const upload = await storage.presignPut(key, { contentType: 'image/png', maxBytes: PNG.length, expiresInSeconds: 60 });
+      const upload = await storage.presignPut(key, {
+        contentType: 'image/png',
+        maxBytes: PNG.length,
+        expiresInSeconds: 60,
+      });
       expect(upload).toMatchObject({ method: 'PUT', headers: { 'Content-Type': 'image/png' } });
       expect(upload.expiresAt.getTime()).toBeGreaterThan(Date.now());
       expect(await put(reach(upload.url), PNG, 'image/png')).toBeLessThan(300);
@@ -131,7 +155,11 @@ describe('storage drivers (one contract, both drivers)', () => {
     it('refuses a 3 MB body on a 2 MiB grant and keeps nothing', async () => {
       const { storage, reach, host } = drivers[name];
       const key = freshKey();
-      const upload = await storage.presignPut(key, { contentType: 'image/png', maxBytes: 2 * MIB, expiresInSeconds: 60 });
+      const upload = await storage.presignPut(key, {
+        contentType: 'image/png',
+        maxBytes: 2 * MIB,
+        expiresInSeconds: 60,
+      });
       const big = Buffer.concat([PNG.subarray(0, 8), randomBytes(3 * 1000 * 1000)]);
       const status = await put(reach(upload.url), big, 'image/png');
       if (name === 'local') {
@@ -155,7 +183,11 @@ describe('storage drivers (one contract, both drivers)', () => {
       const { storage, reach } = drivers.local;
       const key = freshKey();
       const upload = await storage.presignPut(key, { contentType: 'image/png', maxBytes: 1000, expiresInSeconds: 60 });
-      const response = await fetch(reach(upload.url), { method: 'PUT', headers: { 'content-type': 'image/png' }, body: randomBytes(5000) });
+      const response = await fetch(reach(upload.url), {
+        method: 'PUT',
+        headers: { 'content-type': 'image/png' },
+        body: randomBytes(5000),
+      });
       expect(response.status).toBe(413);
       expect((await response.json()) as unknown).toMatchObject({ code: 'payload_too_large' });
       expect(await storage.head(key)).toBeNull();
@@ -164,7 +196,11 @@ describe('storage drivers (one contract, both drivers)', () => {
     it('aborts a chunked upload with 413 as soon as it passes the signed size, removing the partial file', async () => {
       const { storage, reach, host } = drivers.local;
       const key = freshKey();
-      const upload = await storage.presignPut(key, { contentType: 'image/png', maxBytes: 2 * MIB, expiresInSeconds: 60 });
+      const upload = await storage.presignPut(key, {
+        contentType: 'image/png',
+        maxBytes: 2 * MIB,
+        expiresInSeconds: 60,
+      });
       const result = await putChunked(reach(upload.url), 48, 64 * 1024, 'image/png');
       expect(result.status).toBe(413);
       expect(JSON.parse(result.body)).toMatchObject({ code: 'payload_too_large' });
@@ -175,7 +211,11 @@ describe('storage drivers (one contract, both drivers)', () => {
     it('accepts a chunked upload within the limit', async () => {
       const { storage, reach } = drivers.local;
       const key = freshKey();
-      const upload = await storage.presignPut(key, { contentType: 'image/webp', maxBytes: 64 * 1024, expiresInSeconds: 60 });
+      const upload = await storage.presignPut(key, {
+        contentType: 'image/webp',
+        maxBytes: 64 * 1024,
+        expiresInSeconds: 60,
+      });
       const result = await putChunked(reach(upload.url), 4, 16 * 1024, 'image/webp');
       expect(result.status).toBe(204);
       expect(await storage.head(key)).toEqual({ size: 64 * 1024, contentType: 'image/webp' });
@@ -190,7 +230,11 @@ describe('storage drivers (one contract, both drivers)', () => {
     ])('refuses %s with 403', async (_what, tamper) => {
       const { storage, reach } = drivers.local;
       const key = freshKey();
-      const upload = await storage.presignPut(key, { contentType: 'image/png', maxBytes: PNG.length, expiresInSeconds: 60 });
+      const upload = await storage.presignPut(key, {
+        contentType: 'image/png',
+        maxBytes: PNG.length,
+        expiresInSeconds: 60,
+      });
       const url = new URL(reach(upload.url));
       tamper(url);
       const response = await fetch(url, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: PNG });
@@ -202,8 +246,16 @@ describe('storage drivers (one contract, both drivers)', () => {
     it('refuses an expired upload URL with 403', async () => {
       const { storage, reach } = drivers.local;
       const key = freshKey();
-      const upload = await storage.presignPut(key, { contentType: 'image/png', maxBytes: PNG.length, expiresInSeconds: -1 });
-      const response = await fetch(reach(upload.url), { method: 'PUT', headers: { 'content-type': 'image/png' }, body: PNG });
+      const upload = await storage.presignPut(key, {
+        contentType: 'image/png',
+        maxBytes: PNG.length,
+        expiresInSeconds: -1,
+      });
+      const response = await fetch(reach(upload.url), {
+        method: 'PUT',
+        headers: { 'content-type': 'image/png' },
+        body: PNG,
+      });
       expect(response.status).toBe(403);
       expect(((await response.json()) as { detail: string }).detail).toMatch(/expired/);
       expect(await storage.head(key)).toBeNull();
@@ -212,7 +264,11 @@ describe('storage drivers (one contract, both drivers)', () => {
     it('serves objects with nosniff, a locked-down CSP and cache headers', async () => {
       const { storage, reach, host } = drivers.local;
       const key = freshKey();
-      const upload = await storage.presignPut(key, { contentType: 'image/png', maxBytes: PNG.length, expiresInSeconds: 60 });
+      const upload = await storage.presignPut(key, {
+        contentType: 'image/png',
+        maxBytes: PNG.length,
+        expiresInSeconds: 60,
+      });
       expect(await put(reach(upload.url), PNG, 'image/png')).toBe(204);
       const served = await fetch(`${host.url}/v1/storage/objects/${key}`);
       expect(served.status).toBe(200);
@@ -224,17 +280,26 @@ describe('storage drivers (one contract, both drivers)', () => {
 
     it('rejects keys that leave the prefix, on the routes and in the service', async () => {
       const { storage, host } = drivers.local;
-      for (const path of ['/v1/storage/objects/portraits/%2e%2e/%2e%2e/secrets.json', '/v1/storage/objects/secrets.json', '/v1/storage/objects/portraits/..%2F..%2Fsecrets.json']) {
+      for (const path of [
+        '/v1/storage/objects/portraits/%2e%2e/%2e%2e/secrets.json',
+        '/v1/storage/objects/secrets.json',
+        '/v1/storage/objects/portraits/..%2F..%2Fsecrets.json',
+      ]) {
         expect((await fetch(`${host.url}${path}`)).status).toBe(404);
       }
-      const put403 = await fetch(`${host.url}/v1/storage/uploads/portraits/%2e%2e/x.png?expires=9999999999&ct=image/png&max=10&sig=x`, {
-        method: 'PUT',
-        headers: { 'content-type': 'image/png' },
-        body: PNG,
-      });
+      const put403 = await fetch(
+        `${host.url}/v1/storage/uploads/portraits/%2e%2e/x.png?expires=9999999999&ct=image/png&max=10&sig=x`,
+        {
+          method: 'PUT',
+          headers: { 'content-type': 'image/png' },
+          body: PNG,
+        },
+      );
       expect(put403.status).toBe(403);
       await expect(storage.head('portraits/../../secrets.json')).rejects.toBeInstanceOf(DomainError);
-      await expect(storage.presignPut('elsewhere/x.png', { contentType: 'image/png', maxBytes: 1, expiresInSeconds: 1 })).rejects.toMatchObject({
+      await expect(
+        storage.presignPut('elsewhere/x.png', { contentType: 'image/png', maxBytes: 1, expiresInSeconds: 1 }),
+      ).rejects.toMatchObject({
         code: 'bad_request',
       });
     });
@@ -244,7 +309,11 @@ describe('storage drivers (one contract, both drivers)', () => {
     it('redirects to a short-lived signed GET URL', async () => {
       const { storage, host } = drivers.s3;
       const key = freshKey();
-      const upload = await storage.presignPut(key, { contentType: 'image/png', maxBytes: PNG.length, expiresInSeconds: 60 });
+      const upload = await storage.presignPut(key, {
+        contentType: 'image/png',
+        maxBytes: PNG.length,
+        expiresInSeconds: 60,
+      });
       expect(await put(upload.url, PNG, 'image/png')).toBe(200);
       const redirect = await fetch(`${host.url}/v1/storage/objects/${key}`, { redirect: 'manual' });
       expect(redirect.status).toBe(302);
@@ -259,7 +328,15 @@ describe('storage drivers (one contract, both drivers)', () => {
       const { S3StorageDriver } = await import('../src/storage/s3-storage.driver.js');
       const dead = new StorageService(
         new S3StorageDriver(
-          { endpoint: 'http://127.0.0.1:1', region: 'us-east-1', bucket: 'x', accessKeyId: 'a', secretAccessKey: 'b', forcePathStyle: true, publicUrl: undefined },
+          {
+            endpoint: 'http://127.0.0.1:1',
+            region: 'us-east-1',
+            bucket: 'x',
+            accessKeyId: 'a',
+            secretAccessKey: 'b',
+            forcePathStyle: true,
+            publicUrl: undefined,
+          },
           host.config.publicUrl,
         ),
       );

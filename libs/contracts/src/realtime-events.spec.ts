@@ -64,17 +64,51 @@ describe('parseClientMessage', () => {
     ['a bad group id', { type: 'subscribe', groups: [{ groupId: 'abc' }] }, 'groups[0].groupId must be a UUID'],
     ['a numeric group id', { type: 'subscribe', groups: [{ groupId: 7 }] }, 'groups[0].groupId must be a UUID'],
     ['SQL in a group id', { type: 'subscribe', groups: [{ groupId: `${G1}' OR 1=1 --` }] }, 'must be a UUID'],
-    ['a negative lastSeq', { type: 'subscribe', groups: [{ groupId: G1, lastSeq: -1 }] }, 'lastSeq must be a non-negative integer'],
-    ['a fractional lastSeq', { type: 'subscribe', groups: [{ groupId: G1, lastSeq: 1.5 }] }, 'lastSeq must be a non-negative integer'],
-    ['a string lastSeq', { type: 'subscribe', groups: [{ groupId: G1, lastSeq: '4' }] }, 'lastSeq must be a non-negative integer'],
-    ['a null lastSeq', { type: 'subscribe', groups: [{ groupId: G1, lastSeq: null }] }, 'lastSeq must be a non-negative integer'],
-    ['an unsafe lastSeq', { type: 'subscribe', groups: [{ groupId: G1, lastSeq: 2 ** 53 }] }, 'lastSeq must be a non-negative integer'],
-    ['extra fields in a group', { type: 'subscribe', groups: [{ groupId: G1, admin: true }] }, 'groups[0] has an unknown field "admin"'],
-    ['duplicate groups', { type: 'subscribe', groups: [{ groupId: G1 }, { groupId: G1.toUpperCase() }] }, 'groups[1].groupId is a duplicate'],
+    [
+      'a negative lastSeq',
+      { type: 'subscribe', groups: [{ groupId: G1, lastSeq: -1 }] },
+      'lastSeq must be a non-negative integer',
+    ],
+    [
+      'a fractional lastSeq',
+      { type: 'subscribe', groups: [{ groupId: G1, lastSeq: 1.5 }] },
+      'lastSeq must be a non-negative integer',
+    ],
+    [
+      'a string lastSeq',
+      { type: 'subscribe', groups: [{ groupId: G1, lastSeq: '4' }] },
+      'lastSeq must be a non-negative integer',
+    ],
+    [
+      'a null lastSeq',
+      { type: 'subscribe', groups: [{ groupId: G1, lastSeq: null }] },
+      'lastSeq must be a non-negative integer',
+    ],
+    [
+      'an unsafe lastSeq',
+      { type: 'subscribe', groups: [{ groupId: G1, lastSeq: 2 ** 53 }] },
+      'lastSeq must be a non-negative integer',
+    ],
+    [
+      'extra fields in a group',
+      { type: 'subscribe', groups: [{ groupId: G1, admin: true }] },
+      'groups[0] has an unknown field "admin"',
+    ],
+    [
+      'duplicate groups',
+      { type: 'subscribe', groups: [{ groupId: G1 }, { groupId: G1.toUpperCase() }] },
+      'groups[1].groupId is a duplicate',
+    ],
     ['groupIds not an array', { type: 'unsubscribe', groupIds: G1 }, 'groupIds must be an array'],
     ['a bad id in groupIds', { type: 'unsubscribe', groupIds: [G1, {}] }, 'groupIds[1] must be a UUID'],
     ['duplicate groupIds', { type: 'unsubscribe', groupIds: [G1, G1] }, 'groupIds[1] is a duplicate'],
-    ['a class instance', new (class Msg { type = 'ping'; })(), 'message must be a JSON object'],
+    [
+      'a class instance',
+      new (class Msg {
+        type = 'ping';
+      })(),
+      'message must be a JSON object',
+    ],
   ])('refuses %s', (_label, input, message) => {
     expect(refused(input)).toContain(message);
   });
@@ -100,9 +134,9 @@ describe('parseClientMessage', () => {
       'groups[0] has an unknown field "__proto__"',
     );
     expect(refused('{"__proto__":{"type":"ping"}}')).toContain('type must be one of');
-    expect(refused(`{"type":"subscribe","groups":[{"groupId":"${G1}","constructor":{"prototype":{"x":1}}}]}`)).toContain(
-      'unknown field "constructor"',
-    );
+    expect(
+      refused(`{"type":"subscribe","groups":[{"groupId":"${G1}","constructor":{"prototype":{"x":1}}}]}`),
+    ).toContain('unknown field "constructor"');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 

@@ -269,7 +269,8 @@ export interface PongMessage {
 }
 
 /** Any message the server may send. */
-export type ServerMessage = EventMessage | SubscribedMessage | ResyncRequiredMessage | UnsubscribedMessage | ErrorMessage | PongMessage;
+export type ServerMessage =
+  EventMessage | SubscribedMessage | ResyncRequiredMessage | UnsubscribedMessage | ErrorMessage | PongMessage;
 
 /** Size limits the gateway enforces on client messages. */
 export const REALTIME_LIMITS = {
@@ -371,7 +372,7 @@ function boundedArray(value: unknown, path: string): unknown[] | ClientMessageEr
   if (value.length > REALTIME_LIMITS.maxGroupsPerMessage) {
     return { error: `${path} has too many entries (max ${REALTIME_LIMITS.maxGroupsPerMessage})` };
   }
-  return value;
+  return value as unknown[];
 }
 
 function uuid(value: unknown, path: string): string | ClientMessageError {
@@ -379,9 +380,15 @@ function uuid(value: unknown, path: string): string | ClientMessageError {
   return value.toLowerCase();
 }
 
-function onlyKeys(value: Record<string, unknown>, allowed: readonly string[], path: string): ClientMessageError | undefined {
+function onlyKeys(
+  value: Record<string, unknown>,
+  allowed: readonly string[],
+  path: string,
+): ClientMessageError | undefined {
   const extra = Object.keys(value).find((key) => !allowed.includes(key));
-  return extra === undefined ? undefined : { error: `${path} has an unknown field ${JSON.stringify(extra.slice(0, 40))}` };
+  return extra === undefined
+    ? undefined
+    : { error: `${path} has an unknown field ${JSON.stringify(extra.slice(0, 40))}` };
 }
 
 /** Plain JSON objects only (prototype Object.prototype or null), so class instances and arrays are refused. */

@@ -18,7 +18,12 @@ const VALID: [string, ParsedRoll, string][] = [
   ['4d6-1d4', { groups: [{ terms: [d(4, 6), d(1, 4, '-')] }] }, '4d6-1d4'],
   [
     'Attack:1d20+5/Damage:2d6+3',
-    { groups: [{ name: 'Attack', terms: [d(1, 20), m(5)] }, { name: 'Damage', terms: [d(2, 6), m(3)] }] },
+    {
+      groups: [
+        { name: 'Attack', terms: [d(1, 20), m(5)] },
+        { name: 'Damage', terms: [d(2, 6), m(3)] },
+      ],
+    },
     'Attack:1d20+5/Damage:2d6+3',
   ],
   ['  Fire Bolt : 1 D10 + 2 ', { groups: [{ name: 'Fire Bolt', terms: [d(1, 10), m(2)] }] }, 'Fire Bolt:1d10+2'],
@@ -93,7 +98,7 @@ describe('parseNotation', () => {
   it('accepts exactly 200 characters and exactly 10 groups', () => {
     const long = `1d20+${'1+'.repeat(97)}1`;
     expect(long).toHaveLength(200);
-    expect(parseNotation(long).groups[0]!.terms).toHaveLength(99);
+    expect(parseNotation(long).groups[0].terms).toHaveLength(99);
     expect(parseNotation(tenGroups).groups).toHaveLength(10);
   });
 
@@ -103,7 +108,7 @@ describe('parseNotation', () => {
   });
 
   it('lets the dice limit be configured, within a ceiling', () => {
-    expect(parseNotation('150d6', { maxDice: 200 }).groups[0]!.terms[0]).toEqual(d(150, 6));
+    expect(parseNotation('150d6', { maxDice: 200 }).groups[0].terms[0]).toEqual(d(150, 6));
     expect(() => parseNotation('3d6', { maxDice: 2 })).toThrow('too many dice (max 2)');
     expect(() => parseNotation('1d6', { maxDice: 0 })).toThrow(RangeError);
     expect(() => parseNotation('1d6', { maxDice: 1e9 })).toThrow(RangeError);

@@ -48,7 +48,11 @@ export function parseNotation(text: string, options?: DiceOptions): ParsedRoll {
   const maxDice = resolveMaxDice(options);
   if (typeof text !== 'string') throw new DiceNotationError('notation must be a string', 0);
   if (text.length > DICE_LIMITS.maxLength) {
-    throw new DiceNotationError(`notation too long (max ${DICE_LIMITS.maxLength} characters)`, DICE_LIMITS.maxLength, 'limit');
+    throw new DiceNotationError(
+      `notation too long (max ${DICE_LIMITS.maxLength} characters)`,
+      DICE_LIMITS.maxLength,
+      'limit',
+    );
   }
   if (text.trim() === '') throw new DiceNotationError('empty notation', 0);
   const parser = new Parser(text);
@@ -96,6 +100,7 @@ export function isTaleSpireCompatible(notation: string | ParsedRoll): boolean {
   );
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what a name may not hold
 const NAME_FORBIDDEN = /[\u0000-\u001f\u007f]/;
 
 /** A hand-written recursive-descent parser over the whole string, so error positions are absolute. */
@@ -152,7 +157,11 @@ class Parser {
     const name = this.text.slice(this.pos, colon).trim();
     if (name === '') throw this.syntax('empty group name before ":"');
     if (name.length > DICE_LIMITS.maxNameLength) {
-      throw new DiceNotationError(`group name too long (max ${DICE_LIMITS.maxNameLength} characters)`, this.pos, 'limit');
+      throw new DiceNotationError(
+        `group name too long (max ${DICE_LIMITS.maxNameLength} characters)`,
+        this.pos,
+        'limit',
+      );
     }
     if (NAME_FORBIDDEN.test(name)) throw this.syntax('group name contains a control character');
     this.pos = colon + 1;
@@ -215,7 +224,11 @@ class Parser {
   /** Reads digits; huge values stay huge (never wrap) and are refused by the callers' limits. */
   private integer(): number | undefined {
     const start = this.pos;
-    while (this.pos < this.text.length && this.text.charCodeAt(this.pos) >= 48 && this.text.charCodeAt(this.pos) <= 57) {
+    while (
+      this.pos < this.text.length &&
+      this.text.charCodeAt(this.pos) >= 48 &&
+      this.text.charCodeAt(this.pos) <= 57
+    ) {
       this.pos++;
     }
     if (this.pos === start) return undefined;
@@ -223,7 +236,7 @@ class Parser {
   }
 
   private skipSpace(): void {
-    while (this.pos < this.text.length && /\s/.test(this.text[this.pos]!)) this.pos++;
+    while (this.pos < this.text.length && /\s/.test(this.text[this.pos])) this.pos++;
   }
 
   private peek(): string {

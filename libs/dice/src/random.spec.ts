@@ -9,7 +9,7 @@ function chiSquare(counts: readonly number[], draws: number): number {
 
 function histogram(sides: number, draws: number): number[] {
   const counts = new Array<number>(sides).fill(0);
-  for (let i = 0; i < draws; i++) counts[cryptoRandom.int(sides)]!++;
+  for (let i = 0; i < draws; i++) counts[cryptoRandom.int(sides)]++;
   return counts;
 }
 
@@ -19,7 +19,7 @@ function replay(values: number[]): { next: () => number; drawn: () => number } {
   return {
     next: () => {
       if (index >= values.length) throw new Error('replay exhausted');
-      return values[index++]!;
+      return values[index++];
     },
     drawn: () => index,
   };

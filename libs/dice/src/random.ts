@@ -41,7 +41,7 @@ function cryptoUint32(): () => number {
       crypto.getRandomValues(buffer);
       next = 0;
     }
-    return buffer[next++]!;
+    return buffer[next++];
   };
 }
 

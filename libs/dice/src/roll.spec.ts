@@ -13,7 +13,8 @@ function faces(...values: number[]): RandomSource & { asked: number[] } {
     int(maxExclusive: number) {
       asked.push(maxExclusive);
       const face = values[index++];
-      if (face === undefined || face < 1 || face > maxExclusive) throw new Error(`bad fake face ${face} for d${maxExclusive}`);
+      if (face === undefined || face < 1 || face > maxExclusive)
+        throw new Error(`bad fake face ${face} for d${maxExclusive}`);
       return face - 1;
     },
   };
@@ -28,7 +29,7 @@ function seeded(seed: number): RandomSource {
       let t = state;
       t = Math.imul(t ^ (t >>> 15), t | 1);
       t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return (((t ^ (t >>> 14)) >>> 0) % maxExclusive);
+      return ((t ^ (t >>> 14)) >>> 0) % maxExclusive;
     },
   };
 }
@@ -57,20 +58,20 @@ describe('rollNotation', () => {
 
   it('subtracts negative terms', () => {
     const result = rollNotation('4d6-1d4-2', faces(6, 5, 4, 3, 4));
-    expect(result.groups[0]!.total).toBe(18 - 4 - 2);
+    expect(result.groups[0].total).toBe(18 - 4 - 2);
     expect(result.total).toBe(12);
   });
 
   it('keeps the highest dice and reports the dropped ones', () => {
     const result = rollNotation('4d6kh3', faces(2, 6, 1, 5));
-    const term = result.groups[0]!.terms[0]!;
+    const term = result.groups[0].terms[0];
     expect(term).toMatchObject({ faces: [2, 6, 1, 5], dropped: [2], sum: 13 });
     expect(result.total).toBe(13);
   });
 
   it('keeps the lowest dice (disadvantage)', () => {
     const result = rollNotation('2d20kl1+3', faces(15, 4));
-    expect(result.groups[0]!.terms[0]).toMatchObject({ faces: [15, 4], dropped: [0], sum: 4 });
+    expect(result.groups[0].terms[0]).toMatchObject({ faces: [15, 4], dropped: [0], sum: 4 });
     expect(result.total).toBe(7);
   });
 
@@ -78,7 +79,7 @@ describe('rollNotation', () => {
     const a = rollNotation('10d20+1d100', seeded(42));
     const b = rollNotation('10d20+1d100', seeded(42));
     expect(a).toEqual(b);
-    const dice = a.groups[0]!.terms[0]!;
+    const dice = a.groups[0].terms[0];
     expect(dice.kind === 'dice' && dice.faces.every((face) => face >= 1 && face <= 20)).toBe(true);
   });
 
@@ -93,7 +94,9 @@ describe('rollNotation', () => {
     expect(() => rollNotation({ groups: [{ terms: [{ kind: 'dice', sign: '+', count: 10_000, sides: 6 }] }] })).toThrow(
       'too many dice (max 100)',
     );
-    expect(() => rollNotation({ groups: [{ terms: [{ kind: 'dice', sign: '+', count: 1, sides: 1 }] }] })).toThrow(DiceNotationError);
+    expect(() => rollNotation({ groups: [{ terms: [{ kind: 'dice', sign: '+', count: 1, sides: 1 }] }] })).toThrow(
+      DiceNotationError,
+    );
     expect(() => rollNotation({ groups: null } as never)).toThrow(DiceNotationError);
   });
 

@@ -46,7 +46,11 @@ export interface RollResult {
 }
 
 /** Rolls a notation (text or parsed; parsed input is re-validated) with `rng` (default: cryptoRandom). */
-export function rollNotation(input: ParsedRoll | string, rng: RandomSource = cryptoRandom, options?: DiceOptions): RollResult {
+export function rollNotation(
+  input: ParsedRoll | string,
+  rng: RandomSource = cryptoRandom,
+  options?: DiceOptions,
+): RollResult {
   const parsed = typeof input === 'string' ? parseNotation(input, options) : revalidate(input, options);
   const groups = parsed.groups.map((group): RolledGroup => {
     const terms = group.terms.map((term): RolledTerm => {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { DiceResultsError } from './errors.js';
-import { evaluateResultsGroup, toDiceTerms, validateResultsGroups, type ResultNode, type RollResultsGroup } from './talespire.js';
+import {
+  evaluateResultsGroup,
+  toDiceTerms,
+  validateResultsGroups,
+  type ResultNode,
+  type RollResultsGroup,
+} from './talespire.js';
 
 const dice = (kind: string, ...results: number[]): ResultNode => ({ kind, results });
 const value = (v: number): ResultNode => ({ value: v });
@@ -46,7 +52,9 @@ describe('evaluateResultsGroup', () => {
   });
 
   it('throws on a malformed group', () => {
-    expect(() => evaluateResultsGroup({ name: 'x', result: { operator: '*', operands: [] } as never })).toThrow(DiceResultsError);
+    expect(() => evaluateResultsGroup({ name: 'x', result: { operator: '*', operands: [] } as never })).toThrow(
+      DiceResultsError,
+    );
   });
 });
 
@@ -74,13 +82,19 @@ describe('validateResultsGroups', () => {
     expect(resultsError(() => validateResultsGroups([nested], 'd8+5d6+2d4+3')).message).toContain('does not match');
     expect(resultsError(() => validateResultsGroups([nested], 'd8+6d6+2d4+2')).message).toContain('does not match');
     expect(resultsError(() => validateResultsGroups([nested], 'd8+5d6-2d4+2')).message).toContain('does not match');
-    expect(resultsError(() => validateResultsGroups([nested], 'd8+5d6+2d4+2/d20')).message).toContain('expected 2 groups, got 1');
+    expect(resultsError(() => validateResultsGroups([nested], 'd8+5d6+2d4+2/d20')).message).toContain(
+      'expected 2 groups, got 1',
+    );
     const twoD20 = [{ name: '', result: dice('d20', 3, 18) }];
     expect(resultsError(() => validateResultsGroups(twoD20, '2d20kh1')).message).toContain('keep rules');
   });
 
   it.each([
-    ['a face above the die', [{ name: '', result: dice('d6', 7) }], 'resultsGroups[0].result.results[0]: face must be an integer from 1 to 6'],
+    [
+      'a face above the die',
+      [{ name: '', result: dice('d6', 7) }],
+      'resultsGroups[0].result.results[0]: face must be an integer from 1 to 6',
+    ],
     ['a zero face', [{ name: '', result: dice('d20', 0) }], 'face must be an integer from 1 to 20'],
     ['a fractional face', [{ name: '', result: dice('d20', 2.5) }], 'face must be an integer from 1 to 20'],
     ['a string face', [{ name: '', result: { kind: 'd20', results: ['20'] } }], 'face must be an integer'],
@@ -91,15 +105,26 @@ describe('validateResultsGroups', () => {
     ['too many dice', [{ name: '', result: dice('d6', ...new Array(101).fill(1)) }], 'too many dice (max 100)'],
     [
       'too many dice across groups',
-      [{ name: '', result: dice('d6', ...new Array(60).fill(1)) }, { name: '', result: dice('d6', ...new Array(41).fill(1)) }],
+      [
+        { name: '', result: dice('d6', ...new Array(60).fill(1)) },
+        { name: '', result: dice('d6', ...new Array(41).fill(1)) },
+      ],
       'resultsGroups[1].result.results: too many dice (max 100)',
     ],
-    ['a huge modifier', [{ name: '', result: plus(dice('d6', 1), value(1e12)) }], 'must be an integer with |value| <= 100000'],
+    [
+      'a huge modifier',
+      [{ name: '', result: plus(dice('d6', 1), value(1e12)) }],
+      'must be an integer with |value| <= 100000',
+    ],
     ['an unknown operator', [{ name: '', result: { operator: '*', operands: [dice('d6', 1)] } }], "must be '+' or '-'"],
     ['empty operands', [{ name: '', result: { operator: '+', operands: [] } }], 'must be a non-empty array'],
     ['an unknown node', [{ name: '', result: { faces: [1] } }], "must have 'operator', 'kind' or 'value'"],
     ['a null node', [{ name: '', result: null }], 'must be an object'],
-    ['a prototype-only kind', [{ name: '', result: Object.create({ kind: 'd6', results: [1] }) }], "must have 'operator'"],
+    [
+      'a prototype-only kind',
+      [{ name: '', result: Object.create({ kind: 'd6', results: [1] }) }],
+      "must have 'operator'",
+    ],
     ['no dice at all', [{ name: '', result: value(20) }], 'contains no dice'],
     ['a missing name', [{ result: dice('d6', 1) }], 'resultsGroups[0].name: must be a string'],
     ['a huge name', [{ name: 'x'.repeat(201), result: dice('d6', 1) }], 'too long'],
@@ -122,7 +147,9 @@ describe('validateResultsGroups', () => {
   });
 
   it('is not fooled by __proto__ keys or forged totals', () => {
-    const hostile = JSON.parse('[{"name":"a","total":999,"result":{"__proto__":{"kind":"d6"},"kind":"d20","results":[4],"total":999}}]');
+    const hostile = JSON.parse(
+      '[{"name":"a","total":999,"result":{"__proto__":{"kind":"d6"},"kind":"d20","results":[4],"total":999}}]',
+    );
     expect(validateResultsGroups(hostile)).toEqual({ groups: [{ name: 'a', total: 4 }], total: 4 });
     const protoOnly = JSON.parse('[{"name":"a","result":{"__proto__":{"kind":"d6","results":[6]}}}]');
     expect(resultsError(() => validateResultsGroups(protoOnly)).message).toContain("must have 'operator'");
@@ -135,7 +162,15 @@ describe('toDiceTerms', () => {
     expect(result.source).toBe('talespire');
     expect(result.notation).toBe('Attack:1d8+5d6+2d4+2/1d20+1');
     expect(result.total).toBe(26 + 13);
-    expect(result.groups[0]!.terms[1]).toEqual({ kind: 'dice', sign: '+', count: 5, sides: 6, faces: [1, 2, 3, 4, 5], dropped: [], sum: 15 });
+    expect(result.groups[0].terms[1]).toEqual({
+      kind: 'dice',
+      sign: '+',
+      count: 5,
+      sides: 6,
+      faces: [1, 2, 3, 4, 5],
+      dropped: [],
+      sum: 15,
+    });
     expect(result.groups[1]).toEqual({
       terms: [
         { kind: 'dice', sign: '+', count: 1, sides: 20, faces: [12], dropped: [], sum: 12 },

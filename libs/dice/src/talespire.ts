@@ -1,6 +1,13 @@
 import { DiceResultsError } from './errors.js';
 import { DICE_LIMITS, resolveMaxDice, type DiceOptions } from './limits.js';
-import { formatNotation, parseNotation, TALESPIRE_DICE, type NotationGroup, type ParsedRoll, type Sign } from './notation.js';
+import {
+  formatNotation,
+  parseNotation,
+  TALESPIRE_DICE,
+  type NotationGroup,
+  type ParsedRoll,
+  type Sign,
+} from './notation.js';
 import type { RolledGroup, RolledTerm, RollResult } from './roll.js';
 
 /** TaleSpire operator node: applies `operator` left to right over its operands (binary in practice). */
@@ -44,7 +51,8 @@ export const TALESPIRE_RESULT_LIMITS = {
 } as const;
 
 /** A flattened leaf of a result tree with its effective sign. */
-type Leaf = { kind: 'dice'; sign: Sign; sides: number; faces: number[] } | { kind: 'modifier'; sign: Sign; value: number };
+type Leaf =
+  { kind: 'dice'; sign: Sign; sides: number; faces: number[] } | { kind: 'modifier'; sign: Sign; value: number };
 
 /** Computes a group's total the way TaleSpire does, honouring '-'; throws DiceResultsError on a malformed tree. */
 export function evaluateResultsGroup(group: RollResultsGroup, options?: DiceOptions): number {
@@ -72,7 +80,15 @@ export function toDiceTerms(groups: unknown, options?: DiceOptions): RollResult 
     const terms = group.leaves.map((leaf): RolledTerm => {
       if (leaf.kind === 'modifier') return { ...leaf, sum: leaf.value };
       const sum = leaf.faces.reduce((total, face) => total + face, 0);
-      return { kind: 'dice', sign: leaf.sign, count: leaf.faces.length, sides: leaf.sides, faces: leaf.faces, dropped: [], sum };
+      return {
+        kind: 'dice',
+        sign: leaf.sign,
+        count: leaf.faces.length,
+        sides: leaf.sides,
+        faces: leaf.faces,
+        dropped: [],
+        sum,
+      };
     });
     const name = cleanName(group.name);
     const total = sumLeaves(group.leaves);
@@ -177,7 +193,8 @@ function readDice(node: Record<string, unknown>, path: string, sign: Sign, budge
     throw new DiceResultsError('must be a non-empty array', `${path}.results`);
   }
   budget.dice += results.length;
-  if (budget.dice > budget.maxDice) throw new DiceResultsError(`too many dice (max ${budget.maxDice})`, `${path}.results`);
+  if (budget.dice > budget.maxDice)
+    throw new DiceResultsError(`too many dice (max ${budget.maxDice})`, `${path}.results`);
   const faces = results.map((face: unknown, index) => {
     if (typeof face !== 'number' || !Number.isInteger(face) || face < 1 || face > sides) {
       throw new DiceResultsError(`face must be an integer from 1 to ${sides}`, `${path}.results[${index}]`);
@@ -197,7 +214,11 @@ function readValue(node: Record<string, unknown>, path: string, sign: Sign): Lea
 }
 
 /** Compares dice counts per (sign, die) and the net modifier of each group with the expected notation. */
-function checkMatches(read: ReadGroup[], expectedNotation: string | ParsedRoll, options: DiceOptions | undefined): void {
+function checkMatches(
+  read: ReadGroup[],
+  expectedNotation: string | ParsedRoll,
+  options: DiceOptions | undefined,
+): void {
   const expected = parseNotation(
     typeof expectedNotation === 'string' ? expectedNotation : formatNotation(expectedNotation),
     options,
@@ -216,9 +237,12 @@ function checkMatches(read: ReadGroup[], expectedNotation: string | ParsedRoll, 
     if (group.terms.some((term) => term.kind === 'dice' && term.keep)) {
       throw new DiceResultsError('the expected notation uses keep rules, which TaleSpire cannot roll', 'resultsGroups');
     }
-    const got = signature(read[index]!.leaves);
+    const got = signature(read[index].leaves);
     if (want !== got) {
-      throw new DiceResultsError(`does not match the expected notation (${want} expected, got ${got})`, `resultsGroups[${index}]`);
+      throw new DiceResultsError(
+        `does not match the expected notation (${want} expected, got ${got})`,
+        `resultsGroups[${index}]`,
+      );
     }
   });
 }
@@ -246,11 +270,14 @@ function sumLeaves(leaves: readonly Leaf[]): number {
 
 /** Group names become part of a notation: drop the characters the grammar reserves and cap the length. */
 function cleanName(name: string): string {
-  return name
-    .replace(/[/:\u0000-\u001f\u007f]/g, ' ')
-    .trim()
-    .slice(0, DICE_LIMITS.maxNameLength)
-    .trim();
+  return (
+    name
+      // eslint-disable-next-line no-control-regex -- control characters are exactly what a name may not hold
+      .replace(/[/:\u0000-\u001f\u007f]/g, ' ')
+      .trim()
+      .slice(0, DICE_LIMITS.maxNameLength)
+      .trim()
+  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -84,7 +84,7 @@ export function createRandom(entropy: number[]): { int(maxExclusive: number): nu
     int(maxExclusive: number): number {
       const limit = Math.floor(0x1_0000_0000 / maxExclusive) * maxExclusive;
       while (index < entropy.length) {
-        const value = entropy[index++]!;
+        const value = entropy[index++];
         if (value < limit) return value % maxExclusive;
       }
       throw new Error('Out of entropy: ask the host for more random numbers');

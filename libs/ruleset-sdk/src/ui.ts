@@ -11,20 +11,20 @@ export interface SheetUiProps<S extends Sheet = Sheet> {
   /** Server validation errors for the current sheet. */
   errors: FieldError[];
   /** Called with the whole edited sheet after each edit. */
-  onChange(sheet: S): void;
+  onChange: (sheet: S) => void;
   /** Called when the user asks for a roll of one of the sheet's dice actions. */
-  onRoll(actionId: string): void;
+  onRoll: (actionId: string) => void;
 }
 
 /** A mounted UI: update it with new props, destroy it when done. */
 export interface MountedUi<P> {
-  update(props: Partial<P>): void;
-  destroy(): void;
+  update: (props: Partial<P>) => void;
+  destroy: () => void;
 }
 
 /** The default export of a ruleset's `entry.ui` module: framework-agnostic. */
 export interface SheetUiModule<S extends Sheet = Sheet> {
-  mount(target: HTMLElement, props: SheetUiProps<S>): MountedUi<SheetUiProps<S>>;
+  mount: (target: HTMLElement, props: SheetUiProps<S>) => MountedUi<SheetUiProps<S>>;
 }
 
 /** What a feature panel is given inside a group view. */
@@ -35,10 +35,10 @@ export interface PanelUiProps {
   /** The plugin's state in this group, kept current by the host. */
   state: Record<string, JsonValue>;
   /** Calls one of the plugin's server actions; resolves with its reply or rejects with a problem. */
-  callAction(action: string, input: JsonValue): Promise<JsonValue>;
+  callAction: (action: string, input: JsonValue) => Promise<JsonValue>;
 }
 
 /** The default export of a feature plugin's `entry.ui` module. */
 export interface PanelUiModule {
-  mount(target: HTMLElement, props: PanelUiProps): MountedUi<PanelUiProps>;
+  mount: (target: HTMLElement, props: PanelUiProps) => MountedUi<PanelUiProps>;
 }

@@ -16,26 +16,71 @@ const CONFIRM = 'second die = confirmation die, used only on a natural 1 or 20';
 export function diceActions(sheet: DsaSheet): DiceAction[] {
   const actions: DiceAction[] = [];
   for (const attr of ATTRIBUTES) {
-    actions.push({ id: `attr:${attr.key}`, label: `${attr.de} (${attr.en}) ${attr.abbr} ${sheet.attributes[attr.key]}`, diceString: '2d20', category: 'attribute', description: CONFIRM });
+    actions.push({
+      id: `attr:${attr.key}`,
+      label: `${attr.de} (${attr.en}) ${attr.abbr} ${sheet.attributes[attr.key]}`,
+      diceString: '2d20',
+      category: 'attribute',
+      description: CONFIRM,
+    });
   }
   for (const talent of TALENTS) {
     const fw = sheet.talents[talent.id] ?? 0;
-    actions.push({ id: `talent:${talent.id}`, label: `${talent.de} (${talent.en}) ${checkLabel(talent.check)}`, diceString: '3d20', category: 'talent', description: `FW ${fw}` });
+    actions.push({
+      id: `talent:${talent.id}`,
+      label: `${talent.de} (${talent.en}) ${checkLabel(talent.check)}`,
+      diceString: '3d20',
+      category: 'talent',
+      description: `FW ${fw}`,
+    });
   }
   for (const ct of COMBAT_TECHNIQUES) {
     const values = combatValues(sheet, ct);
     const label = `${ct.de} (${ct.en})`;
-    if (values.at !== null) actions.push({ id: `at:${ct.id}`, label: `AT ${label} ${values.at}`, diceString: '2d20', category: 'combat', description: CONFIRM });
-    if (values.pa !== null) actions.push({ id: `pa:${ct.id}`, label: `PA ${label} ${values.pa}`, diceString: '2d20', category: 'combat', description: CONFIRM });
-    if (values.fk !== null) actions.push({ id: `fk:${ct.id}`, label: `FK ${label} ${values.fk}`, diceString: '2d20', category: 'combat', description: CONFIRM });
+    if (values.at !== null)
+      actions.push({
+        id: `at:${ct.id}`,
+        label: `AT ${label} ${values.at}`,
+        diceString: '2d20',
+        category: 'combat',
+        description: CONFIRM,
+      });
+    if (values.pa !== null)
+      actions.push({
+        id: `pa:${ct.id}`,
+        label: `PA ${label} ${values.pa}`,
+        diceString: '2d20',
+        category: 'combat',
+        description: CONFIRM,
+      });
+    if (values.fk !== null)
+      actions.push({
+        id: `fk:${ct.id}`,
+        label: `FK ${label} ${values.fk}`,
+        diceString: '2d20',
+        category: 'combat',
+        description: CONFIRM,
+      });
   }
   const derived = derivedValues(sheet);
-  actions.push({ id: 'aw', label: `Ausweichen (Dodge) ${derived.aw.value}`, diceString: '2d20', category: 'combat', description: CONFIRM });
+  actions.push({
+    id: 'aw',
+    label: `Ausweichen (Dodge) ${derived.aw.value}`,
+    diceString: '2d20',
+    category: 'combat',
+    description: CONFIRM,
+  });
   actions.push({ id: 'ini', label: 'Initiative', diceString: `1d6+${derived.ini.value}`, category: 'initiative' });
   const magic = (list: Entry[], kind: 'spell' | 'liturgy'): void =>
     list.forEach((entry, index) => {
       if (isRollable(entry)) {
-        actions.push({ id: `${kind}:${index}`, label: `${entry.name} ${checkLabel(entry.checks)}`, diceString: '3d20', category: kind, description: `FW ${entry.value}` });
+        actions.push({
+          id: `${kind}:${index}`,
+          label: `${entry.name} ${checkLabel(entry.checks)}`,
+          diceString: '3d20',
+          category: kind,
+          description: `FW ${entry.value}`,
+        });
       }
     });
   magic(sheet.spells, 'spell');
@@ -53,10 +98,13 @@ function expectFaces(faces: number[], count: number, sides: number, actionId: st
 export function resolveRoll(sheet: DsaSheet, actionId: string, faces: number[], options?: ResolveOptions): RollOutcome {
   const modifier = options?.modifier ?? 0;
   const [kind, key = ''] = actionId.split(':') as [string, string | undefined];
-  const unknown = (): Error => new Error(`Unknown dice action "${actionId}" for dsa5e (expected attr:mu, talent:TAL_n, at:/pa:/fk:CT_n, aw, ini, spell:n, liturgy:n)`);
+  const unknown = (): Error =>
+    new Error(
+      `Unknown dice action "${actionId}" for dsa5e (expected attr:mu, talent:TAL_n, at:/pa:/fk:CT_n, aw, ini, spell:n, liturgy:n)`,
+    );
   if (kind === 'ini' && actionId === 'ini') {
     expectFaces(faces, 1, 6, actionId);
-    const total = faces[0]! + derivedValues(sheet).ini.value + modifier;
+    const total = faces[0] + derivedValues(sheet).ini.value + modifier;
     return { result: 'neutral', label: `Initiative ${total}`, total };
   }
   if (kind === 'talent' || kind === 'spell' || kind === 'liturgy') {
@@ -87,5 +135,5 @@ export function resolveRoll(sheet: DsaSheet, actionId: string, faces: number[], 
   }
   if (value === null) throw unknown();
   expectFaces(faces, 2, 20, actionId);
-  return singleCheck(value, modifier, faces[0]!, faces[1]!, what);
+  return singleCheck(value, modifier, faces[0], faces[1], what);
 }

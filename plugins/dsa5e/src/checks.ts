@@ -19,7 +19,7 @@ export interface SkillCheckInput {
 /** Resolves a 3W20 skill check exactly as reference §5a (targets t = attr + m; t ≤ 0 is not special-cased). */
 export function skillCheck({ attributes, fw, modifier, dice, criticalRule }: SkillCheckInput): RollOutcome {
   const targets = attributes.map((attribute) => attribute + modifier);
-  const excess = dice.map((die, i) => Math.max(0, die - targets[i]!));
+  const excess = dice.map((die, i) => Math.max(0, die - targets[i]));
   const points = fw - excess.reduce((sum, value) => sum + value, 0);
   const ones = dice.filter((die) => die === 1).length;
   const twenties = dice.filter((die) => die === 20).length;
@@ -27,7 +27,8 @@ export function skillCheck({ attributes, fw, modifier, dice, criticalRule }: Ski
   if (ones >= 2) {
     const kept = criticalRule === 'full-points' ? fw : points;
     const qs = qualityLevel(kept);
-    const [de, en] = ones === 3 ? ['Spektakulärer Erfolg', 'spectacular success'] : ['Kritischer Erfolg', 'critical success'];
+    const [de, en] =
+      ones === 3 ? ['Spektakulärer Erfolg', 'spectacular success'] : ['Kritischer Erfolg', 'critical success'];
     return {
       result: 'critical',
       label: `${de}, QS ${qs} (${en}, QL ${qs})`,
@@ -37,11 +38,27 @@ export function skillCheck({ attributes, fw, modifier, dice, criticalRule }: Ski
   }
   if (twenties >= 2) {
     const [de, en] = twenties === 3 ? ['Schreckliches Missgeschick', 'spectacular botch'] : ['Patzer', 'botch'];
-    return { result: 'botch', label: `${de} (${en})`, total: points, details: { ...base, qualityLevel: null, remainingPoints: points, spectacular: twenties === 3 } };
+    return {
+      result: 'botch',
+      label: `${de} (${en})`,
+      total: points,
+      details: { ...base, qualityLevel: null, remainingPoints: points, spectacular: twenties === 3 },
+    };
   }
-  if (points < 0) return { result: 'failure', label: 'Misserfolg (failure)', total: points, details: { ...base, qualityLevel: null, remainingPoints: points } };
+  if (points < 0)
+    return {
+      result: 'failure',
+      label: 'Misserfolg (failure)',
+      total: points,
+      details: { ...base, qualityLevel: null, remainingPoints: points },
+    };
   const qs = qualityLevel(points);
-  return { result: 'success', label: `Erfolg, QS ${qs} (success, QL ${qs})`, total: points, details: { ...base, qualityLevel: qs, remainingPoints: points } };
+  return {
+    result: 'success',
+    label: `Erfolg, QS ${qs} (success, QL ${qs})`,
+    total: points,
+    details: { ...base, qualityLevel: qs, remainingPoints: points },
+  };
 }
 
 /**
@@ -49,12 +66,20 @@ export function skillCheck({ attributes, fw, modifier, dice, criticalRule }: Ski
  * critical when the confirmation die also succeeds (else a normal success); a natural 20 is a botch when the
  * confirmation die also fails (else a normal failure). The confirmation die is ignored otherwise.
  */
-export function singleCheck(value: number, modifier: number, die: number, confirmation: number, what: string): RollOutcome {
+export function singleCheck(
+  value: number,
+  modifier: number,
+  die: number,
+  confirmation: number,
+  what: string,
+): RollOutcome {
   const target = value + modifier;
   const confirmed = confirmation <= target;
   const details = { target, roll: die, confirmation, confirmationUsed: die === 1 || die === 20 };
-  if (die === 1 && confirmed) return { result: 'critical', label: `${what}: Kritischer Erfolg (critical success)`, total: die, details };
+  if (die === 1 && confirmed)
+    return { result: 'critical', label: `${what}: Kritischer Erfolg (critical success)`, total: die, details };
   if (die === 20 && !confirmed) return { result: 'botch', label: `${what}: Patzer (botch)`, total: die, details };
-  if (die === 1 || (die !== 20 && die <= target)) return { result: 'success', label: `${what}: Erfolg (success)`, total: die, details };
+  if (die === 1 || (die !== 20 && die <= target))
+    return { result: 'success', label: `${what}: Erfolg (success)`, total: die, details };
   return { result: 'failure', label: `${what}: Misserfolg (failure)`, total: die, details };
 }

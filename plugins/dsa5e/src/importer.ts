@@ -9,13 +9,19 @@ import { derivedValues } from './rules.js';
 import type { DsaSheet, Entry, Trait } from './sheet.js';
 
 type Json = Record<string, unknown>;
-const obj = (value: unknown): Json => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {});
-const num = (value: unknown, fallback = 0): number => (typeof value === 'number' && Number.isFinite(value) ? Math.trunc(value) : fallback);
+const obj = (value: unknown): Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {};
+const num = (value: unknown, fallback = 0): number =>
+  typeof value === 'number' && Number.isFinite(value) ? Math.trunc(value) : fallback;
 
 /** Recognises an Optolith 1.x hero export: `id` like `H_1543948800000` plus `attr` or `clientVersion`. */
 function accepts(data: unknown): boolean {
   const hero = obj(data);
-  return typeof hero.id === 'string' && /^H_\d+$/.test(hero.id) && (typeof hero.attr === 'object' || typeof hero.clientVersion === 'string');
+  return (
+    typeof hero.id === 'string' &&
+    /^H_\d+$/.test(hero.id) &&
+    (typeof hero.attr === 'object' || typeof hero.clientVersion === 'string')
+  );
 }
 
 /** Reads `attr.values` in the current `{ id, value }` form or the legacy `[id, value, adjustment]` tuples. */
@@ -44,10 +50,16 @@ function readActivatable(activatable: Json, sheet: DsaSheet, warnings: string[])
     if (blessed) sheet.tradition.blessed = blessed.id;
     const name = KNOWN_NAMES[id] ?? id;
     for (const activation of activations) {
-      const option = typeof activation.sid === 'string' || typeof activation.sid === 'number' ? String(activation.sid) : undefined;
+      const option =
+        typeof activation.sid === 'string' || typeof activation.sid === 'number' ? String(activation.sid) : undefined;
       const tier = typeof activation.tier === 'number' ? activation.tier : undefined;
       if (id.startsWith('ADV_') || id.startsWith('DISADV_')) {
-        const trait: Trait = { id, name, ...(tier !== undefined ? { level: tier } : {}), ...(option !== undefined ? { option } : {}) };
+        const trait: Trait = {
+          id,
+          name,
+          ...(tier !== undefined ? { level: tier } : {}),
+          ...(option !== undefined ? { option } : {}),
+        };
         (id.startsWith('ADV_') ? sheet.advantages : sheet.disadvantages).push(trait);
       } else if (id.startsWith('SA_')) {
         const label = option !== undefined && !magical && !blessed ? `${name}: ${option}` : name;
@@ -56,13 +68,24 @@ function readActivatable(activatable: Json, sheet: DsaSheet, warnings: string[])
     }
   }
   const spellcaster = sheet.advantages.some((a) => a.id === IDS.zauberer);
-  if (spellcaster && !sheet.tradition.magical) warnings.push('Zauberer without a recognised tradition: choose the magical tradition on the sheet (AsP are not computed until then)');
+  if (spellcaster && !sheet.tradition.magical)
+    warnings.push(
+      'Zauberer without a recognised tradition: choose the magical tradition on the sheet (AsP are not computed until then)',
+    );
   const blessedOne = sheet.advantages.some((a) => a.id === IDS.geweihter);
-  if (blessedOne && !sheet.tradition.blessed) warnings.push('Geweihter without a recognised tradition: choose the blessed tradition on the sheet (KaP are not computed until then)');
+  if (blessedOne && !sheet.tradition.blessed)
+    warnings.push(
+      'Geweihter without a recognised tradition: choose the blessed tradition on the sheet (KaP are not computed until then)',
+    );
 }
 
 /** Copies `{ ID: value }` maps of known ids; unknown ids become warnings. */
-function readValues(source: unknown, known: (id: string) => boolean, what: string, warnings: string[]): Record<string, number> {
+function readValues(
+  source: unknown,
+  known: (id: string) => boolean,
+  what: string,
+  warnings: string[],
+): Record<string, number> {
   const result: Record<string, number> = {};
   for (const [id, value] of Object.entries(obj(source))) {
     if (known(id) && typeof value === 'number') result[id] = value;
@@ -88,7 +111,7 @@ function importHero(data: unknown): ImportedCharacter {
   const el = /^EL_([1-7])$/.exec(String(hero.el));
   if (!el) warnings.push(`experience level "${String(hero.el)}" unknown: set to EL_3`);
   const selected = ATTRIBUTES.find((a) => a.optolithId === attr.attributeAdjustmentSelected)?.key ?? null;
-  const sp = species ?? SPECIES[0]!;
+  const sp = species ?? SPECIES[0];
   const lp = obj(attr.permanentLP);
   const ae = obj(attr.permanentAE);
   const kp = obj(attr.permanentKP);
@@ -122,19 +145,38 @@ function importHero(data: unknown): ImportedCharacter {
     liturgies: readMagic(hero.liturgies),
     ap: { total: num(obj(hero.ap).total), spent: 0 },
     notes: '',
-    options: { criticalQualityRule: 'keep-points', higherDefense: [2, 4].includes(num(obj(hero.rules).higherParadeValues)) ? (num(obj(hero.rules).higherParadeValues) as 2 | 4) : 0 },
+    options: {
+      criticalQualityRule: 'keep-points',
+      higherDefense: [2, 4].includes(num(obj(hero.rules).higherParadeValues))
+        ? (num(obj(hero.rules).higherParadeValues) as 2 | 4)
+        : 0,
+    },
   };
   readActivatable(obj(hero.activatable), sheet, warnings);
   const derived = derivedValues(sheet);
-  sheet.current = { lep: Math.max(0, derived.lep.value), asp: Math.max(0, derived.asp?.value ?? 0), kap: Math.max(0, derived.kap?.value ?? 0), schip: Math.max(0, derived.schip.value) };
-  if (sheet.spells.length + sheet.liturgies.length > 0) warnings.push('spells and liturgies imported by id without names or check attributes: add their checks to roll them');
+  sheet.current = {
+    lep: Math.max(0, derived.lep.value),
+    asp: Math.max(0, derived.asp?.value ?? 0),
+    kap: Math.max(0, derived.kap?.value ?? 0),
+    schip: Math.max(0, derived.schip.value),
+  };
+  if (sheet.spells.length + sheet.liturgies.length > 0)
+    warnings.push(
+      'spells and liturgies imported by id without names or check attributes: add their checks to roll them',
+    );
   const cantrips = Array.isArray(hero.cantrips) ? hero.cantrips.length : 0;
   const blessings = Array.isArray(hero.blessings) ? hero.blessings.length : 0;
   if (cantrips + blessings > 0) warnings.push(`${cantrips} cantrip(s) and ${blessings} blessing(s) not imported`);
   warnings.push('AP spent is not part of the export: set to 0');
-  for (const skipped of ['belongings', 'pets', 'pact', 'pers']) if (hero[skipped] !== undefined) warnings.push(`"${skipped}" not imported`);
+  for (const skipped of ['belongings', 'pets', 'pact', 'pers'])
+    if (hero[skipped] !== undefined) warnings.push(`"${skipped}" not imported`);
   return { name, sheet, warnings };
 }
 
 /** Imports heroes exported by Optolith (the common DSA5 character generator), client 1.x JSON. */
-export const optolithImporter: SheetImporter = { id: 'optolith', label: 'Optolith (Heldenexport .json)', accepts, import: importHero };
+export const optolithImporter: SheetImporter = {
+  id: 'optolith',
+  label: 'Optolith (Heldenexport .json)',
+  accepts,
+  import: importHero,
+};

@@ -1,6 +1,11 @@
 import { IDS } from './data/advantages.js';
 import { ATTRIBUTE_BASE, ATTRIBUTE_KEYS, type AttributeKey } from './data/attributes.js';
-import { COMBAT_TECHNIQUE_BASE, COMBAT_TECHNIQUE_BY_ID, COMBAT_TECHNIQUES, type CombatTechniqueInfo } from './data/combat.js';
+import {
+  COMBAT_TECHNIQUE_BASE,
+  COMBAT_TECHNIQUE_BY_ID,
+  COMBAT_TECHNIQUES,
+  type CombatTechniqueInfo,
+} from './data/combat.js';
 import { EXPERIENCE_LEVELS, type ExperienceLevelInfo } from './data/experience.js';
 import { SPECIES_BY_ID, type SpeciesInfo } from './data/species.js';
 import { TALENT_BY_ID, TALENTS, type CostColumn, type TalentInfo } from './data/talents.js';
@@ -16,7 +21,11 @@ export function level(traits: ReadonlyArray<{ id?: string; level?: number; value
 }
 
 /** Whether a trait with `id` and select option `option` exists (e.g. ADV_16 for TAL_3). */
-export function hasOption(traits: ReadonlyArray<{ id?: string; option?: string }>, id: string, option: string): boolean {
+export function hasOption(
+  traits: ReadonlyArray<{ id?: string; option?: string }>,
+  id: string,
+  option: string,
+): boolean {
   return traits.some((trait) => trait.id === id && trait.option === option);
 }
 
@@ -27,7 +36,7 @@ export function speciesOf(sheet: DsaSheet): SpeciesInfo {
 
 /** The experience level table row. */
 export function experienceOf(sheet: DsaSheet): ExperienceLevelInfo {
-  return EXPERIENCE_LEVELS[Math.min(7, Math.max(1, sheet.experienceLevel)) - 1]!;
+  return EXPERIENCE_LEVELS[Math.min(7, Math.max(1, sheet.experienceLevel)) - 1];
 }
 
 /** The sheet's magical tradition, if known. */
@@ -58,7 +67,10 @@ export function aspFromPrimary(sheet: DsaSheet): number {
 }
 
 /** All derived values of reference §2; `asp`/`kap` are null without the matching tradition. */
-export function derivedValues(sheet: DsaSheet): Record<'lep' | 'sk' | 'zk' | 'aw' | 'ini' | 'gs' | 'ws' | 'schip', Derived> & {
+export function derivedValues(sheet: DsaSheet): Record<
+  'lep' | 'sk' | 'zk' | 'aw' | 'ini' | 'gs' | 'ws' | 'schip',
+  Derived
+> & {
   asp: Derived | null;
   kap: Derived | null;
 } {
@@ -69,7 +81,13 @@ export function derivedValues(sheet: DsaSheet): Record<'lep' | 'sk' | 'zk' | 'aw
   const en = sheet.energies;
   const magical = magicalTradition(sheet);
   const blessed = blessedTradition(sheet);
-  const lep = sp.lep + 2 * a.ko + level(adv, IDS.hoheLebenskraft) - level(dis, IDS.niedrigeLebenskraft) + en.lepBought - en.lepLost;
+  const lep =
+    sp.lep +
+    2 * a.ko +
+    level(adv, IDS.hoheLebenskraft) -
+    level(dis, IDS.niedrigeLebenskraft) +
+    en.lepBought -
+    en.lepLost;
   const asp = magical
     ? 20 +
       aspFromPrimary(sheet) +
@@ -90,14 +108,28 @@ export function derivedValues(sheet: DsaSheet): Record<'lep' | 'sk' | 'zk' | 'aw
       en.kapRedeemed +
       6 * level(sheet.specialAbilities, IDS.hoheWeihe)
     : null;
-  const primaryName = (tradition: TraditionInfo | undefined): string => (tradition?.primary ? tradition.primary.toUpperCase() : '0');
+  const primaryName = (tradition: TraditionInfo | undefined): string =>
+    tradition?.primary ? tradition.primary.toUpperCase() : '0';
   const ab = sheet.options.higherDefense / 2;
   return {
     lep: { value: lep, hint: `${sp.lep} (${sp.de}) + 2×KO ± Hohe/Niedrige Lebenskraft + gekauft − verloren` },
-    asp: asp === null ? null : { value: asp, hint: `20 + ${primaryName(magical)} ± Hohe/Niedrige Astralkraft + gekauft − verloren + zurückgekauft` },
-    kap: kap === null ? null : { value: kap, hint: `20 + ${primaryName(blessed)} ± Hohe/Niedrige Karmalkraft + gekauft − verloren + zurückgekauft` },
+    asp:
+      asp === null
+        ? null
+        : {
+            value: asp,
+            hint: `20 + ${primaryName(magical)} ± Hohe/Niedrige Astralkraft + gekauft − verloren + zurückgekauft`,
+          },
+    kap:
+      kap === null
+        ? null
+        : {
+            value: kap,
+            hint: `20 + ${primaryName(blessed)} ± Hohe/Niedrige Karmalkraft + gekauft − verloren + zurückgekauft`,
+          },
     sk: {
-      value: sp.sk + round((a.mu + a.kl + a.in) / 6) + level(adv, IDS.hoheSeelenkraft) - level(dis, IDS.niedrigeSeelenkraft),
+      value:
+        sp.sk + round((a.mu + a.kl + a.in) / 6) + level(adv, IDS.hoheSeelenkraft) - level(dis, IDS.niedrigeSeelenkraft),
       hint: `${sp.sk} + (MU+KL+IN)/6`,
     },
     zk: {
@@ -105,18 +137,27 @@ export function derivedValues(sheet: DsaSheet): Record<'lep' | 'sk' | 'zk' | 'aw
       hint: `${sp.zk} + (KO+KO+KK)/6`,
     },
     aw: { value: round(a.ge / 2) + ab, hint: ab ? `GE/2 + ${ab} (höhere Verteidigung)` : 'GE/2' },
-    ini: { value: round((a.mu + a.ge) / 2) + level(sheet.specialAbilities, IDS.kampfreflexe), hint: '(MU+GE)/2 + Kampfreflexe; Wurf: + 1W6' },
+    ini: {
+      value: round((a.mu + a.ge) / 2) + level(sheet.specialAbilities, IDS.kampfreflexe),
+      hint: '(MU+GE)/2 + Kampfreflexe; Wurf: + 1W6',
+    },
     gs: {
       value: sp.gs + level(adv, IDS.flink) + level(adv, IDS.leichterGang) - level(dis, IDS.behaebig),
       hint: `${sp.gs} + Flink − Behäbig`,
     },
-    ws: { value: round(a.ko / 2) + level(adv, IDS.eisern) - level(dis, IDS.glaesern), hint: 'KO/2 ± Eisern/Gläsern (optional rule)' },
+    ws: {
+      value: round(a.ko / 2) + level(adv, IDS.eisern) - level(dis, IDS.glaesern),
+      hint: 'KO/2 ± Eisern/Gläsern (optional rule)',
+    },
     schip: { value: 3 + level(adv, IDS.glueck) - level(dis, IDS.pech), hint: '3 + Glück − Pech' },
   };
 }
 
 /** AT, PA (null without parry) and FK (null for melee) of one combat technique at the sheet's KtW. */
-export function combatValues(sheet: DsaSheet, ct: CombatTechniqueInfo): { ktw: number; at: number | null; pa: number | null; fk: number | null } {
+export function combatValues(
+  sheet: DsaSheet,
+  ct: CombatTechniqueInfo,
+): { ktw: number; at: number | null; pa: number | null; fk: number | null } {
   const a = sheet.attributes;
   const ktw = sheet.combatTechniques[ct.id] ?? COMBAT_TECHNIQUE_BASE;
   if (ct.type === 'ranged') return { ktw, at: null, pa: null, fk: ktw + attributeBonus(a.ff) };
@@ -140,11 +181,24 @@ export function improvementCost(column: CostColumn, from: number, to: number): n
 }
 
 /** AP spent on the species, attributes, skills and combat techniques (advantages, special abilities and spells are not priced). */
-export function computedApSpent(sheet: DsaSheet): { species: number; attributes: number; talents: number; combat: number; total: number } {
+export function computedApSpent(sheet: DsaSheet): {
+  species: number;
+  attributes: number;
+  talents: number;
+  combat: number;
+  total: number;
+} {
   const species = speciesOf(sheet).ap;
-  const attributes = ATTRIBUTE_KEYS.reduce((sum, key) => sum + improvementCost('E', ATTRIBUTE_BASE, sheet.attributes[key]), 0);
+  const attributes = ATTRIBUTE_KEYS.reduce(
+    (sum, key) => sum + improvementCost('E', ATTRIBUTE_BASE, sheet.attributes[key]),
+    0,
+  );
   const talents = TALENTS.reduce((sum, t) => sum + improvementCost(t.sf, 0, sheet.talents[t.id] ?? 0), 0);
-  const combat = COMBAT_TECHNIQUES.reduce((sum, ct) => sum + improvementCost(ct.sf, COMBAT_TECHNIQUE_BASE, sheet.combatTechniques[ct.id] ?? COMBAT_TECHNIQUE_BASE), 0);
+  const combat = COMBAT_TECHNIQUES.reduce(
+    (sum, ct) =>
+      sum + improvementCost(ct.sf, COMBAT_TECHNIQUE_BASE, sheet.combatTechniques[ct.id] ?? COMBAT_TECHNIQUE_BASE),
+    0,
+  );
   return { species, attributes, talents, combat, total: species + attributes + talents + combat };
 }
 
@@ -168,7 +222,8 @@ export function talentMax(sheet: DsaSheet, talent: TalentInfo): number {
 /** Maximum KtW: min(highest leading attribute + 2, EL max during creation) + 1 with ADV_17 for it. */
 export function combatTechniqueMax(sheet: DsaSheet, ct: CombatTechniqueInfo): number {
   const byAttributes = Math.max(...ct.leading.map((key) => sheet.attributes[key])) + 2;
-  const cap = sheet.phase === 'creation' ? Math.min(byAttributes, experienceOf(sheet).maxCombatTechnique) : byAttributes;
+  const cap =
+    sheet.phase === 'creation' ? Math.min(byAttributes, experienceOf(sheet).maxCombatTechnique) : byAttributes;
   return cap + (hasOption(sheet.advantages, IDS.herausragendeKampftechnik, ct.id) ? 1 : 0);
 }
 

@@ -20,7 +20,16 @@ export function defaultSheet(): DsaSheet {
     advantages: [],
     disadvantages: [],
     tradition: { magical: null, blessed: null },
-    energies: { lepBought: 0, lepLost: 0, aspBought: 0, aspLost: 0, aspRedeemed: 0, kapBought: 0, kapLost: 0, kapRedeemed: 0 },
+    energies: {
+      lepBought: 0,
+      lepLost: 0,
+      aspBought: 0,
+      aspLost: 0,
+      aspRedeemed: 0,
+      kapBought: 0,
+      kapLost: 0,
+      kapRedeemed: 0,
+    },
     current: { lep: 21, asp: 0, kap: 0, schip: 3 },
     talents: {},
     combatTechniques: {},
@@ -52,15 +61,31 @@ export function statBlocks(sheet: DsaSheet): StatBlock[] {
     const v = combatValues(sheet, ct);
     return (['at', 'pa', 'fk'] as const)
       .filter((kind) => v[kind] !== null)
-      .map((kind) => ({ id: `${kind}:${ct.id}`, label: `${kind.toUpperCase()} ${ct.de}`, value: v[kind]!, hint: `KtW ${v.ktw}` }));
+      .map((kind) => ({
+        id: `${kind}:${ct.id}`,
+        label: `${kind.toUpperCase()} ${ct.de}`,
+        value: v[kind]!,
+        hint: `KtW ${v.ktw}`,
+      }));
   });
   const ap = computedApSpent(sheet);
   return [
-    { id: 'attributes', label: 'Eigenschaften (Attributes)', stats: ATTRIBUTES.map((a) => ({ id: a.key, label: `${a.abbr} ${a.de}`, value: sheet.attributes[a.key], hint: a.en })) },
+    {
+      id: 'attributes',
+      label: 'Eigenschaften (Attributes)',
+      stats: ATTRIBUTES.map((a) => ({
+        id: a.key,
+        label: `${a.abbr} ${a.de}`,
+        value: sheet.attributes[a.key],
+        hint: a.en,
+      })),
+    },
     {
       id: 'derived',
       label: 'Abgeleitete Werte (Derived Values)',
-      stats: pools.filter(([, , value]) => value !== null).map(([id, label, value]) => ({ id, label, value: value!.value, hint: value!.hint })),
+      stats: pools
+        .filter(([, , value]) => value !== null)
+        .map(([id, label, value]) => ({ id, label, value: value!.value, hint: value!.hint })),
     },
     { id: 'combat', label: 'Kampfwerte (Combat Values)', stats: combat },
     {
@@ -69,8 +94,18 @@ export function statBlocks(sheet: DsaSheet): StatBlock[] {
       stats: [
         { id: 'total', label: 'AP gesamt', value: sheet.ap.total },
         { id: 'spent', label: 'AP ausgegeben (eingetragen)', value: sheet.ap.spent },
-        { id: 'available', label: 'AP verfügbar', value: sheet.ap.total - sheet.ap.spent, hint: 'gesamt − ausgegeben (eingetragen)' },
-        { id: 'computed', label: 'AP berechnet', value: ap.total, hint: 'Spezies + Eigenschaften + Talente + Kampftechniken (ohne Vor-/Nachteile, SF, Zauber)' },
+        {
+          id: 'available',
+          label: 'AP verfügbar',
+          value: sheet.ap.total - sheet.ap.spent,
+          hint: 'gesamt − ausgegeben (eingetragen)',
+        },
+        {
+          id: 'computed',
+          label: 'AP berechnet',
+          value: ap.total,
+          hint: 'Spezies + Eigenschaften + Talente + Kampftechniken (ohne Vor-/Nachteile, SF, Zauber)',
+        },
         { id: 'computed.attributes', label: 'AP Eigenschaften', value: ap.attributes },
         { id: 'computed.talents', label: 'AP Talente', value: ap.talents },
         { id: 'computed.combat', label: 'AP Kampftechniken', value: ap.combat },
@@ -82,10 +117,35 @@ export function statBlocks(sheet: DsaSheet): StatBlock[] {
 /** LeP and SchiP always; AsP with a magical and KaP with a blessed tradition. */
 export function resources(sheet: DsaSheet): ResourceState[] {
   const d = derivedValues(sheet);
-  const list: ResourceState[] = [{ id: 'lep', label: 'LeP', path: ['current', 'lep'], value: sheet.current.lep, min: 0, max: d.lep.value }];
-  if (d.asp) list.push({ id: 'asp', label: 'AsP', path: ['current', 'asp'], value: sheet.current.asp, min: 0, max: d.asp.value });
-  if (d.kap) list.push({ id: 'kap', label: 'KaP', path: ['current', 'kap'], value: sheet.current.kap, min: 0, max: d.kap.value });
-  list.push({ id: 'schip', label: 'SchiP', path: ['current', 'schip'], value: sheet.current.schip, min: 0, max: d.schip.value });
+  const list: ResourceState[] = [
+    { id: 'lep', label: 'LeP', path: ['current', 'lep'], value: sheet.current.lep, min: 0, max: d.lep.value },
+  ];
+  if (d.asp)
+    list.push({
+      id: 'asp',
+      label: 'AsP',
+      path: ['current', 'asp'],
+      value: sheet.current.asp,
+      min: 0,
+      max: d.asp.value,
+    });
+  if (d.kap)
+    list.push({
+      id: 'kap',
+      label: 'KaP',
+      path: ['current', 'kap'],
+      value: sheet.current.kap,
+      min: 0,
+      max: d.kap.value,
+    });
+  list.push({
+    id: 'schip',
+    label: 'SchiP',
+    path: ['current', 'schip'],
+    value: sheet.current.schip,
+    min: 0,
+    max: d.schip.value,
+  });
   return list;
 }
 

@@ -45,10 +45,14 @@ export type DsaSheet = {
 
 const obj = (value: unknown): Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-const int = (value: unknown, fallback: number): number => (typeof value === 'number' && Number.isFinite(value) ? value : fallback);
-const list = <T>(value: unknown): T[] => (Array.isArray(value) ? (value.filter((item) => typeof item === 'object' && item !== null) as T[]) : []);
+const int = (value: unknown, fallback: number): number =>
+  typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+const list = <T>(value: unknown): T[] =>
+  Array.isArray(value) ? (value.filter((item) => typeof item === 'object' && item !== null) as T[]) : [];
 const numbers = (value: unknown): Record<string, number> =>
-  Object.fromEntries(Object.entries(obj(value)).filter((entry): entry is [string, number] => typeof entry[1] === 'number'));
+  Object.fromEntries(
+    Object.entries(obj(value)).filter((entry): entry is [string, number] => typeof entry[1] === 'number'),
+  );
 
 /** Reads any stored sheet leniently (missing parts get defaults) so derived values never throw; `validate` reports the problems. */
 export function normalize(raw: unknown): DsaSheet {
@@ -65,8 +69,13 @@ export function normalize(raw: unknown): DsaSheet {
     species: (['human', 'elf', 'halfelf', 'dwarf'].includes(s.species as string) ? s.species : 'human') as SpeciesId,
     experienceLevel: Math.min(7, Math.max(1, Math.trunc(int(s.experienceLevel, 3)))),
     phase: s.phase === 'play' ? 'play' : 'creation',
-    attributes: Object.fromEntries(ATTRIBUTE_KEYS.map((key) => [key, int(attrs[key], ATTRIBUTE_BASE)])) as Record<AttributeKey, number>,
-    speciesAttributeBonus: (ATTRIBUTE_KEYS as readonly unknown[]).includes(s.speciesAttributeBonus) ? (s.speciesAttributeBonus as AttributeKey) : null,
+    attributes: Object.fromEntries(ATTRIBUTE_KEYS.map((key) => [key, int(attrs[key], ATTRIBUTE_BASE)])) as Record<
+      AttributeKey,
+      number
+    >,
+    speciesAttributeBonus: (ATTRIBUTE_KEYS as readonly unknown[]).includes(s.speciesAttributeBonus)
+      ? (s.speciesAttributeBonus as AttributeKey)
+      : null,
     speciesAttributePenalty: (ATTRIBUTE_KEYS as readonly unknown[]).includes(s.speciesAttributePenalty)
       ? (s.speciesAttributePenalty as AttributeKey)
       : null,
@@ -86,7 +95,12 @@ export function normalize(raw: unknown): DsaSheet {
       kapLost: e('kapLost'),
       kapRedeemed: e('kapRedeemed'),
     },
-    current: { lep: int(current.lep, 0), asp: int(current.asp, 0), kap: int(current.kap, 0), schip: int(current.schip, 0) },
+    current: {
+      lep: int(current.lep, 0),
+      asp: int(current.asp, 0),
+      kap: int(current.kap, 0),
+      schip: int(current.schip, 0),
+    },
     talents: numbers(s.talents),
     combatTechniques: numbers(s.combatTechniques),
     specialAbilities: list<Entry>(s.specialAbilities),

@@ -7,7 +7,7 @@ import { normalize } from '../src/sheet.js';
 
 const file = fileURLToPath(new URL('../fixtures/import/optolith-hero.json', import.meta.url));
 const hero = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-const importer = ruleset.importers![0]!;
+const importer = ruleset.importers![0];
 
 describe('dsa5e Optolith importer', () => {
   it('recognises Optolith exports only', () => {
@@ -39,7 +39,10 @@ describe('dsa5e Optolith importer', () => {
       { id: 'ADV_14', name: 'Glück (Luck)', level: 1 },
     ]);
     expect(sheet.disadvantages).toEqual([{ id: 'DISADV_50', name: 'DISADV_50', level: 2, option: '8' }]);
-    expect(sheet.spells).toEqual([{ id: 'SPELL_29', name: 'SPELL_29', value: 12 }, { id: 'SPELL_36', name: 'SPELL_36', value: 3 }]);
+    expect(sheet.spells).toEqual([
+      { id: 'SPELL_29', name: 'SPELL_29', value: 12 },
+      { id: 'SPELL_36', name: 'SPELL_36', value: 3 },
+    ]);
     expect(warnings).toEqual(expect.arrayContaining([expect.stringContaining('cantrip'), '"belongings" not imported']));
     expect(ruleset.validate(sheet)).toEqual([]);
   });
@@ -58,13 +61,25 @@ describe('dsa5e Optolith importer', () => {
       r: 'R_4',
       el: 'EL_9',
       phase: 2,
-      attr: { values: [['ATTR_1', 12, 0], ['ATTR_7', 14, 1]], attributeAdjustmentSelected: 'ATTR_6' },
+      attr: {
+        values: [
+          ['ATTR_1', 12, 0],
+          ['ATTR_7', 14, 1],
+        ],
+        attributeAdjustmentSelected: 'ATTR_6',
+      },
       talents: { TAL_3: 5, TAL_77: 4 },
       ct: { CT_99: 8 },
       activatable: { ADV_12: [{}] },
     };
     const { sheet, warnings } = importer.import(legacy);
-    expect(sheet).toMatchObject({ species: 'dwarf', experienceLevel: 3, phase: 'creation', speciesAttributeBonus: null, speciesAttributePenalty: 'ge' });
+    expect(sheet).toMatchObject({
+      species: 'dwarf',
+      experienceLevel: 3,
+      phase: 'creation',
+      speciesAttributeBonus: null,
+      speciesAttributePenalty: 'ge',
+    });
     expect(sheet.attributes).toMatchObject({ mu: 12, ko: 14, kl: 8 });
     expect(sheet.talents).toEqual({ TAL_3: 5 });
     expect(warnings).toEqual(

@@ -8,7 +8,7 @@ import { combatValues, derivedValues, improvementCost } from '../src/rules.js';
 import ruleset, { defaultSheet } from '../src/ruleset.js';
 import { normalize, type DsaSheet } from '../src/sheet.js';
 
-const asSheet = (sheet: DsaSheet): Sheet => sheet as unknown as Sheet;
+const asSheet = (sheet: DsaSheet): Sheet => sheet;
 const hero = (patch: Partial<DsaSheet> = {}): DsaSheet => ({
   ...defaultSheet(),
   name: 'Alrik',
@@ -21,7 +21,9 @@ const paths = (sheet: DsaSheet): string[] => ruleset.validate(asSheet(sheet)).ma
 
 describe('dsa5e skill check (§5a test vectors)', () => {
   // #, attributes, FW, modifier, dice, excess, FP, result, QS
-  const vectors: Array<[number, [number, number, number], number, number, number[], string, number, string, number | null]> = [
+  const vectors: Array<
+    [number, [number, number, number], number, number, number[], string, number, string, number | null]
+  > = [
     [1, [14, 13, 12], 7, 0, [10, 15, 9], '0,2,0', 5, 'success', 2],
     [2, [12, 14, 14], 4, -2, [11, 13, 5], '1,1,0', 2, 'success', 1],
     [3, [11, 12, 13], 3, 0, [15, 8, 14], '4,0,1', -2, 'failure', null],
@@ -38,45 +40,87 @@ describe('dsa5e skill check (§5a test vectors)', () => {
   });
 
   it('gives QS 2 for vector #4 with the full-points critical rule (FP = FW = 6)', () => {
-    const outcome = skillCheck({ attributes: [12, 12, 12], fw: 6, modifier: -3, dice: [1, 1, 19], criticalRule: 'full-points' });
+    const outcome = skillCheck({
+      attributes: [12, 12, 12],
+      fw: 6,
+      modifier: -3,
+      dice: [1, 1, 19],
+      criticalRule: 'full-points',
+    });
     expect(outcome).toMatchObject({ result: 'critical', details: { qualityLevel: 2, remainingPoints: 6 } });
   });
 
   it('labels three ones and three twenties', () => {
-    expect(skillCheck({ attributes: [10, 10, 10], fw: 3, modifier: 0, dice: [1, 1, 1], criticalRule: 'keep-points' }).label).toBe(
-      'Spektakulärer Erfolg, QS 1 (spectacular success, QL 1)',
-    );
-    expect(skillCheck({ attributes: [10, 10, 10], fw: 3, modifier: 0, dice: [20, 20, 20], criticalRule: 'keep-points' }).label).toBe(
-      'Schreckliches Missgeschick (spectacular botch)',
-    );
+    expect(
+      skillCheck({ attributes: [10, 10, 10], fw: 3, modifier: 0, dice: [1, 1, 1], criticalRule: 'keep-points' }).label,
+    ).toBe('Spektakulärer Erfolg, QS 1 (spectacular success, QL 1)');
+    expect(
+      skillCheck({ attributes: [10, 10, 10], fw: 3, modifier: 0, dice: [20, 20, 20], criticalRule: 'keep-points' })
+        .label,
+    ).toBe('Schreckliches Missgeschick (spectacular botch)');
   });
 
   it('resolves talent:TAL_3 from the sheet (vector #1) and honours the sheet option for criticals', () => {
-    const sheet = hero({ attributes: { mu: 14, kl: 8, in: 12, ch: 8, ff: 8, ge: 13, ko: 8, kk: 12 }, talents: { TAL_3: 7 } });
-    expect(ruleset.resolveRoll(asSheet(sheet), 'talent:TAL_3', [10, 15, 9])).toMatchObject({ result: 'success', label: 'Erfolg, QS 2 (success, QL 2)' });
-    const verbergen = hero({ attributes: { mu: 12, kl: 8, in: 12, ch: 8, ff: 8, ge: 12, ko: 8, kk: 8 }, talents: { TAL_13: 6 } });
+    const sheet = hero({
+      attributes: { mu: 14, kl: 8, in: 12, ch: 8, ff: 8, ge: 13, ko: 8, kk: 12 },
+      talents: { TAL_3: 7 },
+    });
+    expect(ruleset.resolveRoll(asSheet(sheet), 'talent:TAL_3', [10, 15, 9])).toMatchObject({
+      result: 'success',
+      label: 'Erfolg, QS 2 (success, QL 2)',
+    });
+    const verbergen = hero({
+      attributes: { mu: 12, kl: 8, in: 12, ch: 8, ff: 8, ge: 12, ko: 8, kk: 8 },
+      talents: { TAL_13: 6 },
+    });
     const full = { ...verbergen, options: { criticalQualityRule: 'full-points' as const, higherDefense: 0 as const } };
-    expect(ruleset.resolveRoll(asSheet(verbergen), 'talent:TAL_13', [1, 1, 19], { modifier: -3 }).details?.qualityLevel).toBe(1);
-    expect(ruleset.resolveRoll(asSheet(full), 'talent:TAL_13', [1, 1, 19], { modifier: -3 }).details?.qualityLevel).toBe(2);
+    expect(
+      ruleset.resolveRoll(asSheet(verbergen), 'talent:TAL_13', [1, 1, 19], { modifier: -3 }).details?.qualityLevel,
+    ).toBe(1);
+    expect(
+      ruleset.resolveRoll(asSheet(full), 'talent:TAL_13', [1, 1, 19], { modifier: -3 }).details?.qualityLevel,
+    ).toBe(2);
   });
 });
 
 describe('dsa5e derived values (§2 worked example)', () => {
   it('computes LeP 29, SK 2, ZK 1, AW 7, INI 14, GS 8, WS 6, SchiP 3 and no AsP/KaP', () => {
     const d = derivedValues(hero());
-    expect([d.lep, d.sk, d.zk, d.aw, d.ini, d.gs, d.ws, d.schip].map((value) => value.value)).toEqual([29, 2, 1, 7, 14, 8, 6, 3]);
+    expect([d.lep, d.sk, d.zk, d.aw, d.ini, d.gs, d.ws, d.schip].map((value) => value.value)).toEqual([
+      29, 2, 1, 7, 14, 8, 6, 3,
+    ]);
     expect(d.asp).toBeNull();
     expect(d.kap).toBeNull();
-    expect(ruleset.getResources(asSheet(hero())).map((r) => [r.id, r.max])).toEqual([['lep', 29], ['schip', 3]]);
+    expect(ruleset.getResources(asSheet(hero())).map((r) => [r.id, r.max])).toEqual([
+      ['lep', 29],
+      ['schip', 3],
+    ]);
   });
 
   it('applies advantages, disadvantages and traditions', () => {
     const d = derivedValues(
       hero({
-        advantages: [{ id: 'ADV_25', name: 'Hohe Lebenskraft', level: 3 }, { id: 'ADV_14', name: 'Glück', level: 2 }, { id: 'ADV_9', name: 'Flink' }, { id: 'ADV_54', name: 'Eisern' }],
-        disadvantages: [{ id: 'DISADV_29', name: 'Niedrige Seelenkraft' }, { id: 'DISADV_30', name: 'Niedrige Zähigkeit' }],
+        advantages: [
+          { id: 'ADV_25', name: 'Hohe Lebenskraft', level: 3 },
+          { id: 'ADV_14', name: 'Glück', level: 2 },
+          { id: 'ADV_9', name: 'Flink' },
+          { id: 'ADV_54', name: 'Eisern' },
+        ],
+        disadvantages: [
+          { id: 'DISADV_29', name: 'Niedrige Seelenkraft' },
+          { id: 'DISADV_30', name: 'Niedrige Zähigkeit' },
+        ],
         tradition: { magical: 'witch', blessed: 'rondra' },
-        energies: { lepBought: 2, lepLost: 1, aspBought: 4, aspLost: 0, aspRedeemed: 0, kapBought: 0, kapLost: 2, kapRedeemed: 1 },
+        energies: {
+          lepBought: 2,
+          lepLost: 1,
+          aspBought: 4,
+          aspLost: 0,
+          aspRedeemed: 0,
+          kapBought: 0,
+          kapLost: 2,
+          kapRedeemed: 1,
+        },
         specialAbilities: [{ id: 'SA_51', name: 'Kampfreflexe', value: 2 }],
       }),
     );
@@ -87,7 +131,10 @@ describe('dsa5e derived values (§2 worked example)', () => {
   });
 
   it('adds half of the higher-defense rule to AW and all of it to PA', () => {
-    const sheet = hero({ options: { criticalQualityRule: 'keep-points', higherDefense: 4 }, combatTechniques: { CT_12: 10 } });
+    const sheet = hero({
+      options: { criticalQualityRule: 'keep-points', higherDefense: 4 },
+      combatTechniques: { CT_12: 10 },
+    });
     expect(derivedValues(sheet).aw.value).toBe(9);
     expect(combatValues(sheet, COMBAT_TECHNIQUE_BY_ID.get('CT_12')!).pa).toBe(10);
   });
@@ -147,42 +194,78 @@ describe('dsa5e 1W20 checks with confirmation (§5b/§5c)', () => {
   });
 
   it('offers spells only with a value and three checks', () => {
-    const mage = asSheet(hero({ spells: [{ name: 'Ignifaxius', value: 7, checks: ['mu', 'kl', 'ch'] }, { name: 'Ohne Probe', value: 3 }] }));
+    const mage = asSheet(
+      hero({
+        spells: [
+          { name: 'Ignifaxius', value: 7, checks: ['mu', 'kl', 'ch'] },
+          { name: 'Ohne Probe', value: 3 },
+        ],
+      }),
+    );
     const spells = ruleset.getDiceActions(mage).filter((action) => action.category === 'spell');
-    expect(spells).toEqual([{ id: 'spell:0', label: 'Ignifaxius MU/KL/CH', diceString: '3d20', category: 'spell', description: 'FW 7' }]);
+    expect(spells).toEqual([
+      { id: 'spell:0', label: 'Ignifaxius MU/KL/CH', diceString: '3d20', category: 'spell', description: 'FW 7' },
+    ]);
     expect(ruleset.resolveRoll(mage, 'spell:0', [10, 10, 10]).result).toBe('success');
     expect(() => ruleset.resolveRoll(mage, 'spell:1', [10, 10, 10])).toThrow('Unknown dice action');
   });
 });
 
 describe('dsa5e experience-level caps during creation (§6)', () => {
-  it.each(EXPERIENCE_LEVELS.map((el) => [el.level, el] as const))('EL %i: valid at the caps, invalid one above', (level, el) => {
-    const fwCap = Math.min(el.maxAttribute + 2, el.maxSkill);
-    const ktwCap = Math.min(el.maxAttribute + 2, el.maxCombatTechnique);
-    const atCap = hero({
-      experienceLevel: level,
-      attributes: { mu: el.maxAttribute + 1, kl: el.maxAttribute, in: 8, ch: 8, ff: 8, ge: el.maxAttribute, ko: 8, kk: 8 },
-      talents: { TAL_31: fwCap },
-      combatTechniques: { CT_4: ktwCap },
-      current: { lep: 21, asp: 0, kap: 0, schip: 3 },
-    });
-    expect(paths(atCap)).toEqual([]);
-    const above = { ...atCap, attributes: { ...atCap.attributes, kl: el.maxAttribute + 1, mu: el.maxAttribute + 2 }, talents: { TAL_31: fwCap + 1 }, combatTechniques: { CT_4: ktwCap + 1 } };
-    expect(paths(above)).toEqual(expect.arrayContaining(['attributes.mu', 'attributes.kl', 'talents.TAL_31', 'combatTechniques.CT_4']));
-    expect(paths({ ...above, phase: 'play' })).not.toContain('attributes.kl');
-    const exceptional = { ...atCap, talents: { TAL_31: fwCap + 1 }, advantages: [{ id: 'ADV_16', name: 'Herausragende Fertigkeit', option: 'TAL_31' }] };
-    expect(paths(exceptional)).toEqual([]);
-  });
+  it.each(EXPERIENCE_LEVELS.map((el) => [el.level, el] as const))(
+    'EL %i: valid at the caps, invalid one above',
+    (level, el) => {
+      const fwCap = Math.min(el.maxAttribute + 2, el.maxSkill);
+      const ktwCap = Math.min(el.maxAttribute + 2, el.maxCombatTechnique);
+      const atCap = hero({
+        experienceLevel: level,
+        attributes: {
+          mu: el.maxAttribute + 1,
+          kl: el.maxAttribute,
+          in: 8,
+          ch: 8,
+          ff: 8,
+          ge: el.maxAttribute,
+          ko: 8,
+          kk: 8,
+        },
+        talents: { TAL_31: fwCap },
+        combatTechniques: { CT_4: ktwCap },
+        current: { lep: 21, asp: 0, kap: 0, schip: 3 },
+      });
+      expect(paths(atCap)).toEqual([]);
+      const above = {
+        ...atCap,
+        attributes: { ...atCap.attributes, kl: el.maxAttribute + 1, mu: el.maxAttribute + 2 },
+        talents: { TAL_31: fwCap + 1 },
+        combatTechniques: { CT_4: ktwCap + 1 },
+      };
+      expect(paths(above)).toEqual(
+        expect.arrayContaining(['attributes.mu', 'attributes.kl', 'talents.TAL_31', 'combatTechniques.CT_4']),
+      );
+      expect(paths({ ...above, phase: 'play' })).not.toContain('attributes.kl');
+      const exceptional = {
+        ...atCap,
+        talents: { TAL_31: fwCap + 1 },
+        advantages: [{ id: 'ADV_16', name: 'Herausragende Fertigkeit', option: 'TAL_31' }],
+      };
+      expect(paths(exceptional)).toEqual([]);
+    },
+  );
 
   it('caps the attribute sum', () => {
-    expect(paths(hero({ attributes: { mu: 14, kl: 14, in: 14, ch: 14, ff: 14, ge: 9, ko: 12, kk: 10 } }))).toEqual(['attributes']);
+    expect(paths(hero({ attributes: { mu: 14, kl: 14, in: 14, ch: 14, ff: 14, ge: 9, ko: 12, kk: 10 } }))).toEqual([
+      'attributes',
+    ]);
   });
 });
 
 describe('dsa5e data tables', () => {
   it('has all 59 talents in groups of 14/9/7/12/17 and 21 combat techniques', () => {
     expect(TALENTS.map((t) => t.id)).toEqual(Array.from({ length: 59 }, (_, i) => `TAL_${i + 1}`));
-    const sizes = ['body', 'social', 'nature', 'knowledge', 'trade'].map((group) => TALENTS.filter((t) => t.group === group).length);
+    const sizes = ['body', 'social', 'nature', 'knowledge', 'trade'].map(
+      (group) => TALENTS.filter((t) => t.group === group).length,
+    );
     expect(sizes).toEqual([14, 9, 7, 12, 17]);
     expect(COMBAT_TECHNIQUES.map((ct) => ct.id)).toEqual(Array.from({ length: 21 }, (_, i) => `CT_${i + 1}`));
   });
@@ -204,7 +287,10 @@ describe('dsa5e data tables', () => {
   });
 
   it('labels talent actions "Klettern (Climbing) MU/GE/KK"', () => {
-    expect(ruleset.getDiceActions(asSheet(hero())).find((a) => a.id === 'talent:TAL_3')).toMatchObject({ label: 'Klettern (Climbing) MU/GE/KK', diceString: '3d20' });
+    expect(ruleset.getDiceActions(asSheet(hero())).find((a) => a.id === 'talent:TAL_3')).toMatchObject({
+      label: 'Klettern (Climbing) MU/GE/KK',
+      diceString: '3d20',
+    });
   });
 });
 
@@ -239,7 +325,9 @@ describe('dsa5e sheet handling', () => {
 
   it('never throws on garbage and reports it', () => {
     expect(() => ruleset.getStatBlocks({})).not.toThrow();
-    expect(paths({} as unknown as DsaSheet)).toEqual(expect.arrayContaining(['name', 'species', 'attributes', 'talents', 'current']));
+    expect(paths({} as unknown as DsaSheet)).toEqual(
+      expect.arrayContaining(['name', 'species', 'attributes', 'talents', 'current']),
+    );
     expect(normalize({ attributes: { mu: 'x' } }).attributes.mu).toBe(8);
   });
 });

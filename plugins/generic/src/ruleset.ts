@@ -1,4 +1,12 @@
-import { defineRuleset, type DiceAction, type FieldError, type ResourceState, type RollOutcome, type Sheet, type SheetMigration } from '@cm/ruleset-sdk';
+import {
+  defineRuleset,
+  type DiceAction,
+  type FieldError,
+  type ResourceState,
+  type RollOutcome,
+  type Sheet,
+  type SheetMigration,
+} from '@cm/ruleset-sdk';
 import { isTaleSpireCompatible, parseNotation } from '@cm/dice';
 
 /** One free key/value pair of the sheet. */
@@ -19,7 +27,8 @@ const MAX_HP = 100_000;
 const MAX_NOTES = 20_000;
 const DICE_ID = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const isInt = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value);
 
 /** Whether `text` is a roll string TaleSpire's tray accepts (`[name:]NdS±M` terms, groups separated by `/`). */
@@ -31,14 +40,16 @@ export function isValidDiceString(text: string): boolean {
 export function validateSheet(raw: Sheet): FieldError[] {
   const errors: FieldError[] = [];
   const fail = (path: string, message: string): void => void errors.push({ path, message });
-  if (typeof raw.name !== 'string' || raw.name.trim() === '' || raw.name.length > 200) fail('name', 'name must be 1 to 200 characters');
+  if (typeof raw.name !== 'string' || raw.name.trim() === '' || raw.name.length > 200)
+    fail('name', 'name must be 1 to 200 characters');
   const hp = raw.hp;
   if (!isObject(hp)) fail('hp', 'hp must be an object { current, max }');
   else {
     const maxOk = isInt(hp.max) && hp.max >= 1 && hp.max <= MAX_HP;
     if (!maxOk) fail('hp.max', `max HP must be an integer from 1 to ${MAX_HP}`);
     if (!isInt(hp.current) || hp.current < 0) fail('hp.current', 'current HP must be an integer ≥ 0');
-    else if (maxOk && hp.current > (hp.max as number)) fail('hp.current', `current HP must not exceed max HP (${String(hp.max)})`);
+    else if (maxOk && hp.current > (hp.max as number))
+      fail('hp.current', `current HP must not exceed max HP (${hp.max as number})`);
   }
   if (!Array.isArray(raw.fields)) fail('fields', 'fields must be a list');
   else {
@@ -46,15 +57,18 @@ export function validateSheet(raw: Sheet): FieldError[] {
     raw.fields.forEach((field, index) => {
       if (!isObject(field)) return fail(`fields.${index}`, 'a field must be { key, value }');
       const key = field.key;
-      if (typeof key !== 'string' || key.length < 1 || key.length > 64) fail(`fields.${index}.key`, 'key must be 1 to 64 characters');
+      if (typeof key !== 'string' || key.length < 1 || key.length > 64)
+        fail(`fields.${index}.key`, 'key must be 1 to 64 characters');
       else if (seen.has(key)) fail(`fields.${index}.key`, `duplicate key "${key}"`);
       else seen.add(key);
       const value = field.value;
-      const valueOk = (typeof value === 'string' && value.length <= 2000) || (typeof value === 'number' && Number.isFinite(value));
+      const valueOk =
+        (typeof value === 'string' && value.length <= 2000) || (typeof value === 'number' && Number.isFinite(value));
       if (!valueOk) fail(`fields.${index}.value`, 'value must be a string (≤ 2000 characters) or a number');
     });
   }
-  if (typeof raw.notes !== 'string' || raw.notes.length > MAX_NOTES) fail('notes', `notes must be text of at most ${MAX_NOTES} characters`);
+  if (typeof raw.notes !== 'string' || raw.notes.length > MAX_NOTES)
+    fail('notes', `notes must be text of at most ${MAX_NOTES} characters`);
   if (raw.initiativeBonus !== undefined && (!isInt(raw.initiativeBonus) || Math.abs(raw.initiativeBonus) > 1000)) {
     fail('initiativeBonus', 'initiative bonus must be an integer from -1000 to 1000');
   }
@@ -67,10 +81,12 @@ function validateDice(dice: unknown, fail: (path: string, message: string) => vo
   const seen = new Set<string>();
   dice.forEach((entry, index) => {
     if (!isObject(entry)) return fail(`dice.${index}`, 'a dice action must be { id, label, diceString }');
-    if (typeof entry.id !== 'string' || !DICE_ID.test(entry.id)) fail(`dice.${index}.id`, 'id must be 1 to 40 of a-z, 0-9, _ and -');
+    if (typeof entry.id !== 'string' || !DICE_ID.test(entry.id))
+      fail(`dice.${index}.id`, 'id must be 1 to 40 of a-z, 0-9, _ and -');
     else if (seen.has(entry.id)) fail(`dice.${index}.id`, `duplicate id "${entry.id}"`);
     else seen.add(entry.id);
-    if (typeof entry.label !== 'string' || entry.label.trim() === '' || entry.label.length > 100) fail(`dice.${index}.label`, 'label must be 1 to 100 characters');
+    if (typeof entry.label !== 'string' || entry.label.trim() === '' || entry.label.length > 100)
+      fail(`dice.${index}.label`, 'label must be 1 to 100 characters');
     if (typeof entry.diceString !== 'string' || !isValidDiceString(entry.diceString)) {
       fail(`dice.${index}.diceString`, 'not a TaleSpire roll string (e.g. 1d20+5, 2d6/1d4, Attack:1d20+3)');
     }
@@ -87,9 +103,15 @@ function initiativeString(bonus: number): string {
 
 function diceActions(sheet: GenericSheet): DiceAction[] {
   const actions: DiceAction[] = [
-    { id: 'initiative', label: 'Initiative', diceString: initiativeString(sheet.initiativeBonus ?? 0), category: 'initiative' },
+    {
+      id: 'initiative',
+      label: 'Initiative',
+      diceString: initiativeString(sheet.initiativeBonus ?? 0),
+      category: 'initiative',
+    },
   ];
-  for (const dice of sheet.dice ?? []) actions.push({ id: `custom:${dice.id}`, label: dice.label, diceString: dice.diceString, category: 'custom' });
+  for (const dice of sheet.dice ?? [])
+    actions.push({ id: `custom:${dice.id}`, label: dice.label, diceString: dice.diceString, category: 'custom' });
   return actions;
 }
 
@@ -108,14 +130,17 @@ export function sumRoll(diceString: string, faces: number[]): { total: number; g
       for (let i = 0; i < term.count; i++) {
         const face = faces[next++];
         if (face === undefined || !Number.isInteger(face) || face < 1 || face > term.sides) {
-          throw new Error(`faces do not fit "${diceString}": expected ${term.count} value(s) from 1 to ${term.sides} for d${term.sides}`);
+          throw new Error(
+            `faces do not fit "${diceString}": expected ${term.count} value(s) from 1 to ${term.sides} for d${term.sides}`,
+          );
         }
         total += sign * face;
       }
     }
     return total;
   });
-  if (next !== faces.length) throw new Error(`faces do not fit "${diceString}": got ${faces.length} faces, expected ${next}`);
+  if (next !== faces.length)
+    throw new Error(`faces do not fit "${diceString}": got ${faces.length} faces, expected ${next}`);
   return { total: groupTotals.reduce((a, b) => a + b, 0), groupTotals };
 }
 
@@ -132,7 +157,14 @@ export const migrateFrom090: SheetMigration = {
 };
 
 export default defineRuleset({
-  defaultSheet: () => ({ name: 'New character', hp: { current: 10, max: 10 }, fields: [], notes: '', initiativeBonus: 0, dice: [] }),
+  defaultSheet: () => ({
+    name: 'New character',
+    hp: { current: 10, max: 10 },
+    fields: [],
+    notes: '',
+    initiativeBonus: 0,
+    dice: [],
+  }),
   validate: validateSheet,
   getStatBlocks(sheet) {
     const s = asSheet(sheet);
@@ -142,10 +174,19 @@ export default defineRuleset({
         label: 'Vitals',
         stats: [
           { id: 'hp', label: 'HP', value: `${s.hp.current} / ${s.hp.max}` },
-          { id: 'initiative', label: 'Initiative', value: initiativeString(s.initiativeBonus ?? 0), hint: '1d20 + initiative bonus' },
+          {
+            id: 'initiative',
+            label: 'Initiative',
+            value: initiativeString(s.initiativeBonus ?? 0),
+            hint: '1d20 + initiative bonus',
+          },
         ],
       },
-      { id: 'fields', label: 'Fields', stats: s.fields.map((field) => ({ id: field.key, label: field.key, value: field.value })) },
+      {
+        id: 'fields',
+        label: 'Fields',
+        stats: s.fields.map((field) => ({ id: field.key, label: field.key, value: field.value })),
+      },
     ];
   },
   getDiceActions: (sheet) => diceActions(asSheet(sheet)),

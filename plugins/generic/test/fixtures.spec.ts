@@ -7,11 +7,16 @@ import ruleset from '../src/ruleset.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const manifest = JSON.parse(readFileSync(`${root}/plugin.json`, 'utf8')) as { version: string; schema: string };
-const schemaCheck = new Ajv({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync(`${root}/${manifest.schema}`, 'utf8')));
+const schemaCheck = new Ajv({ allErrors: true, strict: true }).compile(
+  JSON.parse(readFileSync(`${root}/${manifest.schema}`, 'utf8')),
+);
 const load = (folder: string): Array<[string, Record<string, unknown>]> =>
   readdirSync(`${root}/fixtures/${folder}`)
     .filter((file) => file.endsWith('.json'))
-    .map((file) => [file, JSON.parse(readFileSync(`${root}/fixtures/${folder}/${file}`, 'utf8')) as Record<string, unknown>]);
+    .map((file) => [
+      file,
+      JSON.parse(readFileSync(`${root}/fixtures/${folder}/${file}`, 'utf8')) as Record<string, unknown>,
+    ]);
 
 function migrateChain(sheet: Sheet, from: string): Sheet {
   let version = from;

@@ -17,11 +17,15 @@ describe('generic ruleset', () => {
       { id: 'initiative', label: 'Initiative', diceString: '1d20-2', category: 'initiative' },
       { id: 'custom:bow', label: 'Longbow', diceString: 'Attack:1d20+7/Damage:1d8-1', category: 'custom' },
     ]);
-    expect(ruleset.getDiceActions({ ...sheet, initiativeBonus: 4 })[0]!.diceString).toBe('1d20+4');
+    expect(ruleset.getDiceActions({ ...sheet, initiativeBonus: 4 })[0].diceString).toBe('1d20+4');
   });
 
   it('resolves rolls as neutral totals of faces and modifiers', () => {
-    expect(ruleset.resolveRoll(sheet, 'initiative', [15])).toEqual({ result: 'neutral', label: 'Initiative: 13', total: 13 });
+    expect(ruleset.resolveRoll(sheet, 'initiative', [15])).toEqual({
+      result: 'neutral',
+      label: 'Initiative: 13',
+      total: 13,
+    });
     expect(ruleset.resolveRoll(sheet, 'custom:bow', [12, 5], { modifier: 1 })).toEqual({
       result: 'neutral',
       label: 'Longbow: 24',
@@ -42,7 +46,9 @@ describe('generic ruleset', () => {
   });
 
   it('exposes HP as a resource bounded by max HP', () => {
-    expect(ruleset.getResources(sheet)).toEqual([{ id: 'hp', label: 'HP', path: ['hp', 'current'], value: 20, min: 0, max: 30 }]);
+    expect(ruleset.getResources(sheet)).toEqual([
+      { id: 'hp', label: 'HP', path: ['hp', 'current'], value: 20, min: 0, max: 30 },
+    ]);
   });
 
   it('reads the name', () => {
@@ -50,17 +56,23 @@ describe('generic ruleset', () => {
   });
 
   it('accepts TaleSpire roll strings and refuses others', () => {
-    for (const ok of ['1d20', '2d6+3', '1d20+5/1d8', 'Hit:1d20-1', '1d100', '3d20']) expect(isValidDiceString(ok)).toBe(true);
+    for (const ok of ['1d20', '2d6+3', '1d20+5/1d8', 'Hit:1d20-1', '1d100', '3d20'])
+      expect(isValidDiceString(ok)).toBe(true);
     for (const bad of ['', 'd', '1d7', '2d6++1', '4d6kh3', '5', '1d20/']) expect(isValidDiceString(bad)).toBe(false);
   });
 
   it('reports hp.current above hp.max and unknown shapes without throwing', () => {
     expect(ruleset.validate({ ...sheet, hp: { current: 31, max: 30 } }).map((e) => e.path)).toEqual(['hp.current']);
-    expect(ruleset.validate({} as Sheet).map((e) => e.path)).toEqual(['name', 'hp', 'fields', 'notes']);
+    expect(ruleset.validate({}).map((e) => e.path)).toEqual(['name', 'hp', 'fields', 'notes']);
   });
 
   it('migrates 0.9.0 sheets without maxHp', () => {
-    const step = ruleset.migrations![0]!;
-    expect(step.migrate({ name: 'X', hp: 5 })).toEqual({ name: 'X', hp: { current: 5, max: 5 }, fields: [], notes: '' });
+    const step = ruleset.migrations![0];
+    expect(step.migrate({ name: 'X', hp: 5 })).toEqual({
+      name: 'X',
+      hp: { current: 5, max: 5 },
+      fields: [],
+      notes: '',
+    });
   });
 });

@@ -61,7 +61,9 @@ export function readEncounter(state: Record<string, JsonValue>): Encounter | und
     turn: Math.min(Math.max(0, int(value.turn, 0)), Math.max(0, combatants.length - 1)),
     combatants,
     nextId: Math.max(1, int(value.nextId, 1)),
-    log: Array.isArray(value.log) ? value.log.filter((line): line is string => typeof line === 'string').slice(-LOG_LINES) : [],
+    log: Array.isArray(value.log)
+      ? value.log.filter((line): line is string => typeof line === 'string').slice(-LOG_LINES)
+      : [],
   };
 }
 

@@ -69,12 +69,21 @@ function start(_input: JsonValue, context: FeatureContext): FeatureResult {
       skipped.push(character.name);
       continue;
     }
-    rolled.push({ id: `c:${character.id}`, characterId: character.id, name: character.name, initiative: result.total, roll: diceSum(result) });
+    rolled.push({
+      id: `c:${character.id}`,
+      characterId: character.id,
+      name: character.name,
+      initiative: result.total,
+      roll: diceSum(result),
+    });
   }
   const free = previous.combatants.filter((combatant) => combatant.characterId === undefined);
   const combatants = [...rolled, ...free].sort(compareCombatants).slice(0, MAX_COMBATANTS);
   let encounter: Encounter = { ...previous, active: true, round: 1, turn: 0, combatants };
-  encounter = withLog(encounter, `Round 1: ${combatants.map((c) => `${c.name} ${c.initiative}`).join(', ') || 'no combatants'}`);
+  encounter = withLog(
+    encounter,
+    `Round 1: ${combatants.map((c) => `${c.name} ${c.initiative}`).join(', ') || 'no combatants'}`,
+  );
   if (skipped.length > 0) encounter = withLog(encounter, `No initiative action: ${skipped.join(', ')}`);
   return save(encounter);
 }
@@ -107,13 +116,15 @@ function add(input: JsonValue, context: FeatureContext): FeatureResult {
   if (refused) return refused;
   if (!isRecord(input)) return refuse('invalid_input', 'Expected { name, initiative }');
   const name = typeof input.name === 'string' ? input.name.trim() : '';
-  if (name.length === 0 || name.length > MAX_NAME) return refuse('invalid_input', `name must be 1 to ${MAX_NAME} characters`);
+  if (name.length === 0 || name.length > MAX_NAME)
+    return refuse('invalid_input', `name must be 1 to ${MAX_NAME} characters`);
   const initiative = input.initiative;
   if (typeof initiative !== 'number' || !Number.isInteger(initiative) || Math.abs(initiative) > MAX_INITIATIVE) {
     return refuse('invalid_input', `initiative must be an integer from -${MAX_INITIATIVE} to ${MAX_INITIATIVE}`);
   }
   const encounter = readEncounter(context.state) ?? emptyEncounter();
-  if (encounter.combatants.length >= MAX_COMBATANTS) return refuse('conflict', `An encounter holds at most ${MAX_COMBATANTS} combatants`);
+  if (encounter.combatants.length >= MAX_COMBATANTS)
+    return refuse('conflict', `An encounter holds at most ${MAX_COMBATANTS} combatants`);
   const combatant: Combatant = { id: `m${encounter.nextId}`, name, initiative, roll: null };
   const next = insertCombatant({ ...encounter, nextId: encounter.nextId + 1 }, combatant);
   return save(withLog(next, `${name} joins (${initiative})`));
@@ -123,12 +134,18 @@ function add(input: JsonValue, context: FeatureContext): FeatureResult {
 function remove(input: JsonValue, context: FeatureContext): FeatureResult {
   const refused = onlyDm(context, 'remove combatants');
   if (refused) return refused;
-  if (!isRecord(input) || typeof input.combatantId !== 'string') return refuse('invalid_input', 'Expected { combatantId }');
+  if (!isRecord(input) || typeof input.combatantId !== 'string')
+    return refuse('invalid_input', 'Expected { combatantId }');
   const id = input.combatantId;
   const encounter = readEncounter(context.state);
   const target = encounter?.combatants.find((combatant) => combatant.id === id);
   if (!encounter || !target) return refuse('not_found', `No combatant "${id.slice(0, 80)}" in the encounter`);
-  return save(withLog(removeCombatants(encounter, (combatant) => combatant.id === id), `${target.name} leaves`));
+  return save(
+    withLog(
+      removeCombatants(encounter, (combatant) => combatant.id === id),
+      `${target.name} leaves`,
+    ),
+  );
 }
 
 /** Ends the encounter: its state is deleted. */
@@ -145,9 +162,11 @@ function onGroupEvent(event: FeatureGroupEvent, context: FeatureContext): Featur
   if (!encounter) return {};
   const assigned = new Set(context.characters.map((character) => character.id));
   const payload = isRecord(event.payload) ? event.payload : {};
-  const unassigned = event.type === 'character.unassigned' && typeof payload.characterId === 'string' ? payload.characterId : undefined;
+  const unassigned =
+    event.type === 'character.unassigned' && typeof payload.characterId === 'string' ? payload.characterId : undefined;
   const gone = (combatant: Combatant): boolean =>
-    combatant.characterId !== undefined && (combatant.characterId === unassigned || !assigned.has(combatant.characterId));
+    combatant.characterId !== undefined &&
+    (combatant.characterId === unassigned || !assigned.has(combatant.characterId));
   const leaving = encounter.combatants.filter(gone);
   if (leaving.length === 0) return {};
   const next = withLog(removeCombatants(encounter, gone), `${leaving.map((c) => c.name).join(', ')} left the group`);

@@ -3,16 +3,40 @@ import type { FeatureCharacter, FeatureContext, FeatureResult, JsonValue } from 
 import feature from '../src/feature.js';
 import type { Encounter } from '../src/encounter.js';
 
-const dsa: FeatureCharacter = { id: 'c1', name: 'Alrik', ownerId: 'u1', rulesetId: 'dsa5e', initiative: { label: 'Initiative', diceString: '1d6+12' } };
-const generic: FeatureCharacter = { id: 'c2', name: 'Aria', ownerId: 'u2', rulesetId: 'generic', initiative: { label: 'Initiative', diceString: '1d20+2' } };
+const dsa: FeatureCharacter = {
+  id: 'c1',
+  name: 'Alrik',
+  ownerId: 'u1',
+  rulesetId: 'dsa5e',
+  initiative: { label: 'Initiative', diceString: '1d6+12' },
+};
+const generic: FeatureCharacter = {
+  id: 'c2',
+  name: 'Aria',
+  ownerId: 'u2',
+  rulesetId: 'generic',
+  initiative: { label: 'Initiative', diceString: '1d20+2' },
+};
 
 function context(overrides: Partial<FeatureContext> = {}): FeatureContext {
-  return { groupId: 'g', userId: 'dm', isDm: true, state: {}, characters: [dsa, generic], entropy: [2, 10, 0, 0, 0, 0], ...overrides };
+  return {
+    groupId: 'g',
+    userId: 'dm',
+    isDm: true,
+    state: {},
+    characters: [dsa, generic],
+    entropy: [2, 10, 0, 0, 0, 0],
+    ...overrides,
+  };
 }
 
 /** Runs an action and returns the stored state afterwards (applying null deletes). */
-function run(action: string, input: JsonValue, ctx: FeatureContext): { result: FeatureResult; state: Record<string, JsonValue> } {
-  const result = feature.actions[action]!(input, ctx);
+function run(
+  action: string,
+  input: JsonValue,
+  ctx: FeatureContext,
+): { result: FeatureResult; state: Record<string, JsonValue> } {
+  const result = feature.actions[action](input, ctx);
   const state = { ...ctx.state };
   for (const [key, value] of Object.entries(result.state ?? {})) {
     if (value === null) delete state[key];
@@ -46,7 +70,11 @@ describe('initiative feature', () => {
 
   it('refuses DM actions to players with a forbidden error and no state change', () => {
     for (const action of ['start', 'next', 'previous', 'add', 'remove', 'end']) {
-      const { result } = run(action, { name: 'X', initiative: 1, combatantId: 'x' }, context({ isDm: false, userId: 'p' }));
+      const { result } = run(
+        action,
+        { name: 'X', initiative: 1, combatantId: 'x' },
+        context({ isDm: false, userId: 'p' }),
+      );
       expect(result.error?.code).toBe('forbidden');
       expect(result.state).toBeUndefined();
     }
@@ -76,12 +104,18 @@ describe('initiative feature', () => {
     ({ state } = run('add', { name: 'Ogre', initiative: 20 }, context({ state })));
     const encounter = encounterOf(state);
     expect(encounter.combatants.map((c) => c.name)).toEqual(['Ogre', 'Alrik', 'Aria']);
-    expect(encounter.combatants[encounter.turn]!.name).toBe('Aria');
+    expect(encounter.combatants[encounter.turn].name).toBe('Aria');
     expect(encounter.combatants[0]).toEqual({ id: 'm1', name: 'Ogre', initiative: 20, roll: null });
   });
 
   it('validates add input', () => {
-    for (const input of [null, { name: '', initiative: 1 }, { name: 'X', initiative: 1.5 }, { name: 'X', initiative: 5000 }, { name: 'x'.repeat(65), initiative: 1 }]) {
+    for (const input of [
+      null,
+      { name: '', initiative: 1 },
+      { name: 'X', initiative: 1.5 },
+      { name: 'X', initiative: 5000 },
+      { name: 'x'.repeat(65), initiative: 1 },
+    ]) {
       expect(run('add', input, context()).result.error?.code).toBe('invalid_input');
     }
   });
@@ -93,7 +127,7 @@ describe('initiative feature', () => {
     ({ state } = run('remove', { combatantId: 'c:c2' }, context({ state })));
     const encounter = encounterOf(state);
     expect(encounter.combatants.map((c) => c.name)).toEqual(['Alrik', 'Ogre']);
-    expect(encounter.combatants[encounter.turn]!.name).toBe('Ogre');
+    expect(encounter.combatants[encounter.turn].name).toBe('Ogre');
     expect(run('remove', { combatantId: 'nope' }, context({ state })).result.error?.code).toBe('not_found');
   });
 
@@ -107,7 +141,10 @@ describe('initiative feature', () => {
   it('drops combatants of unassigned characters on group events', () => {
     let { state } = run('start', null, context());
     ({ state } = run('next', null, context({ state }))); // Aria's turn
-    const result = feature.onGroupEvent!({ type: 'character.unassigned', payload: { characterId: 'c1', userId: 'u1' } }, context({ state, characters: [generic], userId: undefined, isDm: false }));
+    const result = feature.onGroupEvent!(
+      { type: 'character.unassigned', payload: { characterId: 'c1', userId: 'u1' } },
+      context({ state, characters: [generic], userId: undefined, isDm: false }),
+    );
     const encounter = result.state!.encounter as unknown as Encounter;
     expect(encounter.combatants.map((c) => c.name)).toEqual(['Aria']);
     expect(encounter.turn).toBe(0);

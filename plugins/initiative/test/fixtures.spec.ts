@@ -16,7 +16,10 @@ interface ActionFixture {
 const folder = fileURLToPath(new URL('../fixtures/actions', import.meta.url));
 const fixtures = readdirSync(folder)
   .filter((file) => file.endsWith('.json'))
-  .map((file): [string, ActionFixture] => [file, JSON.parse(readFileSync(`${folder}/${file}`, 'utf8')) as ActionFixture]);
+  .map((file): [string, ActionFixture] => [
+    file,
+    JSON.parse(readFileSync(`${folder}/${file}`, 'utf8')) as ActionFixture,
+  ]);
 
 describe('initiative action fixtures', () => {
   it('has fixtures', () => {
@@ -26,7 +29,7 @@ describe('initiative action fixtures', () => {
   it.each(fixtures)('%s', (_file, fixture) => {
     const handler = feature.actions[fixture.action];
     expect(handler).toBeDefined();
-    const result = handler!(fixture.input, fixture.context);
+    const result = handler(fixture.input, fixture.context);
     if (fixture.expectedError) {
       expect(result.error?.code).toBe(fixture.expectedError);
       expect(result.state).toBeUndefined();

@@ -15,28 +15,43 @@ async function expectRejected(token: string, message = /invalid/): Promise<void>
 }
 
 function hs(key: string, alg = 'HS256'): SignJWT {
-  return new SignJWT({ sid: claims.sid }).setProtectedHeader({ alg }).setSubject(claims.sub).setIssuer(ACCESS_TOKEN_ISSUER).setIssuedAt().setExpirationTime('15m');
+  return new SignJWT({ sid: claims.sid })
+    .setProtectedHeader({ alg })
+    .setSubject(claims.sub)
+    .setIssuer(ACCESS_TOKEN_ISSUER)
+    .setIssuedAt()
+    .setExpirationTime('15m');
 }
 
 describe(AccessTokenService.name, () => {
   it('round-trips sub and sid and expires after 15 minutes', async () => {
     const token = await service.sign(claims);
     await expect(service.verify(token)).resolves.toEqual(claims);
-    const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { iat: number; exp: number; iss: string };
+    const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as {
+      iat: number;
+      exp: number;
+      iss: string;
+    };
     expect(payload.exp - payload.iat).toBe(ACCESS_TOKEN_TTL_SECONDS);
     expect(payload.iss).toBe('campaign-manager');
   });
 
   it('rejects a token whose signature was tampered with', async () => {
     const [header, , signature] = (await service.sign(claims)).split('.');
-    const forged = Buffer.from(JSON.stringify({ sid: 'family-1', sub: 'someone-else', iss: ACCESS_TOKEN_ISSUER, exp: 9_999_999_999 })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ sid: 'family-1', sub: 'someone-else', iss: ACCESS_TOKEN_ISSUER, exp: 9_999_999_999 }),
+    ).toString('base64url');
     await expectRejected(`${header}.${forged}.${signature}`);
     const token = await service.sign(claims);
     await expectRejected(token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA'));
   });
 
   it('rejects alg:none', async () => {
-    const unsecured = new UnsecuredJWT({ sid: claims.sid }).setSubject(claims.sub).setIssuer(ACCESS_TOKEN_ISSUER).setExpirationTime('15m').encode();
+    const unsecured = new UnsecuredJWT({ sid: claims.sid })
+      .setSubject(claims.sub)
+      .setIssuer(ACCESS_TOKEN_ISSUER)
+      .setExpirationTime('15m')
+      .encode();
     await expectRejected(unsecured);
   });
 
@@ -48,7 +63,14 @@ describe(AccessTokenService.name, () => {
   it('rejects another issuer, a missing sid and garbage', async () => {
     const key = new TextEncoder().encode(SECRET);
     await expectRejected(await hs(SECRET).setIssuer('someone-else').sign(key));
-    await expectRejected(await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(claims.sub).setIssuer(ACCESS_TOKEN_ISSUER).setExpirationTime('15m').sign(key));
+    await expectRejected(
+      await new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(claims.sub)
+        .setIssuer(ACCESS_TOKEN_ISSUER)
+        .setExpirationTime('15m')
+        .sign(key),
+    );
     await expectRejected('not-a-jwt');
   });
 

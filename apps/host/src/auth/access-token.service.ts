@@ -58,7 +58,10 @@ export class AccessTokenService {
       return claims;
     } catch (error) {
       const expired = error instanceof errors.JWTExpired;
-      throw new DomainError('unauthenticated', expired ? 'The access token has expired' : 'The access token is invalid');
+      throw new DomainError(
+        'unauthenticated',
+        expired ? 'The access token has expired' : 'The access token is invalid',
+      );
     }
   }
 

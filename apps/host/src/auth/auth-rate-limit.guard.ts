@@ -35,7 +35,9 @@ export class AuthRateLimitGuard implements CanActivate {
     }
     if (hit.count > max) {
       const retryAfterSeconds = Math.max(1, Math.ceil(hit.resetInMs / 1000));
-      throw new DomainError('rate_limited', `Too many authentication requests, retry in ${retryAfterSeconds} s`, { retryAfterSeconds });
+      throw new DomainError('rate_limited', `Too many authentication requests, retry in ${retryAfterSeconds} s`, {
+        retryAfterSeconds,
+      });
     }
     return true;
   }

@@ -17,7 +17,14 @@ import { APP_CONFIG } from '../config/config.module.js';
 import { UserDto } from '../users/dto/user.dto.js';
 import { AuthRateLimitGuard } from './auth-rate-limit.guard.js';
 import { AuthService, type SessionTokens } from './auth.service.js';
-import { EmailDto, LoginDto, PasswordResetConfirmDto, RefreshDto, RegisterDto, TokenDto } from './dto/auth-requests.dto.js';
+import {
+  EmailDto,
+  LoginDto,
+  PasswordResetConfirmDto,
+  RefreshDto,
+  RegisterDto,
+  TokenDto,
+} from './dto/auth-requests.dto.js';
 import { LoginResponseDto, MessageDto, TokenResponseDto } from './dto/auth-responses.dto.js';
 import { Public } from './public.decorator.js';
 import { REFRESH_TOKEN_TTL_MS } from './refresh-token.service.js';
@@ -28,7 +35,9 @@ const COOKIE_PATH = '/v1/auth';
 const MAIL_ON_ITS_WAY: MessageDto = { message: 'If the address can receive mail, a message is on its way.' };
 
 @ApiTags('auth')
-@ApiTooManyRequestsResponse({ description: 'Problem `rate_limited` with Retry-After (10 requests/minute per IP by default)' })
+@ApiTooManyRequestsResponse({
+  description: 'Problem `rate_limited` with Retry-After (10 requests/minute per IP by default)',
+})
 @ApiServiceUnavailableResponse({ description: 'The session store (Redis) is unreachable: auth fails closed' })
 @ApiBadRequestResponse({ description: 'Problem with field `errors` for an invalid body' })
 @Public()
@@ -80,9 +89,13 @@ export class AuthController {
   @Post('refresh')
   @HttpCode(200)
   @ApiCookieAuth(REFRESH_COOKIE)
-  @ApiOperation({ summary: 'Spend a refresh token (body or cm_rt cookie) for a new pair; a reused token revokes its session' })
+  @ApiOperation({
+    summary: 'Spend a refresh token (body or cm_rt cookie) for a new pair; a reused token revokes its session',
+  })
   @ApiOkResponse({ type: TokenResponseDto })
-  @ApiUnauthorizedResponse({ description: 'Problem `unauthenticated`: missing, unknown, used or revoked refresh token' })
+  @ApiUnauthorizedResponse({
+    description: 'Problem `unauthenticated`: missing, unknown, used or revoked refresh token',
+  })
   async refresh(
     @Body() body: RefreshDto,
     @Req() request: FastifyRequest,
@@ -98,7 +111,11 @@ export class AuthController {
   @ApiCookieAuth(REFRESH_COOKIE)
   @ApiOperation({ summary: 'Revoke the session of a refresh token (body or cookie) and clear the cookie' })
   @ApiNoContentResponse()
-  async logout(@Body() body: RefreshDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+  async logout(
+    @Body() body: RefreshDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
     await this.auth.logout(body.refreshToken ?? request.cookies[REFRESH_COOKIE]);
     void reply.clearCookie(REFRESH_COOKIE, this.cookieOptions());
   }
@@ -125,7 +142,10 @@ export class AuthController {
   private deliver(tokens: SessionTokens, viaCookie: boolean, reply: FastifyReply): TokenResponseDto {
     const { refreshToken, ...rest } = tokens;
     if (!viaCookie) return { ...rest, refreshToken };
-    void reply.setCookie(REFRESH_COOKIE, refreshToken, { ...this.cookieOptions(), maxAge: REFRESH_TOKEN_TTL_MS / 1000 });
+    void reply.setCookie(REFRESH_COOKIE, refreshToken, {
+      ...this.cookieOptions(),
+      maxAge: REFRESH_TOKEN_TTL_MS / 1000,
+    });
     return rest;
   }
 

@@ -41,5 +41,5 @@ function bearerToken(request: HttpRequest): string {
   const header = request.headers.authorization;
   const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header.trim()) : null;
   if (!match) throw new DomainError('unauthenticated', 'An access token is required (Authorization: Bearer <token>)');
-  return match[1]!;
+  return match[1];
 }

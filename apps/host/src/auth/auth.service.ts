@@ -64,7 +64,10 @@ export class AuthService {
 
   async verifyEmail(token: string): Promise<void> {
     const userId = await this.userTokens.consume(token, 'verify_email');
-    if (!userId) throw new DomainError('bad_request', 'The verification link is invalid, used or expired', { code: 'invalid_token' });
+    if (!userId)
+      throw new DomainError('bad_request', 'The verification link is invalid, used or expired', {
+        code: 'invalid_token',
+      });
     await this.users.update(userId, { emailVerified: true });
   }
 
@@ -111,7 +114,8 @@ export class AuthService {
   /** Sets the new password, marks the address verified (the mailbox was proven) and ends every session. */
   async confirmPasswordReset(token: string, password: string): Promise<void> {
     const passwordHash = await this.passwords.hash(password);
-    const invalid = () => new DomainError('bad_request', 'The reset link is invalid, used or expired', { code: 'invalid_token' });
+    const invalid = () =>
+      new DomainError('bad_request', 'The reset link is invalid, used or expired', { code: 'invalid_token' });
     const owner = await this.userTokens.peek(token, 'reset_password');
     if (!owner) throw invalid();
     // Revoke before spending the token: if the session store is down, this fails (503) with nothing changed.

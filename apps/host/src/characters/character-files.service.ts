@@ -22,12 +22,27 @@ export class CharacterFilesService {
   ) {}
 
   async import(userId: string, body: ImportCharacterDto): Promise<ImportedCharacterDto> {
-    const parsed = body.format === 'cmchar' ? await this.parseCmchar(body.document) : await this.parseForeign(body.data, body.rulesetId);
+    const parsed =
+      body.format === 'cmchar'
+        ? await this.parseCmchar(body.document)
+        : await this.parseForeign(body.data, body.rulesetId);
     const ruleset = this.characters.requireInstalled(parsed.rulesetId);
-    const sheet = parsed.rulesetVersion === ruleset.version ? parsed.sheet : await this.rulesets.migrate(parsed.rulesetId, parsed.sheet, parsed.rulesetVersion);
-    await this.characters.validateSheet(parsed.rulesetId, sheet, body.format === 'cmchar' ? 'document.sheet_data' : 'data');
+    const sheet =
+      parsed.rulesetVersion === ruleset.version
+        ? parsed.sheet
+        : await this.rulesets.migrate(parsed.rulesetId, parsed.sheet, parsed.rulesetVersion);
+    await this.characters.validateSheet(
+      parsed.rulesetId,
+      sheet,
+      body.format === 'cmchar' ? 'document.sheet_data' : 'data',
+    );
     const name = parsed.name.trim().slice(0, 100) || 'Unnamed';
-    const character = await this.characters.insert(userId, { rulesetId: parsed.rulesetId, name, sheet, rulesetVersion: ruleset.version });
+    const character = await this.characters.insert(userId, {
+      rulesetId: parsed.rulesetId,
+      name,
+      sheet,
+      rulesetVersion: ruleset.version,
+    });
     return { character: await this.characters.toDto(character, userId, 'owner'), warnings: parsed.warnings };
   }
 
@@ -50,7 +65,13 @@ export class CharacterFilesService {
     const parsed = await this.rulesets.parseCharacterFile(document).catch((error: unknown) => {
       throw prefixErrors(error, 'document');
     });
-    return { rulesetId: parsed.rulesetId, rulesetVersion: parsed.rulesetVersion, name: parsed.name, sheet: parsed.sheet, warnings: parsed.warnings };
+    return {
+      rulesetId: parsed.rulesetId,
+      rulesetVersion: parsed.rulesetVersion,
+      name: parsed.name,
+      sheet: parsed.sheet,
+      warnings: parsed.warnings,
+    };
   }
 
   private async parseForeign(data: unknown, rulesetId: string | undefined): Promise<Parsed> {
@@ -59,7 +80,13 @@ export class CharacterFilesService {
     const imported = await this.rulesets.importForeign(data, rulesetId).catch((error: unknown) => {
       throw prefixErrors(error, 'data');
     });
-    return { rulesetId: imported.rulesetId, rulesetVersion: imported.rulesetVersion, name: imported.name, sheet: imported.sheet, warnings: imported.warnings ?? [] };
+    return {
+      rulesetId: imported.rulesetId,
+      rulesetVersion: imported.rulesetVersion,
+      name: imported.name,
+      sheet: imported.sheet,
+      warnings: imported.warnings ?? [],
+    };
   }
 }
 
@@ -75,7 +102,9 @@ interface Parsed {
 function prefixErrors(error: unknown, field: string): unknown {
   if (!(error instanceof DomainError)) return error;
   if (error.code === 'not_found') {
-    return new DomainError('validation_failed', error.message, { errors: [{ path: `${field}.ruleset_id`, message: error.message }] });
+    return new DomainError('validation_failed', error.message, {
+      errors: [{ path: `${field}.ruleset_id`, message: error.message }],
+    });
   }
   if (error.code !== 'validation_failed') return error;
   const errors = (error.extras.errors ?? []).map((fieldError) => ({

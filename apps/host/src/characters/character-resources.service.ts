@@ -33,19 +33,21 @@ export class CharacterResourcesService {
     if (seen.rulesetVersion !== ruleset.version) await this.characters.upToDate(seen, userId);
     return this.manager.transaction(async (manager) => {
       // FOR NO KEY UPDATE serialises deltas on this character without blocking inserts that reference it.
-      const locked: unknown[] = await manager.query(`SELECT 1 FROM "characters" WHERE "id" = $1 FOR NO KEY UPDATE`, [characterId]);
+      const locked: unknown[] = await manager.query(`SELECT 1 FROM "characters" WHERE "id" = $1 FOR NO KEY UPDATE`, [
+        characterId,
+      ]);
       if (locked.length === 0) throw new DomainError('not_found', 'Character not found');
       const character = await manager.findOneByOrFail(CharacterEntity, { id: characterId });
       const resource = await this.findResource(character, body.resource);
       const value = clamp(resource.value + body.delta, resource.min, resource.max);
-      const rows: Array<{ version: number }> = (
-        await manager.query(
+      const rows = (
+        await manager.query<[Array<{ version: number }>, number]>(
           `UPDATE "characters" SET "sheet_data" = jsonb_set("sheet_data", $2::text[], $3::jsonb, true), "version" = "version" + 1, "updated_at" = now()
             WHERE "id" = $1 RETURNING "version"`,
           [characterId, resource.path, JSON.stringify(value)],
         )
       )[0];
-      const version = rows[0]!.version;
+      const version = rows[0].version;
       const appliedDelta = value - resource.value;
       const groups = await this.characters.assignedGroupIds(manager, characterId);
       await this.events.appendToGroups(manager, groups, 'character.resource_changed', {

@@ -1,5 +1,14 @@
 import type { Sheet } from '@cm/ruleset-sdk';
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 import { UserEntity } from '../users/user.entity.js';
 
 /** A portable character: owned by one user, assignable to several groups. `sheet_data` is opaque to the host. */

@@ -19,8 +19,22 @@ import { notFound } from '../common/domain-error.js';
 import { CharacterFilesService } from './character-files.service.js';
 import { CharacterResourcesService } from './character-resources.service.js';
 import { CharactersService } from './characters.service.js';
-import { CreateCharacterDto, ImportCharacterDto, PatchCharacterDto, ReplaceCharacterDto, ResourceDeltaDto, RestoreVersionDto } from './dto/character-requests.dto.js';
-import { CharacterDto, CharacterFileDto, CharacterSummaryDto, CharacterVersionDto, ImportedCharacterDto, ResourceChangeDto } from './dto/character-responses.dto.js';
+import {
+  CreateCharacterDto,
+  ImportCharacterDto,
+  PatchCharacterDto,
+  ReplaceCharacterDto,
+  ResourceDeltaDto,
+  RestoreVersionDto,
+} from './dto/character-requests.dto.js';
+import {
+  CharacterDto,
+  CharacterFileDto,
+  CharacterSummaryDto,
+  CharacterVersionDto,
+  ImportedCharacterDto,
+  ResourceChangeDto,
+} from './dto/character-responses.dto.js';
 
 const STALE = 'Problem `stale_version` with `currentVersion`: the write was based on an older version';
 
@@ -56,7 +70,9 @@ export class CharactersController {
   }
 
   @Post('import')
-  @ApiOperation({ summary: 'Import a .cmchar document or a foreign export (e.g. Optolith); validated before anything is stored' })
+  @ApiOperation({
+    summary: 'Import a .cmchar document or a foreign export (e.g. Optolith); validated before anything is stored',
+  })
   @ApiCreatedResponse({ type: ImportedCharacterDto })
   @ApiUnprocessableEntityResponse({ description: 'Field errors under `document` / `data`' })
   @ApiPayloadTooLargeResponse({ description: 'Larger than the host’s body limit' })
@@ -77,7 +93,11 @@ export class CharactersController {
   @ApiOkResponse({ type: CharacterDto })
   @ApiForbiddenResponse({ description: 'A DM who may read but not edit' })
   @ApiConflictResponse({ description: STALE })
-  replace(@CurrentUser() caller: AuthUser, @Param('id') id: string, @Body() body: ReplaceCharacterDto): Promise<CharacterDto> {
+  replace(
+    @CurrentUser() caller: AuthUser,
+    @Param('id') id: string,
+    @Body() body: ReplaceCharacterDto,
+  ): Promise<CharacterDto> {
     return this.characters.replace(caller.id, id, body);
   }
 
@@ -86,7 +106,11 @@ export class CharactersController {
   @ApiOkResponse({ type: CharacterDto })
   @ApiForbiddenResponse({ description: 'A DM who may read but not edit' })
   @ApiConflictResponse({ description: STALE })
-  patch(@CurrentUser() caller: AuthUser, @Param('id') id: string, @Body() body: PatchCharacterDto): Promise<CharacterDto> {
+  patch(
+    @CurrentUser() caller: AuthUser,
+    @Param('id') id: string,
+    @Body() body: PatchCharacterDto,
+  ): Promise<CharacterDto> {
     return this.characters.patch(caller.id, id, body);
   }
 
@@ -127,14 +151,22 @@ export class CharactersController {
   @ApiOperation({ summary: 'Owner or DM: apply an atomic delta to a resource (hp, lep, ...), clamped to its bounds' })
   @ApiOkResponse({ type: ResourceChangeDto })
   @ApiUnprocessableEntityResponse({ description: 'Field `resource`: the ruleset declares no such resource' })
-  applyDelta(@CurrentUser() caller: AuthUser, @Param('id') id: string, @Body() body: ResourceDeltaDto): Promise<ResourceChangeDto> {
+  applyDelta(
+    @CurrentUser() caller: AuthUser,
+    @Param('id') id: string,
+    @Body() body: ResourceDeltaDto,
+  ): Promise<ResourceChangeDto> {
     return this.resources.applyDelta(caller.id, id, body);
   }
 
   @Get(':id/export')
   @ApiOperation({ summary: 'Download the character as a .cmchar file (owner, or a DM who may read it)' })
   @ApiOkResponse({ type: CharacterFileDto })
-  async export(@CurrentUser() caller: AuthUser, @Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<CharacterFileDto> {
+  async export(
+    @CurrentUser() caller: AuthUser,
+    @Param('id') id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CharacterFileDto> {
     const file = await this.files.export(caller.id, id);
     void reply.header('Content-Disposition', contentDisposition(`${file.name}.cmchar`));
     return file;

@@ -16,9 +16,19 @@ import { PortraitService } from './portrait.service.js';
 
 /** Portable characters: sheets with history, resource deltas, .cmchar files, portraits and group assignments. */
 @Module({
-  imports: [TypeOrmModule.forFeature([CharacterEntity, CharacterVersionEntity, GroupCharacterEntity]), GroupsModule, PluginsModule],
+  imports: [
+    TypeOrmModule.forFeature([CharacterEntity, CharacterVersionEntity, GroupCharacterEntity]),
+    GroupsModule,
+    PluginsModule,
+  ],
   controllers: [CharactersController, GroupCharactersController, PortraitController],
-  providers: [CharactersService, CharacterResourcesService, CharacterFilesService, GroupCharactersService, PortraitService],
+  providers: [
+    CharactersService,
+    CharacterResourcesService,
+    CharacterFilesService,
+    GroupCharactersService,
+    PortraitService,
+  ],
   exports: [CharactersService],
 })
 export class CharactersModule {}

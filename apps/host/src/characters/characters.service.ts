@@ -45,7 +45,10 @@ export class CharactersService {
   ) {}
 
   async listMine(userId: string): Promise<CharacterSummaryDto[]> {
-    const characters = await this.manager.find(CharacterEntity, { where: { ownerUserId: userId }, order: { updatedAt: 'DESC' } });
+    const characters = await this.manager.find(CharacterEntity, {
+      where: { ownerUserId: userId },
+      order: { updatedAt: 'DESC' },
+    });
     return characters.map(toSummary);
   }
 
@@ -54,7 +57,12 @@ export class CharactersService {
     const ruleset = this.requireInstalled(body.rulesetId);
     const sheet = body.sheet ?? (await this.rulesets.defaultSheet(body.rulesetId));
     await this.validateSheet(body.rulesetId, sheet);
-    const character = await this.insert(userId, { rulesetId: body.rulesetId, name: body.name, sheet, rulesetVersion: ruleset.version });
+    const character = await this.insert(userId, {
+      rulesetId: body.rulesetId,
+      name: body.name,
+      sheet,
+      rulesetVersion: ruleset.version,
+    });
     return this.toDto(character, userId, 'owner');
   }
 
@@ -98,7 +106,13 @@ export class CharactersService {
         )
       : [];
     const row = rows[0];
-    const access: CharacterAccess | undefined = !row ? undefined : row.owner_user_id === userId ? 'owner' : row.viewer_is_dm ? 'dm' : undefined;
+    const access: CharacterAccess | undefined = !row
+      ? undefined
+      : row.owner_user_id === userId
+        ? 'owner'
+        : row.viewer_is_dm
+          ? 'dm'
+          : undefined;
     if (!row || !access) throw notFound('Character');
     const character = fromRow(row);
     const current = await this.upToDate(character, userId);
@@ -113,7 +127,12 @@ export class CharactersService {
     assertCurrent(character, body.version);
     await this.validateSheet(character.rulesetId, body.sheet);
     const saved = await this.manager.transaction((manager) =>
-      this.writeVersion(manager, character, { name: body.name, sheet: body.sheet, rulesetVersion: ruleset.version }, userId),
+      this.writeVersion(
+        manager,
+        character,
+        { name: body.name, sheet: body.sheet, rulesetVersion: ruleset.version },
+        userId,
+      ),
     );
     return this.toDto(saved, userId, 'owner');
   }
@@ -127,12 +146,18 @@ export class CharactersService {
     if (body.sheetPatch !== undefined) {
       assertSafeJson(body.sheetPatch, 'sheetPatch');
       const patched = applyMergePatch(sheet, body.sheetPatch);
-      if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) throw invalidSheet([{ path: 'sheetPatch', message: 'must leave the sheet an object' }]);
-      sheet = patched as Sheet;
+      if (typeof patched !== 'object' || patched === null || Array.isArray(patched))
+        throw invalidSheet([{ path: 'sheetPatch', message: 'must leave the sheet an object' }]);
+      sheet = patched;
     }
     await this.validateSheet(character.rulesetId, sheet);
     const saved = await this.manager.transaction((manager) =>
-      this.writeVersion(manager, character, { name: body.name ?? character.name, sheet, rulesetVersion: ruleset.version }, userId),
+      this.writeVersion(
+        manager,
+        character,
+        { name: body.name ?? character.name, sheet, rulesetVersion: ruleset.version },
+        userId,
+      ),
     );
     return this.toDto(saved, userId, 'owner');
   }
@@ -143,7 +168,10 @@ export class CharactersService {
     await this.manager.transaction(async (manager) => {
       const groups = await this.assignedGroupIds(manager, characterId);
       // Events first: group rows are locked before the cascade touches their assignments (no deadlock with a group deletion).
-      await this.events.appendToGroups(manager, groups, 'character.unassigned', { characterId, userId: character.ownerUserId });
+      await this.events.appendToGroups(manager, groups, 'character.unassigned', {
+        characterId,
+        userId: character.ownerUserId,
+      });
       await manager.delete(CharacterEntity, { id: characterId });
     });
     // After the commit: a failed object deletion must not resurrect the character.
@@ -169,14 +197,23 @@ export class CharactersService {
   }
 
   /** Owner: writes an old version's sheet and name as a new version (based on `currentVersion`). */
-  async restore(userId: string, characterId: string, restoredVersion: number, currentVersion: number): Promise<CharacterDto> {
+  async restore(
+    userId: string,
+    characterId: string,
+    restoredVersion: number,
+    currentVersion: number,
+  ): Promise<CharacterDto> {
     const character = await this.editable(userId, characterId);
     const ruleset = this.requireInstalled(character.rulesetId);
     assertCurrent(character, currentVersion);
-    const entry = Number.isInteger(restoredVersion) ? await this.manager.findOneBy(CharacterVersionEntity, { characterId, version: restoredVersion }) : null;
+    const entry = Number.isInteger(restoredVersion)
+      ? await this.manager.findOneBy(CharacterVersionEntity, { characterId, version: restoredVersion })
+      : null;
     if (!entry) throw notFound('Version');
     const sheet =
-      entry.rulesetVersion === ruleset.version ? entry.sheetData : await this.rulesets.migrate(character.rulesetId, entry.sheetData, entry.rulesetVersion);
+      entry.rulesetVersion === ruleset.version
+        ? entry.sheetData
+        : await this.rulesets.migrate(character.rulesetId, entry.sheetData, entry.rulesetVersion);
     await this.validateSheet(character.rulesetId, sheet);
     const saved = await this.manager.transaction((manager) =>
       this.writeVersion(manager, character, { name: entry.name, sheet, rulesetVersion: ruleset.version }, userId),
@@ -194,20 +231,34 @@ export class CharactersService {
   /** Sets or clears the portrait URL (no new sheet version); returns the old URL. Announced as `character.updated`. */
   async setPortraitUrl(characterId: string, url: string | null): Promise<string | null> {
     return this.manager.transaction(async (manager) => {
-      const rows: Array<{ portrait_url: string | null }> = await manager.query(`SELECT "portrait_url" FROM "characters" WHERE "id" = $1 FOR NO KEY UPDATE`, [
-        characterId,
-      ]);
+      const rows: Array<{ portrait_url: string | null }> = await manager.query(
+        `SELECT "portrait_url" FROM "characters" WHERE "id" = $1 FOR NO KEY UPDATE`,
+        [characterId],
+      );
       if (rows.length === 0) throw notFound('Character');
       await manager.update(CharacterEntity, { id: characterId }, { portraitUrl: url });
       const character = await manager.findOneByOrFail(CharacterEntity, { id: characterId });
-      const payload = { characterId, version: character.version, name: character.name, updatedBy: character.ownerUserId };
-      await this.events.appendToGroups(manager, await this.assignedGroupIds(manager, characterId), 'character.updated', payload);
-      return rows[0]!.portrait_url;
+      const payload = {
+        characterId,
+        version: character.version,
+        name: character.name,
+        updatedBy: character.ownerUserId,
+      };
+      await this.events.appendToGroups(
+        manager,
+        await this.assignedGroupIds(manager, characterId),
+        'character.updated',
+        payload,
+      );
+      return rows[0].portrait_url;
     });
   }
 
   /** A character the caller may read: its owner, or the DM of a group it is assigned to. Otherwise 404. */
-  async readable(userId: string, characterId: string): Promise<{ character: CharacterEntity; access: CharacterAccess }> {
+  async readable(
+    userId: string,
+    characterId: string,
+  ): Promise<{ character: CharacterEntity; access: CharacterAccess }> {
     const character = isUuid(characterId) ? await this.manager.findOneBy(CharacterEntity, { id: characterId }) : null;
     if (!character) throw notFound('Character');
     if (character.ownerUserId === userId) return { character, access: 'owner' };
@@ -228,7 +279,10 @@ export class CharactersService {
 
   /** The ids of the groups a character is assigned to. */
   async assignedGroupIds(manager: EntityManager, characterId: string): Promise<string[]> {
-    const rows: Array<{ group_id: string }> = await manager.query(`SELECT "group_id" FROM "group_characters" WHERE "character_id" = $1`, [characterId]);
+    const rows: Array<{ group_id: string }> = await manager.query(
+      `SELECT "group_id" FROM "group_characters" WHERE "character_id" = $1`,
+      [characterId],
+    );
     return rows.map((row) => row.group_id);
   }
 
@@ -236,9 +290,14 @@ export class CharactersService {
    * Writes a new version if the character is still at `base.version` (409 otherwise), records it in the
    * history (keeping 10) and announces `character.updated` to its groups. Call inside a transaction.
    */
-  async writeVersion(manager: EntityManager, base: CharacterEntity, next: CharacterState, actorId: string): Promise<CharacterEntity> {
-    const updated: unknown[] = (
-      await manager.query(
+  async writeVersion(
+    manager: EntityManager,
+    base: CharacterEntity,
+    next: CharacterState,
+    actorId: string,
+  ): Promise<CharacterEntity> {
+    const updated = (
+      await manager.query<[unknown[], number]>(
         `UPDATE "characters" SET "name" = $3, "sheet_data" = $4::jsonb, "ruleset_version" = $5, "version" = "version" + 1, "updated_at" = now()
           WHERE "id" = $1 AND "version" = $2 RETURNING "id"`,
         [base.id, base.version, next.name, JSON.stringify(next.sheet), next.rulesetVersion],
@@ -252,7 +311,12 @@ export class CharactersService {
     const saved = await manager.findOneByOrFail(CharacterEntity, { id: base.id });
     await this.recordHistory(manager, saved);
     const payload = { characterId: saved.id, version: saved.version, name: saved.name, updatedBy: actorId };
-    await this.events.appendToGroups(manager, await this.assignedGroupIds(manager, saved.id), 'character.updated', payload);
+    await this.events.appendToGroups(
+      manager,
+      await this.assignedGroupIds(manager, saved.id),
+      'character.updated',
+      payload,
+    );
     return saved;
   }
 
@@ -271,7 +335,10 @@ export class CharactersService {
   async validateSheet(rulesetId: string, sheet: unknown, prefix = 'sheet'): Promise<void> {
     assertSafeJson(sheet, prefix);
     const errors = await this.rulesets.validate(rulesetId, sheet);
-    if (errors.length > 0) throw invalidSheet(errors.map((error) => ({ path: error.path ? `${prefix}.${error.path}` : prefix, message: error.message })));
+    if (errors.length > 0)
+      throw invalidSheet(
+        errors.map((error) => ({ path: error.path ? `${prefix}.${error.path}` : prefix, message: error.message })),
+      );
   }
 
   /** The sheet in the installed ruleset version (the stored one, or migrated in memory). */
@@ -290,14 +357,23 @@ export class CharactersService {
     try {
       const sheet = await this.rulesets.migrate(character.rulesetId, character.sheetData, character.rulesetVersion);
       const saved = await this.manager.transaction((manager) =>
-        this.writeVersion(manager, character, { name: character.name, sheet, rulesetVersion: ruleset.version }, actorId),
+        this.writeVersion(
+          manager,
+          character,
+          { name: character.name, sheet, rulesetVersion: ruleset.version },
+          actorId,
+        ),
       );
-      this.logger.log(`Migrated character ${character.id} from ${character.rulesetId} ${character.rulesetVersion} to ${ruleset.version}`);
+      this.logger.log(
+        `Migrated character ${character.id} from ${character.rulesetId} ${character.rulesetVersion} to ${ruleset.version}`,
+      );
       return saved;
     } catch (error) {
       const current = await this.manager.findOneBy(CharacterEntity, { id: character.id });
       if (error instanceof DomainError && error.code === 'conflict' && current) return current;
-      this.logger.warn(`Could not migrate character ${character.id} (${character.rulesetId} ${character.rulesetVersion}): ${String(error)}`);
+      this.logger.warn(
+        `Could not migrate character ${character.id} (${character.rulesetId} ${character.rulesetVersion}): ${String(error)}`,
+      );
       return current ?? character;
     }
   }

@@ -25,7 +25,9 @@ export class GroupCharactersController {
   constructor(private readonly groupCharacters: GroupCharactersService) {}
 
   @Get()
-  @ApiOperation({ summary: 'The group’s characters (name, owner, active, portrait; sheets only for their owner and the DM)' })
+  @ApiOperation({
+    summary: 'The group’s characters (name, owner, active, portrait; sheets only for their owner and the DM)',
+  })
   @ApiOkResponse({ type: GroupCharacterDto, isArray: true })
   list(@CurrentUser() caller: AuthUser, @Param('groupId') groupId: string): Promise<GroupCharacterDto[]> {
     return this.groupCharacters.list(caller.id, groupId);
@@ -36,7 +38,11 @@ export class GroupCharactersController {
   @ApiOperation({ summary: 'Bring one of my characters into the group (active by default)' })
   @ApiOkResponse({ type: GroupCharacterDto })
   @ApiUnprocessableEntityResponse({ description: 'Field `characterId`: another ruleset than the group’s' })
-  assign(@CurrentUser() caller: AuthUser, @Param('groupId') groupId: string, @Body() body: AssignCharacterDto): Promise<GroupCharacterDto> {
+  assign(
+    @CurrentUser() caller: AuthUser,
+    @Param('groupId') groupId: string,
+    @Body() body: AssignCharacterDto,
+  ): Promise<GroupCharacterDto> {
     return this.groupCharacters.assign(caller.id, groupId, body.characterId, body.active ?? true);
   }
 
@@ -45,7 +51,11 @@ export class GroupCharactersController {
   @ApiOperation({ summary: 'Take a character out of the group (its owner or the DM)' })
   @ApiNoContentResponse()
   @ApiForbiddenResponse({ description: 'A member who neither owns the character nor is the DM' })
-  async unassign(@CurrentUser() caller: AuthUser, @Param('groupId') groupId: string, @Param('characterId') characterId: string): Promise<void> {
+  async unassign(
+    @CurrentUser() caller: AuthUser,
+    @Param('groupId') groupId: string,
+    @Param('characterId') characterId: string,
+  ): Promise<void> {
     await this.groupCharacters.unassign(caller.id, groupId, characterId);
   }
 }

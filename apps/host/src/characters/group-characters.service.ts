@@ -60,14 +60,21 @@ export class GroupCharactersService {
       const { group } = await this.access.requireMember(userId, groupId, manager, true);
       const character = await this.characters.findOwned(userId, characterId);
       if (character.rulesetId !== group.rulesetId) {
-        throw new DomainError('validation_failed', `The group plays ${group.rulesetId}; this character is ${character.rulesetId}`, {
-          errors: [{ path: 'characterId', message: `must be a ${group.rulesetId} character` }],
-        });
+        throw new DomainError(
+          'validation_failed',
+          `The group plays ${group.rulesetId}; this character is ${character.rulesetId}`,
+          {
+            errors: [{ path: 'characterId', message: `must be a ${group.rulesetId} character` }],
+          },
+        );
       }
       const existing = await manager.findOneBy(GroupCharacterEntity, { groupId, characterId });
       if (existing && existing.isActive === active) return;
       if (active) {
-        await manager.query(`UPDATE "group_characters" SET "is_active" = false WHERE "group_id" = $1 AND "user_id" = $2 AND "is_active"`, [groupId, userId]);
+        await manager.query(
+          `UPDATE "group_characters" SET "is_active" = false WHERE "group_id" = $1 AND "user_id" = $2 AND "is_active"`,
+          [groupId, userId],
+        );
       }
       if (existing) await manager.update(GroupCharacterEntity, { groupId, characterId }, { isActive: active });
       else await manager.insert(GroupCharacterEntity, { groupId, characterId, userId, isActive: active });
@@ -82,12 +89,14 @@ export class GroupCharactersService {
   async unassign(userId: string, groupId: string, characterId: string): Promise<void> {
     await this.manager.transaction(async (manager) => {
       const { role } = await this.access.requireMember(userId, groupId, manager, true);
-      const assignment = isUuid(characterId) ? await manager.findOneBy(GroupCharacterEntity, { groupId, characterId }) : null;
+      const assignment = isUuid(characterId)
+        ? await manager.findOneBy(GroupCharacterEntity, { groupId, characterId })
+        : null;
       if (!assignment) throw notFound('Character');
-      if (role !== 'dm' && assignment.userId !== userId) throw new DomainError('forbidden', 'Only the character’s owner or the DM may do this');
+      if (role !== 'dm' && assignment.userId !== userId)
+        throw new DomainError('forbidden', 'Only the character’s owner or the DM may do this');
       await manager.delete(GroupCharacterEntity, { groupId, characterId });
       await this.events.append(manager, groupId, 'character.unassigned', { characterId, userId: assignment.userId });
     });
   }
 }
-

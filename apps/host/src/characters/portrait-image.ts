@@ -29,8 +29,9 @@ export function sniffImageType(bytes: Uint8Array): PortraitContentType | null {
 export async function checkPortraitObject(storage: StorageService, key: string): Promise<string | null> {
   const info = await storage.head(key);
   if (!info) return 'No uploaded object was found for this key';
-  if (info.size < 1 || info.size > PORTRAIT_MAX_BYTES) return `The portrait must be between 1 and ${PORTRAIT_MAX_BYTES} bytes (got ${info.size})`;
-  const declared = info.contentType.split(';')[0]!.trim().toLowerCase();
+  if (info.size < 1 || info.size > PORTRAIT_MAX_BYTES)
+    return `The portrait must be between 1 and ${PORTRAIT_MAX_BYTES} bytes (got ${info.size})`;
+  const declared = info.contentType.split(';')[0].trim().toLowerCase();
   if (!(declared in PORTRAIT_CONTENT_TYPES)) return `The portrait must be PNG, JPEG or WebP (stored as ${declared})`;
   const actual = sniffImageType((await storage.readFirstBytes(key, IMAGE_SIGNATURE_BYTES)) ?? new Uint8Array());
   if (actual !== declared) return `The uploaded bytes are not a ${declared} image`;

@@ -25,7 +25,11 @@ export class PortraitController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Get a presigned URL to upload a portrait (PNG, JPEG or WebP, at most 2 MiB)' })
   @ApiOkResponse({ type: PortraitUploadDto })
-  async requestUpload(@CurrentUser() caller: AuthUser, @Param('id') id: string, @Body() body: RequestPortraitUploadDto): Promise<PortraitUploadDto> {
+  async requestUpload(
+    @CurrentUser() caller: AuthUser,
+    @Param('id') id: string,
+    @Body() body: RequestPortraitUploadDto,
+  ): Promise<PortraitUploadDto> {
     return this.portraits.requestUpload(caller.id, id, body);
   }
 
@@ -33,8 +37,14 @@ export class PortraitController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Check the uploaded object and make it the portrait (the previous one is deleted)' })
   @ApiOkResponse({ type: PortraitDto })
-  @ApiUnprocessableEntityResponse({ description: 'The upload is missing, too large, or not a PNG/JPEG/WebP image (it is deleted)' })
-  async confirm(@CurrentUser() caller: AuthUser, @Param('id') id: string, @Body() body: ConfirmPortraitDto): Promise<PortraitDto> {
+  @ApiUnprocessableEntityResponse({
+    description: 'The upload is missing, too large, or not a PNG/JPEG/WebP image (it is deleted)',
+  })
+  async confirm(
+    @CurrentUser() caller: AuthUser,
+    @Param('id') id: string,
+    @Body() body: ConfirmPortraitDto,
+  ): Promise<PortraitDto> {
     return this.portraits.confirm(caller.id, id, body.key);
   }
 

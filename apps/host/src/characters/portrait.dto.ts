@@ -9,7 +9,11 @@ export class RequestPortraitUploadDto {
   @IsIn(CONTENT_TYPES, { message: `contentType must be one of ${CONTENT_TYPES.join(', ')}` })
   contentType!: PortraitContentType;
 
-  @ApiProperty({ minimum: 1, maximum: PORTRAIT_MAX_BYTES, description: 'The exact size of the file in bytes (at most 2 MiB)' })
+  @ApiProperty({
+    minimum: 1,
+    maximum: PORTRAIT_MAX_BYTES,
+    description: 'The exact size of the file in bytes (at most 2 MiB)',
+  })
   @IsInt()
   @Min(1)
   @Max(PORTRAIT_MAX_BYTES, { message: `size must not be greater than ${PORTRAIT_MAX_BYTES} bytes (2 MiB)` })

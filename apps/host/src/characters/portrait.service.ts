@@ -31,7 +31,13 @@ export class PortraitService {
       maxBytes: body.size,
       expiresInSeconds: UPLOAD_URL_SECONDS,
     });
-    return { uploadUrl: upload.url, method: upload.method, headers: upload.headers, key, expiresAt: upload.expiresAt.toISOString() };
+    return {
+      uploadUrl: upload.url,
+      method: upload.method,
+      headers: upload.headers,
+      key,
+      expiresAt: upload.expiresAt.toISOString(),
+    };
   }
 
   async confirm(userId: string, characterId: string, key: string): Promise<PortraitDto> {

@@ -51,7 +51,8 @@ export class AppLogger implements LoggerService {
     if (!this.pino.isLevelEnabled(target)) return;
     const rest = [...params];
     const context = typeof rest.at(-1) === 'string' ? (rest.pop() as string) : undefined;
-    const stack = level === 'error' || level === 'fatal' ? rest.find((p): p is string => typeof p === 'string') : undefined;
+    const stack =
+      level === 'error' || level === 'fatal' ? rest.find((p): p is string => typeof p === 'string') : undefined;
     const fields: Record<string, unknown> = {};
     if (context) fields.context = context;
     if (stack) fields.stack = stack;

@@ -20,7 +20,6 @@ export const DOMAIN_ERROR_STATUS = {
 
 export type DomainErrorCode = keyof typeof DOMAIN_ERROR_STATUS;
 
-
 /** A failure in the domain, carrying a code, a human message and optional detail fields. */
 export class DomainError extends Error {
   constructor(

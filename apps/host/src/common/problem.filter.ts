@@ -26,7 +26,11 @@ export class ProblemFilter implements ExceptionFilter {
   private logFailure(exception: unknown, request: Pick<FastifyRequest, 'url' | 'method'>, body: Problem): void {
     const route = `${request.method} ${request.url}`;
     if (body.status === 503) this.logger.warn(`${route}: ${body.detail} (${errorMessage(exception)})`);
-    else this.logger.error(`${route} failed: ${errorMessage(exception)}`, exception instanceof Error ? exception.stack : undefined);
+    else
+      this.logger.error(
+        `${route} failed: ${errorMessage(exception)}`,
+        exception instanceof Error ? exception.stack : undefined,
+      );
   }
 }
 
@@ -68,7 +72,7 @@ function fromHttpException(exception: HttpException): Problem {
   const response = exception.getResponse();
   const message =
     typeof response === 'object' && response !== null && 'message' in response
-      ? String((response as { message: unknown }).message)
+      ? String(response.message)
       : exception.message;
   return problem(status, HTTP_CODES[status] ?? `http_${status}`, message);
 }

@@ -124,19 +124,33 @@ export function parseConfig(env: Env): AppConfig {
   return config;
 }
 
-const S3_VARIABLES = ['S3_ENDPOINT', 'S3_REGION', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_FORCE_PATH_STYLE', 'S3_PUBLIC_URL'];
+const S3_VARIABLES = [
+  'S3_ENDPOINT',
+  'S3_REGION',
+  'S3_ACCESS_KEY_ID',
+  'S3_SECRET_ACCESS_KEY',
+  'S3_FORCE_PATH_STYLE',
+  'S3_PUBLIC_URL',
+];
 
 /** S3 is active when S3_BUCKET is set; it then needs the key pair, and other S3_* variables without it are a mistake. */
 function readS3Config(read: EnvReader, problems: string[]): S3Config | undefined {
   const bucket = read.optionalString('S3_BUCKET');
   if (bucket === undefined) {
     const stray = S3_VARIABLES.filter((name) => read.optionalString(name) !== undefined);
-    if (stray.length > 0) problems.push(`S3_BUCKET is required when ${stray.join(', ')} ${stray.length > 1 ? 'are' : 'is'} set`);
+    if (stray.length > 0)
+      problems.push(`S3_BUCKET is required when ${stray.join(', ')} ${stray.length > 1 ? 'are' : 'is'} set`);
     return undefined;
   }
-  const [accessKeyId, secretAccessKey] = ['S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'].map((name) => read.optionalString(name));
-  const missing = [accessKeyId === undefined && 'S3_ACCESS_KEY_ID', secretAccessKey === undefined && 'S3_SECRET_ACCESS_KEY'].filter(Boolean);
-  if (missing.length > 0) problems.push(`${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} required when S3_BUCKET is set`);
+  const [accessKeyId, secretAccessKey] = ['S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'].map((name) =>
+    read.optionalString(name),
+  );
+  const missing = [
+    accessKeyId === undefined && 'S3_ACCESS_KEY_ID',
+    secretAccessKey === undefined && 'S3_SECRET_ACCESS_KEY',
+  ].filter(Boolean);
+  if (missing.length > 0)
+    problems.push(`${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} required when S3_BUCKET is set`);
   const endpoint = read.optionalUrl('S3_ENDPOINT', ['http:', 'https:']);
   return {
     endpoint,
@@ -228,6 +242,11 @@ class EnvReader {
 
   list(name: string): string[] {
     const value = this.raw(name);
-    return value === undefined ? [] : value.split(',').map((item) => item.trim()).filter(Boolean);
+    return value === undefined
+      ? []
+      : value
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean);
   }
 }

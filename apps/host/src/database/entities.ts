@@ -11,4 +11,17 @@ import { UserTokenEntity } from '../users/user-token.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 
 /** Every entity, for the migration CLI's DataSource (Nest modules register theirs with forFeature). */
-export const ENTITIES = [UserEntity, UserTokenEntity, GroupEntity, GroupMemberEntity, GroupInviteEntity, CharacterEntity, CharacterVersionEntity, GroupCharacterEntity, GroupEventEntity, RollEntity, PluginStateEntity, PluginEventCursorEntity];
+export const ENTITIES = [
+  UserEntity,
+  UserTokenEntity,
+  GroupEntity,
+  GroupMemberEntity,
+  GroupInviteEntity,
+  CharacterEntity,
+  CharacterVersionEntity,
+  GroupCharacterEntity,
+  GroupEventEntity,
+  RollEntity,
+  PluginStateEntity,
+  PluginEventCursorEntity,
+];

@@ -35,7 +35,10 @@ export class DiceController {
       'Stored and announced as `roll.created` in one transaction.',
   })
   @ApiCreatedResponse({ type: RollDto })
-  @ApiBadRequestResponse({ description: 'Invalid or absurd notation (with `position`), malformed results, unknown action, or an unknown field such as `total`' })
+  @ApiBadRequestResponse({
+    description:
+      'Invalid or absurd notation (with `position`), malformed results, unknown action, or an unknown field such as `total`',
+  })
   @ApiForbiddenResponse({ description: 'Rolling for another player’s character (only its owner or the DM may)' })
   @ApiBadGatewayResponse({ description: 'The ruleset plugin failed' })
   create(@CurrentUser() caller: AuthUser, @Param('id') groupId: string, @Body() body: CreateRollDto): Promise<RollDto> {
@@ -46,7 +49,11 @@ export class DiceController {
   @ApiOperation({ summary: 'The roll log, newest first, cursor-paginated' })
   @ApiOkResponse({ type: RollPageDto })
   @ApiBadRequestResponse({ description: 'Invalid limit or cursor' })
-  list(@CurrentUser() caller: AuthUser, @Param('id') groupId: string, @Query() query: ListRollsQueryDto): Promise<RollPageDto> {
+  list(
+    @CurrentUser() caller: AuthUser,
+    @Param('id') groupId: string,
+    @Query() query: ListRollsQueryDto,
+  ): Promise<RollPageDto> {
     return this.dice.list(caller.id, groupId, query);
   }
 }

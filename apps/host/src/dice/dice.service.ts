@@ -1,5 +1,13 @@
 import type { RollCreatedPayload } from '@cm/contracts';
-import { cryptoRandom, DiceNotationError, DiceResultsError, rollNotation, toDiceTerms, validateResultsGroups, type RollResult } from '@cm/dice';
+import {
+  cryptoRandom,
+  DiceNotationError,
+  DiceResultsError,
+  rollNotation,
+  toDiceTerms,
+  validateResultsGroups,
+  type RollResult,
+} from '@cm/dice';
 import type { RollOutcome } from '@cm/ruleset-sdk';
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
@@ -50,7 +58,9 @@ export class DiceService {
     const roll = await this.manager.transaction(async (manager) => {
       // Locks the group row: membership cannot change under us, and the event seq follows commit order.
       await this.access.requireMember(userId, groupId, manager, true);
-      const result: StoredResult = prepared.talespireRollId ? { ...prepared.result, talespireRollId: prepared.talespireRollId } : prepared.result;
+      const result: StoredResult = prepared.talespireRollId
+        ? { ...prepared.result, talespireRollId: prepared.talespireRollId }
+        : prepared.result;
       const entity = manager.create(RollEntity, {
         groupId,
         userId,
@@ -75,7 +85,9 @@ export class DiceService {
     const limit = query.limit ?? DEFAULT_PAGE;
     const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     if (query.cursor !== undefined && !cursor) {
-      throw new DomainError('bad_request', 'The cursor is invalid', { errors: [{ path: 'cursor', message: 'is not a cursor of this roll log' }] });
+      throw new DomainError('bad_request', 'The cursor is invalid', {
+        errors: [{ path: 'cursor', message: 'is not a cursor of this roll log' }],
+      });
     }
     const params: unknown[] = [groupId, limit + 1];
     let where = `"group_id" = $1`;
@@ -89,7 +101,13 @@ export class DiceService {
       params,
     );
     const page = rows.slice(0, limit);
-    const entities = page.length === 0 ? [] : await this.manager.findBy(RollEntity, page.map((row) => ({ id: row.id })));
+    const entities =
+      page.length === 0
+        ? []
+        : await this.manager.findBy(
+            RollEntity,
+            page.map((row) => ({ id: row.id })),
+          );
     const byId = new Map(entities.map((entity) => [entity.id, entity]));
     const last = page.at(-1);
     return {
@@ -103,14 +121,25 @@ export class DiceService {
 
   private async prepare(userId: string, groupId: string, isDm: boolean, body: CreateRollDto): Promise<PreparedRoll> {
     const hasAction = body.characterId !== undefined || body.actionId !== undefined;
-    const modes = [body.notation !== undefined, body.talespire !== undefined, hasAction && body.talespire === undefined].filter(Boolean).length;
+    const modes = [
+      body.notation !== undefined,
+      body.talespire !== undefined,
+      hasAction && body.talespire === undefined,
+    ].filter(Boolean).length;
     if (modes !== 1 || (body.notation !== undefined && hasAction)) {
-      throw badRequest('', 'Send exactly one of: notation; characterId + actionId; talespire (optionally with characterId + actionId)');
+      throw badRequest(
+        '',
+        'Send exactly one of: notation; characterId + actionId; talespire (optionally with characterId + actionId)',
+      );
     }
     if (hasAction && (body.characterId === undefined || body.actionId === undefined)) {
-      throw badRequest(body.characterId === undefined ? 'characterId' : 'actionId', 'characterId and actionId go together');
+      throw badRequest(
+        body.characterId === undefined ? 'characterId' : 'actionId',
+        'characterId and actionId go together',
+      );
     }
-    if (body.modifier !== undefined && !hasAction) throw badRequest('modifier', 'a modifier needs characterId + actionId');
+    if (body.modifier !== undefined && !hasAction)
+      throw badRequest('modifier', 'a modifier needs characterId + actionId');
     if (body.notation !== undefined) {
       const result = rollText(body.notation);
       return { label: body.label ?? result.notation, result, source: 'server', characterId: null, outcome: null };
@@ -121,8 +150,22 @@ export class DiceService {
       const groups: unknown = body.talespire.resultsGroups;
       const result = reported(groups, action?.diceString);
       const outcome = character && action ? await this.resolve(character, action.id, result, body.modifier) : null;
-      const label = body.label ?? action?.label ?? (result.groups.map((group) => group.name).filter(Boolean).join(' / ') || result.notation);
-      return { label, result, source: 'talespire', characterId: character?.id ?? null, outcome, talespireRollId: body.talespire.rollId };
+      const label =
+        body.label ??
+        action?.label ??
+        (result.groups
+          .map((group) => group.name)
+          .filter(Boolean)
+          .join(' / ') ||
+          result.notation);
+      return {
+        label,
+        result,
+        source: 'talespire',
+        characterId: character?.id ?? null,
+        outcome,
+        talespireRollId: body.talespire.rollId,
+      };
     }
     const result = rollAction(action!.diceString);
     const outcome = await this.resolve(character!, action!.id, result, body.modifier);
@@ -130,21 +173,35 @@ export class DiceService {
   }
 
   /** A character assigned to the group that the caller may roll for: their own, or any when they are the DM. */
-  private async rollableCharacter(userId: string, groupId: string, isDm: boolean, characterId: string): Promise<GroupCharacterSheet> {
+  private async rollableCharacter(
+    userId: string,
+    groupId: string,
+    isDm: boolean,
+    characterId: string,
+  ): Promise<GroupCharacterSheet> {
     const character = isUuid(characterId) ? await this.sheets.find(groupId, characterId) : undefined;
     if (!character) throw notFound('Character');
-    if (!isDm && character.ownerId !== userId) throw new DomainError('forbidden', 'Only the character’s owner or the DM may roll for it');
+    if (!isDm && character.ownerId !== userId)
+      throw new DomainError('forbidden', 'Only the character’s owner or the DM may roll for it');
     if (!this.rulesets.find(character.rulesetId)) throw rulesetMissing(character.rulesetId);
     return character;
   }
 
-  private async action(character: GroupCharacterSheet, actionId: string): Promise<{ id: string; label: string; diceString: string }> {
+  private async action(
+    character: GroupCharacterSheet,
+    actionId: string,
+  ): Promise<{ id: string; label: string; diceString: string }> {
     const action = (await this.sheets.diceActions(character)).find((candidate) => candidate.id === actionId);
     if (!action) throw badRequest('actionId', `the character has no dice action "${actionId.slice(0, 80)}"`);
     return action;
   }
 
-  private resolve(character: GroupCharacterSheet, actionId: string, result: RollResult, modifier: number | undefined): Promise<RollOutcome> {
+  private resolve(
+    character: GroupCharacterSheet,
+    actionId: string,
+    result: RollResult,
+    modifier: number | undefined,
+  ): Promise<RollOutcome> {
     const options = modifier === undefined ? undefined : { modifier };
     return this.rulesets.resolveRoll(character.rulesetId, character.sheet, actionId, facesOf(result), options);
   }
@@ -172,7 +229,10 @@ function rollAction(diceString: string): RollResult {
     return rollNotation(diceString, cryptoRandom);
   } catch (error) {
     if (error instanceof DiceNotationError) {
-      throw new DomainError('plugin_failed', `The ruleset's dice string "${diceString.slice(0, 80)}" is invalid: ${error.message}`);
+      throw new DomainError(
+        'plugin_failed',
+        `The ruleset's dice string "${diceString.slice(0, 80)}" is invalid: ${error.message}`,
+      );
     }
     throw error;
   }
@@ -189,7 +249,8 @@ function reported(groups: unknown, expected: string | undefined): RollResult {
         errors: [{ path: `talespire.${error.path}`, message: error.message }],
       });
     }
-    if (error instanceof DiceNotationError) throw new DomainError('plugin_failed', `The action's dice string is invalid: ${error.message}`);
+    if (error instanceof DiceNotationError)
+      throw new DomainError('plugin_failed', `The action's dice string is invalid: ${error.message}`);
     throw error;
   }
 }

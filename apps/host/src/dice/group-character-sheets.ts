@@ -40,8 +40,15 @@ export class GroupCharacterSheets {
   ) {}
 
   /** One character assigned to the group, or undefined. */
-  async find(groupId: string, characterId: string, manager: EntityManager = this.manager): Promise<GroupCharacterSheet | undefined> {
-    const rows: Row[] = await manager.query(`${SELECT} WHERE gc."group_id" = $1 AND gc."character_id" = $2`, [groupId, characterId]);
+  async find(
+    groupId: string,
+    characterId: string,
+    manager: EntityManager = this.manager,
+  ): Promise<GroupCharacterSheet | undefined> {
+    const rows: Row[] = await manager.query(`${SELECT} WHERE gc."group_id" = $1 AND gc."character_id" = $2`, [
+      groupId,
+      characterId,
+    ]);
     return rows[0] ? this.withSheet(rows[0]) : undefined;
   }
 
@@ -51,8 +58,16 @@ export class GroupCharacterSheets {
     return Promise.all(
       rows.map((row) =>
         this.withSheet(row).catch((error: unknown) => {
-          this.logger.warn(`Could not migrate character ${row.id} (${row.ruleset_id} ${row.ruleset_version}): ${String(error)}`);
-          return { id: row.id, name: row.name, ownerId: row.owner_user_id, rulesetId: row.ruleset_id, sheet: row.sheet_data };
+          this.logger.warn(
+            `Could not migrate character ${row.id} (${row.ruleset_id} ${row.ruleset_version}): ${String(error)}`,
+          );
+          return {
+            id: row.id,
+            name: row.name,
+            ownerId: row.owner_user_id,
+            rulesetId: row.ruleset_id,
+            sheet: row.sheet_data,
+          };
         }),
       ),
     );
@@ -69,7 +84,9 @@ export class GroupCharacterSheets {
     try {
       return (await this.diceActions(character)).find((action) => action.category === 'initiative') ?? null;
     } catch (error) {
-      this.logger.warn(`No initiative action for character ${character.id} (${character.rulesetId}): ${(error as Error).message}`);
+      this.logger.warn(
+        `No initiative action for character ${character.id} (${character.rulesetId}): ${(error as Error).message}`,
+      );
       return null;
     }
   }

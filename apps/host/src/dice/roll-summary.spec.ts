@@ -4,7 +4,7 @@ import { decodeCursor, encodeCursor, facesOf, summarizeRoll } from './roll-summa
 
 const fixed = (values: number[]) => {
   let i = 0;
-  return randomFromUint32(() => values[i++ % values.length]!);
+  return randomFromUint32(() => values[i++ % values.length]);
 };
 
 describe('summarizeRoll', () => {
@@ -18,7 +18,9 @@ describe('summarizeRoll', () => {
   });
 
   it('summarizes TaleSpire results with negative terms', () => {
-    const result = toDiceTerms([{ name: '', result: { operator: '-', operands: [{ kind: 'd20', results: [12] }, { value: 3 }] } }]);
+    const result = toDiceTerms([
+      { name: '', result: { operator: '-', operands: [{ kind: 'd20', results: [12] }, { value: 3 }] } },
+    ]);
     expect(summarizeRoll(result)).toEqual([{ dice: [{ sign: '+', sides: 20, faces: [12] }], modifier: -3, total: 9 }]);
   });
 });

@@ -10,7 +10,14 @@ export function summarizeRoll(result: RollResult): RollGroupSummary[] {
         modifier += term.sign === '-' ? -term.value : term.value;
         return [];
       }
-      return [{ sign: term.sign, sides: term.sides, faces: [...term.faces], ...(term.dropped.length > 0 ? { dropped: [...term.dropped] } : {}) }];
+      return [
+        {
+          sign: term.sign,
+          sides: term.sides,
+          faces: [...term.faces],
+          ...(term.dropped.length > 0 ? { dropped: [...term.dropped] } : {}),
+        },
+      ];
     });
     return { ...(group.name === undefined ? {} : { name: group.name }), dice, modifier, total: group.total };
   });

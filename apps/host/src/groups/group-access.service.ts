@@ -23,7 +23,12 @@ export class GroupAccessService {
   constructor(@InjectEntityManager() private readonly manager: EntityManager) {}
 
   /** The caller's membership; 404 when the group is missing or the caller is not a member. */
-  async requireMember(userId: string, groupId: string, manager: EntityManager = this.manager, lock = false): Promise<GroupMembership> {
+  async requireMember(
+    userId: string,
+    groupId: string,
+    manager: EntityManager = this.manager,
+    lock = false,
+  ): Promise<GroupMembership> {
     if (!isUuid(groupId)) throw notFound('Group');
     // The lock serialises every change to one group (membership, DM, assignments) until commit.
     if (lock) await manager.query(`SELECT 1 FROM "groups" WHERE "id" = $1 FOR NO KEY UPDATE`, [groupId]);
@@ -35,7 +40,12 @@ export class GroupAccessService {
   }
 
   /** Like requireMember, then 403 unless the caller is the group's DM. */
-  async requireDm(userId: string, groupId: string, manager: EntityManager = this.manager, lock = false): Promise<GroupMembership> {
+  async requireDm(
+    userId: string,
+    groupId: string,
+    manager: EntityManager = this.manager,
+    lock = false,
+  ): Promise<GroupMembership> {
     const membership = await this.requireMember(userId, groupId, manager, lock);
     if (membership.role !== 'dm') throw new DomainError('forbidden', 'Only the group’s DM may do this');
     return membership;
@@ -44,10 +54,10 @@ export class GroupAccessService {
   /** The user's role in the group, or undefined when not a member. */
   async roleOf(userId: string, groupId: string, manager: EntityManager = this.manager): Promise<GroupRole | undefined> {
     if (!isUuid(groupId)) return undefined;
-    const rows: Array<{ role: GroupRole }> = await manager.query(`SELECT "role" FROM "group_members" WHERE "group_id" = $1 AND "user_id" = $2`, [
-      groupId,
-      userId,
-    ]);
+    const rows: Array<{ role: GroupRole }> = await manager.query(
+      `SELECT "role" FROM "group_members" WHERE "group_id" = $1 AND "user_id" = $2`,
+      [groupId, userId],
+    );
     return rows[0]?.role;
   }
 }

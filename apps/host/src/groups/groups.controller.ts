@@ -63,7 +63,9 @@ export class GroupsController {
   @ApiOperation({ summary: 'DM: change name, description or (with no characters assigned) the ruleset' })
   @ApiOkResponse({ type: GroupDto })
   @ApiForbiddenResponse({ description: 'A member who is not the DM' })
-  @ApiConflictResponse({ description: 'Problem `characters_assigned`: the ruleset cannot change while characters are assigned' })
+  @ApiConflictResponse({
+    description: 'Problem `characters_assigned`: the ruleset cannot change while characters are assigned',
+  })
   update(@CurrentUser() caller: AuthUser, @Param('id') id: string, @Body() body: UpdateGroupDto): Promise<GroupDto> {
     return this.groups.update(caller.id, id, body);
   }
@@ -90,7 +92,11 @@ export class GroupsController {
   @ApiNoContentResponse()
   @ApiForbiddenResponse({ description: 'A player removing someone else' })
   @ApiConflictResponse({ description: 'Problem `dm_cannot_leave`: the DM must transfer the role first' })
-  async removeMember(@CurrentUser() caller: AuthUser, @Param('id') id: string, @Param('userId') userId: string): Promise<void> {
+  async removeMember(
+    @CurrentUser() caller: AuthUser,
+    @Param('id') id: string,
+    @Param('userId') userId: string,
+  ): Promise<void> {
     await this.groups.removeMember(caller.id, id, userId);
   }
 
@@ -108,7 +114,11 @@ export class GroupsController {
   @ApiOperation({ summary: 'DM: create an invite link (default 168 h, at most 720 h; optional max uses)' })
   @ApiCreatedResponse({ type: CreatedInviteDto })
   @ApiForbiddenResponse({ description: 'A member who is not the DM' })
-  createInvite(@CurrentUser() caller: AuthUser, @Param('id') id: string, @Body() body: CreateInviteDto): Promise<CreatedInviteDto> {
+  createInvite(
+    @CurrentUser() caller: AuthUser,
+    @Param('id') id: string,
+    @Body() body: CreateInviteDto,
+  ): Promise<CreatedInviteDto> {
     return this.invites.create(caller.id, id, body);
   }
 
@@ -125,7 +135,11 @@ export class GroupsController {
   @ApiOperation({ summary: 'DM: revoke an invite' })
   @ApiNoContentResponse()
   @ApiForbiddenResponse({ description: 'A member who is not the DM' })
-  async revokeInvite(@CurrentUser() caller: AuthUser, @Param('id') id: string, @Param('inviteId') inviteId: string): Promise<void> {
+  async revokeInvite(
+    @CurrentUser() caller: AuthUser,
+    @Param('id') id: string,
+    @Param('inviteId') inviteId: string,
+  ): Promise<void> {
     await this.invites.revoke(caller.id, id, inviteId);
   }
 

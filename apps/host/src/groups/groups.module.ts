@@ -17,7 +17,10 @@ import { InvitesService } from './invites.service.js';
  * realtime event log writer (GroupEventLog) for modules whose changes belong to a group.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([GroupEntity, GroupMemberEntity, GroupInviteEntity, GroupEventEntity]), PluginsModule],
+  imports: [
+    TypeOrmModule.forFeature([GroupEntity, GroupMemberEntity, GroupInviteEntity, GroupEventEntity]),
+    PluginsModule,
+  ],
   controllers: [GroupsController, ActiveGroupController],
   providers: [GroupAccessService, GroupsService, InvitesService, GroupEventLog],
   exports: [GroupAccessService, GroupEventLog],

@@ -31,7 +31,7 @@ export class GroupsService {
       .addSelect('m.role', 'member_role')
       .orderBy('g.created_at', 'DESC')
       .getRawAndEntities<{ member_role: GroupRole }>();
-    return rows.entities.map((group, index) => GroupDto.from(group, rows.raw[index]!.member_role));
+    return rows.entities.map((group, index) => GroupDto.from(group, rows.raw[index].member_role));
   }
 
   /** Creates a group; the creator becomes its DM. */
@@ -39,7 +39,12 @@ export class GroupsService {
     this.assertRulesetInstalled(body.rulesetId);
     return this.manager.transaction(async (manager) => {
       const group = await manager.save(
-        manager.create(GroupEntity, { name: body.name, rulesetId: body.rulesetId, description: body.description ?? '', dmUserId: userId }),
+        manager.create(GroupEntity, {
+          name: body.name,
+          rulesetId: body.rulesetId,
+          description: body.description ?? '',
+          dmUserId: userId,
+        }),
       );
       await manager.insert(GroupMemberEntity, { groupId: group.id, userId, role: 'dm' });
       return GroupDto.from(group, 'dm');
@@ -58,8 +63,14 @@ export class GroupsService {
       const changedFields: string[] = [];
       if (body.rulesetId !== undefined && body.rulesetId !== group.rulesetId) {
         this.assertRulesetInstalled(body.rulesetId);
-        const [{ count }] = await manager.query(`SELECT count(*)::int AS count FROM "group_characters" WHERE "group_id" = $1`, [groupId]);
-        if (count > 0) throw new DomainError('conflict', 'Unassign every character before changing the group’s ruleset', { code: 'characters_assigned' });
+        const [{ count }] = await manager.query<Array<{ count: number }>>(
+          `SELECT count(*)::int AS count FROM "group_characters" WHERE "group_id" = $1`,
+          [groupId],
+        );
+        if (count > 0)
+          throw new DomainError('conflict', 'Unassign every character before changing the group’s ruleset', {
+            code: 'characters_assigned',
+          });
         group.rulesetId = body.rulesetId;
         changedFields.push('rulesetId');
       }
@@ -72,9 +83,17 @@ export class GroupsService {
         changedFields.push('description');
       }
       if (changedFields.length === 0) return GroupDto.from(group, 'dm');
-      await manager.update(GroupEntity, { id: groupId }, { name: group.name, description: group.description, rulesetId: group.rulesetId });
-      await this.events.append(manager, groupId, 'group.updated', { name: group.name, dmUserId: group.dmUserId, changedFields });
-      return GroupDto.from((await manager.findOneByOrFail(GroupEntity, { id: groupId })), 'dm');
+      await manager.update(
+        GroupEntity,
+        { id: groupId },
+        { name: group.name, description: group.description, rulesetId: group.rulesetId },
+      );
+      await this.events.append(manager, groupId, 'group.updated', {
+        name: group.name,
+        dmUserId: group.dmUserId,
+        changedFields,
+      });
+      return GroupDto.from(await manager.findOneByOrFail(GroupEntity, { id: groupId }), 'dm');
     });
   }
 
@@ -92,13 +111,19 @@ export class GroupsService {
 
   async members(userId: string, groupId: string): Promise<GroupMemberDto[]> {
     await this.access.requireMember(userId, groupId);
-    const rows: Array<{ user_id: string; display_name: string; role: GroupRole; joined_at: Date }> = await this.manager.query(
-      `SELECT m."user_id", u."display_name", m."role", m."joined_at"
+    const rows: Array<{ user_id: string; display_name: string; role: GroupRole; joined_at: Date }> =
+      await this.manager.query(
+        `SELECT m."user_id", u."display_name", m."role", m."joined_at"
          FROM "group_members" m JOIN "users" u ON u."id" = m."user_id"
         WHERE m."group_id" = $1 ORDER BY m."role" = 'dm' DESC, m."joined_at", m."user_id"`,
-      [groupId],
-    );
-    return rows.map((row) => ({ userId: row.user_id, displayName: row.display_name, role: row.role, joinedAt: row.joined_at.toISOString() }));
+        [groupId],
+      );
+    return rows.map((row) => ({
+      userId: row.user_id,
+      displayName: row.display_name,
+      role: row.role,
+      joinedAt: row.joined_at.toISOString(),
+    }));
   }
 
   /** DM: hands the DM role to another member; the old DM becomes a player (one transaction, one DM at all times). */
@@ -115,7 +140,11 @@ export class GroupsService {
       await manager.update(GroupMemberEntity, { groupId, userId }, { role: 'player' });
       await manager.update(GroupMemberEntity, { groupId, userId: targetUserId }, { role: 'dm' });
       await manager.update(GroupEntity, { id: groupId }, { dmUserId: targetUserId });
-      await this.events.append(manager, groupId, 'group.updated', { name: group.name, dmUserId: targetUserId, changedFields: ['dmUserId'] });
+      await this.events.append(manager, groupId, 'group.updated', {
+        name: group.name,
+        dmUserId: targetUserId,
+        changedFields: ['dmUserId'],
+      });
       return GroupDto.from(await manager.findOneByOrFail(GroupEntity, { id: groupId }), 'player');
     });
   }
@@ -128,20 +157,28 @@ export class GroupsService {
     await this.manager.transaction(async (manager) => {
       const { role } = await this.access.requireMember(userId, groupId, manager, true);
       const leaving = targetUserId === userId;
-      if (leaving && role === 'dm') throw new DomainError('conflict', 'Transfer the DM role before leaving the group', { code: 'dm_cannot_leave' });
+      if (leaving && role === 'dm')
+        throw new DomainError('conflict', 'Transfer the DM role before leaving the group', { code: 'dm_cannot_leave' });
       if (!leaving && role !== 'dm') throw new DomainError('forbidden', 'Only the group’s DM may remove members');
-      if (!isUuid(targetUserId) || (await this.access.roleOf(targetUserId, groupId, manager)) === undefined) throw notFound('Member');
-      const unassigned: Array<{ character_id: string }> = (
-        await manager.query(`DELETE FROM "group_characters" WHERE "group_id" = $1 AND "user_id" = $2 RETURNING "character_id"`, [
-          groupId,
-          targetUserId,
-        ])
+      if (!isUuid(targetUserId) || (await this.access.roleOf(targetUserId, groupId, manager)) === undefined)
+        throw notFound('Member');
+      const unassigned = (
+        await manager.query<[Array<{ character_id: string }>, number]>(
+          `DELETE FROM "group_characters" WHERE "group_id" = $1 AND "user_id" = $2 RETURNING "character_id"`,
+          [groupId, targetUserId],
+        )
       )[0];
       for (const row of unassigned) {
-        await this.events.append(manager, groupId, 'character.unassigned', { characterId: row.character_id, userId: targetUserId });
+        await this.events.append(manager, groupId, 'character.unassigned', {
+          characterId: row.character_id,
+          userId: targetUserId,
+        });
       }
       await manager.delete(GroupMemberEntity, { groupId, userId: targetUserId });
-      await manager.query(`UPDATE "users" SET "active_group_id" = NULL WHERE "id" = $1 AND "active_group_id" = $2`, [targetUserId, groupId]);
+      await manager.query(`UPDATE "users" SET "active_group_id" = NULL WHERE "id" = $1 AND "active_group_id" = $2`, [
+        targetUserId,
+        groupId,
+      ]);
       if (leaving) await this.events.append(manager, groupId, 'member.left', { userId });
       else await this.events.append(manager, groupId, 'member.removed', { userId: targetUserId, removedBy: userId });
     });
@@ -149,7 +186,10 @@ export class GroupsService {
 
   /** The group every client of the user opens on (null when none is set). */
   async getActiveGroup(userId: string): Promise<ActiveGroupDto> {
-    const rows: Array<{ active_group_id: string | null }> = await this.manager.query(`SELECT "active_group_id" FROM "users" WHERE "id" = $1`, [userId]);
+    const rows: Array<{ active_group_id: string | null }> = await this.manager.query(
+      `SELECT "active_group_id" FROM "users" WHERE "id" = $1`,
+      [userId],
+    );
     const groupId = rows[0]?.active_group_id ?? null;
     if (groupId === null) return { groupId: null, group: null };
     const role = await this.access.roleOf(userId, groupId);

@@ -63,8 +63,8 @@ export class InvitesService {
   async revoke(userId: string, groupId: string, inviteId: string): Promise<void> {
     await this.access.requireDm(userId, groupId);
     if (!new RegExp(`^[0-9a-f]{${INVITE_ID_LENGTH}}$`).test(inviteId)) throw notFound('Invite');
-    const rows: Array<{ token_hash: string }> = (
-      await this.manager.query(
+    const rows = (
+      await this.manager.query<[Array<{ token_hash: string }>, number]>(
         `UPDATE "group_invites" SET "revoked_at" = COALESCE("revoked_at", now())
           WHERE "group_id" = $1 AND "token_hash" LIKE $2 || '%' RETURNING "token_hash"`,
         [groupId, inviteId],
@@ -94,18 +94,26 @@ export class InvitesService {
          ON CONFLICT DO NOTHING RETURNING "user_id"`,
         [groupId, userId],
       );
-      if (inserted.length === 0) return GroupDto.from(group, (await this.access.roleOf(userId, groupId, manager)) ?? 'player');
+      if (inserted.length === 0)
+        return GroupDto.from(group, (await this.access.roleOf(userId, groupId, manager)) ?? 'player');
       await this.consumeUse(manager, tokenHash);
-      const [user]: Array<{ display_name: string }> = await manager.query(`SELECT "display_name" FROM "users" WHERE "id" = $1`, [userId]);
-      await this.events.append(manager, groupId, 'member.joined', { userId, displayName: user?.display_name ?? '', role: 'player' });
+      const [user]: Array<{ display_name: string }> = await manager.query(
+        `SELECT "display_name" FROM "users" WHERE "id" = $1`,
+        [userId],
+      );
+      await this.events.append(manager, groupId, 'member.joined', {
+        userId,
+        displayName: user?.display_name ?? '',
+        role: 'player',
+      });
       return GroupDto.from(await manager.findOneByOrFail(GroupEntity, { id: groupId }), 'player');
     });
   }
 
   /** Counts one use, or throws the 410 that says why the invite cannot be used (the transaction then rolls back). */
   private async consumeUse(manager: EntityManager, tokenHash: string): Promise<void> {
-    const updated: unknown[] = (
-      await manager.query(
+    const updated = (
+      await manager.query<[unknown[], number]>(
         `UPDATE "group_invites" SET "uses" = "uses" + 1
           WHERE "token_hash" = $1 AND "revoked_at" IS NULL AND "expires_at" > now() AND ("max_uses" IS NULL OR "uses" < "max_uses")
           RETURNING "uses"`,
@@ -115,7 +123,8 @@ export class InvitesService {
     if (updated.length > 0) return;
     const invite = await manager.findOneByOrFail(GroupInviteEntity, { tokenHash });
     if (invite.revokedAt !== null) throw new DomainError('gone', 'This invite was revoked', { code: 'invite_revoked' });
-    if (invite.expiresAt.getTime() <= Date.now()) throw new DomainError('gone', 'This invite has expired', { code: 'invite_expired' });
+    if (invite.expiresAt.getTime() <= Date.now())
+      throw new DomainError('gone', 'This invite has expired', { code: 'invite_expired' });
     throw new DomainError('gone', 'This invite has been used up', { code: 'invite_used_up' });
   }
 }

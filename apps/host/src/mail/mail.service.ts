@@ -28,7 +28,12 @@ export class MailService implements OnApplicationShutdown {
 
   async send(message: MailMessage): Promise<void> {
     if (this.transport) {
-      await this.transport.sendMail({ from: this.config.mailFrom, to: message.to, subject: message.subject, text: message.text });
+      await this.transport.sendMail({
+        from: this.config.mailFrom,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+      });
       return;
     }
     const file = await this.writeToDisk(message);

@@ -17,13 +17,17 @@ export function findHostileInput(document: unknown, root = ''): FieldError[] {
   while (stack.length > 0) {
     const { value, path, depth } = stack.pop()!;
     if (typeof value !== 'object' || value === null) continue;
-    if (depth >= HOSTILE_LIMITS.maxDepth) return [{ path, message: `is nested deeper than ${HOSTILE_LIMITS.maxDepth} levels` }];
-    const entries = Array.isArray(value) ? value.map((item, index) => [String(index), item] as const) : Object.entries(value);
+    if (depth >= HOSTILE_LIMITS.maxDepth)
+      return [{ path, message: `is nested deeper than ${HOSTILE_LIMITS.maxDepth} levels` }];
+    const entries = Array.isArray(value)
+      ? value.map((item, index) => [String(index), item] as const)
+      : Object.entries(value);
     for (const [key, child] of entries) {
       const childPath = path ? `${path}.${key}` : key;
       if (!Array.isArray(value)) {
         if (FORBIDDEN_KEYS.has(key)) return [{ path: childPath, message: `the key "${key}" is not allowed` }];
-        if (++keys > HOSTILE_LIMITS.maxKeys) return [{ path: root, message: `has more than ${HOSTILE_LIMITS.maxKeys} keys in total` }];
+        if (++keys > HOSTILE_LIMITS.maxKeys)
+          return [{ path: root, message: `has more than ${HOSTILE_LIMITS.maxKeys} keys in total` }];
       }
       stack.push({ value: child, path: childPath, depth: depth + 1 });
     }
@@ -49,14 +53,21 @@ export function readEnvelope(document: unknown): { envelope?: CharacterFileEnvel
   const doc = document as Record<string, unknown>;
   const errors: FieldError[] = [];
   if (!CMCHAR_VERSIONS.includes(doc.cm_version as number)) {
-    errors.push({ path: 'cm_version', message: `unsupported .cmchar version ${JSON.stringify(doc.cm_version ?? null)} (this host reads ${CMCHAR_VERSIONS.join(', ')})` });
+    errors.push({
+      path: 'cm_version',
+      message: `unsupported .cmchar version ${JSON.stringify(doc.cm_version ?? null)} (this host reads ${CMCHAR_VERSIONS.join(', ')})`,
+    });
   }
-  if (typeof doc.ruleset_id !== 'string' || doc.ruleset_id === '') errors.push({ path: 'ruleset_id', message: 'must be a ruleset id' });
-  if (doc.ruleset_version !== undefined && typeof doc.ruleset_version !== 'string') errors.push({ path: 'ruleset_version', message: 'must be a version string' });
+  if (typeof doc.ruleset_id !== 'string' || doc.ruleset_id === '')
+    errors.push({ path: 'ruleset_id', message: 'must be a ruleset id' });
+  if (doc.ruleset_version !== undefined && typeof doc.ruleset_version !== 'string')
+    errors.push({ path: 'ruleset_version', message: 'must be a version string' });
   const name = typeof doc.name === 'string' ? doc.name.trim() : undefined;
-  if (name === undefined || name.length < 1 || name.length > 100) errors.push({ path: 'name', message: 'must be 1 to 100 characters' });
+  if (name === undefined || name.length < 1 || name.length > 100)
+    errors.push({ path: 'name', message: 'must be 1 to 100 characters' });
   const sheet = doc.sheet_data;
-  if (typeof sheet !== 'object' || sheet === null || Array.isArray(sheet)) errors.push({ path: 'sheet_data', message: 'must be a JSON object' });
+  if (typeof sheet !== 'object' || sheet === null || Array.isArray(sheet))
+    errors.push({ path: 'sheet_data', message: 'must be a JSON object' });
   if (errors.length > 0) return { errors };
   return {
     errors,

@@ -11,7 +11,7 @@ const FILES = { 'index.html': 'text/html; charset=utf-8', 'playground.js': 'text
 function playgroundDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const candidates = [join(here, 'playground'), join(here, '..', '..', 'src', 'plugins', 'playground')];
-  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? candidates[0]!;
+  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? candidates[0];
 }
 
 /**
@@ -30,12 +30,16 @@ export class PlaygroundRoutes implements OnModuleInit {
       this.logger.warn(`Playground files not found in ${dir}; /playground is not served`);
       return;
     }
-    const files = new Map(Object.entries(FILES).map(([name, type]) => [name, { type, body: readFileSync(join(dir, name)) }]));
+    const files = new Map(
+      Object.entries(FILES).map(([name, type]) => [name, { type, body: readFileSync(join(dir, name)) }]),
+    );
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    const send = (name: keyof typeof FILES) => (_request: unknown, reply: { header(k: string, v: string): typeof reply; send(b: Buffer): unknown }) => {
-      const file = files.get(name)!;
-      return reply.header('Content-Type', file.type).header('Cache-Control', 'no-cache').send(file.body);
-    };
+    const send =
+      (name: keyof typeof FILES) =>
+      (_request: unknown, reply: { header(k: string, v: string): typeof reply; send(b: Buffer): unknown }) => {
+        const file = files.get(name)!;
+        return reply.header('Content-Type', file.type).header('Cache-Control', 'no-cache').send(file.body);
+      };
     fastify.get('/playground', send('index.html'));
     fastify.get('/playground/', send('index.html'));
     fastify.get('/playground/playground.js', send('playground.js'));

@@ -25,7 +25,14 @@ export function contentHash(content: string | Uint8Array): string {
 export function createAsset(name: string, content: string | Uint8Array, hash = contentHash(content)): PluginAsset {
   const body = Buffer.from(content);
   const file = `${name}.${hash}.js`;
-  return { file, url: `${ASSETS_ROUTE}/${file}`, hash, contentType: 'text/javascript; charset=utf-8', body, gzip: gzipSync(body, { level: 9 }) };
+  return {
+    file,
+    url: `${ASSETS_ROUTE}/${file}`,
+    hash,
+    contentType: 'text/javascript; charset=utf-8',
+    body,
+    gzip: gzipSync(body, { level: 9 }),
+  };
 }
 
 /** Every servable asset by file name. Assets are immutable: a file name always maps to the same bytes. */

@@ -111,7 +111,7 @@ export class PluginBundler {
     // Svelte's public exports that share a name with svelte/internal/client are the same functions.
     const entries: Record<string, string> = {};
     const specifiers = new Map<string, string[]>();
-    for (const [specifier, names] of uses) {
+    for (const specifier of uses.keys()) {
       const name = specifier.startsWith('svelte') ? 'vendor-svelte' : 'vendor-cm-ruleset-sdk';
       specifiers.set(name, [...(specifiers.get(name) ?? []), specifier]);
     }
@@ -132,13 +132,22 @@ export class PluginBundler {
     const virtualEntries: Plugin = {
       name: 'shared-entries',
       setup: (b) => {
-        b.onResolve({ filter: /^shared:/ }, (args) => ({ path: args.path.slice('shared:'.length), namespace: 'shared' }));
+        b.onResolve({ filter: /^shared:/ }, (args) => ({
+          path: args.path.slice('shared:'.length),
+          namespace: 'shared',
+        }));
         b.onResolve({ filter: /^@cm\/ruleset-sdk$/ }, () => ({ path: this.libPath('@cm/ruleset-sdk') }));
-        b.onLoad({ filter: /.*/, namespace: 'shared' }, (args) => ({ contents: args.path, resolveDir: this.hostDir, loader: 'js' }));
+        b.onLoad({ filter: /.*/, namespace: 'shared' }, (args) => ({
+          contents: args.path,
+          resolveDir: this.hostDir,
+          loader: 'js',
+        }));
       },
     };
     const outputs = await this.run('vendor', {
-      entryPoints: Object.fromEntries(Object.keys(entries).map((name) => [name, `shared:${entries[name]!.slice('shared:'.length)}`])),
+      entryPoints: Object.fromEntries(
+        Object.keys(entries).map((name) => [name, `shared:${entries[name].slice('shared:'.length)}`]),
+      ),
       outdir: '/vendor',
       entryNames: '[name].[hash]',
       chunkNames: 'vendor-chunk.[hash]',
@@ -156,9 +165,13 @@ export class PluginBundler {
     for (const output of outputs.files) {
       const file = output.path.slice(output.path.lastIndexOf('/') + 1);
       const [name, hash] = file.split('.');
-      const asset: PluginAsset = { ...createAsset(name!, output.contents, hash!), file, url: `${ASSETS_ROUTE}/${file}` };
+      const asset: PluginAsset = {
+        ...createAsset(name, output.contents, hash),
+        file,
+        url: `${ASSETS_ROUTE}/${file}`,
+      };
       assets.push(asset);
-      for (const specifier of specifiers.get(name!) ?? []) urls.set(specifier, asset.url);
+      for (const specifier of specifiers.get(name) ?? []) urls.set(specifier, asset.url);
     }
     return { assets, urls, uses };
   }
@@ -212,10 +225,17 @@ export class PluginBundler {
       conditions: ['svelte', 'browser', 'production'],
       mainFields: ['svelte', 'browser', 'module', 'main'],
       define: { 'process.env.NODE_ENV': '"production"' },
-      plugins: [this.sharedModules(), this.libAliases(['@cm/dice']), sveltePlugin({ compilerOptions: { css: 'injected' } })],
+      plugins: [
+        this.sharedModules(),
+        this.libAliases(['@cm/dice']),
+        sveltePlugin({ compilerOptions: { css: 'injected' } }),
+      ],
     });
     const css = outputs.files.find((file) => file.path.endsWith('.css'));
-    if (css) throw new PluginBuildError('ui', ['CSS files cannot be imported: put styles in a <style> block of a Svelte component']);
+    if (css)
+      throw new PluginBuildError('ui', [
+        'CSS files cannot be imported: put styles in a <style> block of a Svelte component',
+      ]);
     const code = outputs.files.find((file) => file.path.endsWith('.js'))!.text;
     return { code, uses: await this.sharedUses(code) };
   }
@@ -239,28 +259,41 @@ export class PluginBundler {
       uses.set(specifier, set);
     };
     for (const [, clause, specifier] of code.matchAll(/import\s*([^"'();]*?)\s*from\s*"([^"]+)"/g)) {
-      if (!SHARED_SPECIFIER.test(specifier!)) continue;
-      const namespace = /\*\s*as\s+([\w$]+)/.exec(clause!)?.[1];
-      const named = /\{([^}]*)\}/.exec(clause!)?.[1];
-      const defaultName = /^([\w$]+)\s*(,|$)/.test(clause!.trim());
+      if (!SHARED_SPECIFIER.test(specifier)) continue;
+      const namespace = /\*\s*as\s+([\w$]+)/.exec(clause)?.[1];
+      const named = /\{([^}]*)\}/.exec(clause)?.[1];
+      const defaultName = /^([\w$]+)\s*(,|$)/.test(clause.trim());
       const names: string[] = [];
-      if (named) names.push(...named.split(',').map((part) => part.trim().split(/\s+as\s+/)[0]!).filter(Boolean));
+      if (named)
+        names.push(
+          ...named
+            .split(',')
+            .map((part) => part.trim().split(/\s+as\s+/)[0])
+            .filter(Boolean),
+        );
       if (defaultName) names.push('default');
       if (namespace) {
         const member = new RegExp(`(?<![\\w$.])${namespace.replace('$', '\\$')}\\.([A-Za-z_$][\\w$]*)`, 'g');
-        for (const [, name] of code.matchAll(member)) names.push(name!);
+        for (const [, name] of code.matchAll(member)) names.push(name);
       }
-      const exported = await this.exportsOf(specifier!);
-      add(specifier!, names.filter((name) => name === 'default' || exported.has(name)));
+      const exported = await this.exportsOf(specifier);
+      add(
+        specifier,
+        names.filter((name) => name === 'default' || exported.has(name)),
+      );
     }
-    for (const [, specifier] of code.matchAll(/import\s*"([^"]+)"/g)) if (SHARED_SPECIFIER.test(specifier!)) add(specifier!, []);
+    for (const [, specifier] of code.matchAll(/import\s*"([^"]+)"/g))
+      if (SHARED_SPECIFIER.test(specifier)) add(specifier, []);
     return uses;
   }
 
   private async run(
     bundle: 'server' | 'ui' | 'vendor',
     options: Parameters<typeof build>[0],
-  ): Promise<{ files: OutputFile[]; metafile?: { outputs: Record<string, { entryPoint?: string; exports?: string[] }> } }> {
+  ): Promise<{
+    files: OutputFile[];
+    metafile?: { outputs: Record<string, { entryPoint?: string; exports?: string[] }> };
+  }> {
     try {
       const result = await build({
         bundle: true,
@@ -288,7 +321,8 @@ export class PluginBundler {
       setup: (b) => {
         b.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
           const name = args.path.startsWith('node:') ? args.path.slice(5) : args.path;
-          if (!args.path.startsWith('node:') && !builtins.has(name) && !builtins.has(name.split('/')[0]!)) return undefined;
+          if (!args.path.startsWith('node:') && !builtins.has(name) && !builtins.has(name.split('/')[0]))
+            return undefined;
           return {
             errors: [
               {
@@ -320,7 +354,13 @@ export class PluginBundler {
       setup: (b) => {
         b.onResolve({ filter: SHARED_SPECIFIER }, (args) => {
           if (allowed.has(args.path)) return { path: args.path, external: true };
-          return { errors: [{ text: `"${args.path}" is not one of the shared modules the host provides (${[...allowed].join(', ')})` }] };
+          return {
+            errors: [
+              {
+                text: `"${args.path}" is not one of the shared modules the host provides (${[...allowed].join(', ')})`,
+              },
+            ],
+          };
         });
       },
     };
@@ -328,6 +368,8 @@ export class PluginBundler {
 }
 
 function formatMessage(message: Message): string {
-  const location = message.location ? `${message.location.file}:${message.location.line}:${message.location.column}: ` : '';
+  const location = message.location
+    ? `${message.location.file}:${message.location.line}:${message.location.column}: `
+    : '';
   return `${location}${message.text}`;
 }

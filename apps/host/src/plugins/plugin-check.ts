@@ -17,7 +17,10 @@ export interface PluginCheckReport {
  * Runs exactly what the host runs at load on one plugin folder: manifest and API checks, both builds, the
  * server module in the real sandbox, and every fixture. Nothing is served.
  */
-export async function checkPluginFolder(folder: string, sandbox: SandboxPort = createSandbox()): Promise<PluginCheckReport> {
+export async function checkPluginFolder(
+  folder: string,
+  sandbox: SandboxPort = createSandbox(),
+): Promise<PluginCheckReport> {
   const dir = resolve(folder);
   const assets = new AssetStore();
   const registry = new PluginRegistry(dirname(dir), sandbox, new PluginBundler(), assets, undefined);
@@ -26,7 +29,9 @@ export async function checkPluginFolder(folder: string, sandbox: SandboxPort = c
     await registry.reload(basename(dir));
     const status = registry.statusList().find((s) => s.folder === basename(dir));
     const loaded = status?.status === 'loaded' ? registry.get(status.id) : undefined;
-    const ui = loaded?.ui ? { url: loaded.ui.url, bytes: loaded.ui.body.length, gzipBytes: loaded.ui.gzip.length } : undefined;
+    const ui = loaded?.ui
+      ? { url: loaded.ui.url, bytes: loaded.ui.body.length, gzipBytes: loaded.ui.gzip.length }
+      : undefined;
     return { ok: status?.status === 'loaded' && status.errors.length === 0, status, ui };
   } finally {
     await registry.clear();

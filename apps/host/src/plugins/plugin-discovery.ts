@@ -55,9 +55,15 @@ export async function readSchema(dir: string, manifest: PluginManifest): Promise
   try {
     raw = JSON.parse(await readFile(join(dir, manifest.schema), 'utf8'));
   } catch (error) {
-    throw new PluginLoadError([`${manifest.schema}: ${error instanceof SyntaxError ? `not valid JSON: ${error.message}` : 'missing or unreadable'}`], manifest);
+    throw new PluginLoadError(
+      [
+        `${manifest.schema}: ${error instanceof SyntaxError ? `not valid JSON: ${error.message}` : 'missing or unreadable'}`,
+      ],
+      manifest,
+    );
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new PluginLoadError([`${manifest.schema}: a JSON Schema must be an object`], manifest);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new PluginLoadError([`${manifest.schema}: a JSON Schema must be an object`], manifest);
   return raw;
 }
 

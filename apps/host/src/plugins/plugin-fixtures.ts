@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { join, resolve } from 'node:path';
-import type { FieldError, Sheet } from '@cm/ruleset-sdk';
+import type { FieldError } from '@cm/ruleset-sdk';
 import { isJsonObject, type PluginRuntime } from './plugin-runtime.js';
 
 /** One fixture that did not behave as it promised. */
@@ -65,13 +65,13 @@ async function check(kind: FixtureKind, data: unknown, runtime: PluginRuntime): 
       return 'an invalid fixture needs { sheet, errors: ["path", ...] } with at least one path';
     }
     const errors = await runtime.validate(data.sheet);
-    const missing = (data.errors as string[]).filter((path) => !errors.some((error) => error.path === path));
+    const missing = data.errors.filter((path) => !errors.some((error) => error.path === path));
     return missing.length === 0 ? undefined : `expected errors at ${missing.join(', ')}; got ${describe(errors)}`;
   }
   if (typeof data.from !== 'string' || !isJsonObject(data.sheet) || !isJsonObject(data.expected)) {
     return 'a migration fixture needs { from: "x.y.z", sheet: {...}, expected: {...} }';
   }
-  const migrated = await runtime.migrate(data.sheet as Sheet, data.from);
+  const migrated = await runtime.migrate(data.sheet, data.from);
   if (!isDeepStrictEqual(migrated, data.expected)) {
     return `migrating from ${data.from} gave ${truncate(JSON.stringify(migrated))}, expected ${truncate(JSON.stringify(data.expected))}`;
   }

@@ -1,11 +1,27 @@
 import { describe, expect, it } from '@jest/globals';
 import { checkManifest } from './plugin-manifest.js';
 
-const VALID = { id: 'my-rules', name: 'My rules', version: '1.2.3', kind: 'ruleset', hostApi: '^1.0.0', entry: { server: 'src/ruleset.ts', ui: 'src/ui/index.ts' } };
+const VALID = {
+  id: 'my-rules',
+  name: 'My rules',
+  version: '1.2.3',
+  kind: 'ruleset',
+  hostApi: '^1.0.0',
+  entry: { server: 'src/ruleset.ts', ui: 'src/ui/index.ts' },
+};
 
 describe(checkManifest.name, () => {
   it('accepts a complete manifest', () => {
-    expect(checkManifest({ ...VALID, schema: 'schema.json', fixtures: 'fixtures', author: 'A', license: 'MIT', description: 'd' })).toEqual({
+    expect(
+      checkManifest({
+        ...VALID,
+        schema: 'schema.json',
+        fixtures: 'fixtures',
+        author: 'A',
+        license: 'MIT',
+        description: 'd',
+      }),
+    ).toEqual({
       ok: true,
       manifest: expect.objectContaining({ id: 'my-rules' }),
     });
@@ -17,7 +33,10 @@ describe(checkManifest.name, () => {
     [{ ...VALID, version: 'v1' }, /"version" must be a semver version/],
     [{ ...VALID, hostApi: 'not a range' }, /"hostApi" must be a semver range/],
     [{ ...VALID, kind: 'theme' }, /"kind" must be one of ruleset, feature/],
-    [{ ...VALID, entry: { server: '/etc/passwd' } }, /"entry\.server" must be a relative path inside the plugin folder/],
+    [
+      { ...VALID, entry: { server: '/etc/passwd' } },
+      /"entry\.server" must be a relative path inside the plugin folder/,
+    ],
     [{ ...VALID, schema: '../other/schema.json' }, /"schema" must be a relative path inside the plugin folder/],
     [{ ...VALID, entry: { server: 'a.ts', worker: 'b.ts' } }, /unknown field "worker" in "entry"/],
     [{ ...VALID, extra: true }, /unknown field "extra"/],

@@ -33,7 +33,8 @@ const ajv = new Ajv({ allErrors: true, strict: true });
 const validateShape = ajv.compile(MANIFEST_SCHEMA);
 
 /** The outcome of checking one manifest: the manifest when usable, and every problem found. */
-export type ManifestCheck = { ok: true; manifest: PluginManifest } | { ok: false; errors: string[]; manifest?: Partial<PluginManifest> };
+export type ManifestCheck =
+  { ok: true; manifest: PluginManifest } | { ok: false; errors: string[]; manifest?: Partial<PluginManifest> };
 
 /** Checks a parsed `plugin.json`: shape, semver version and range, entry paths inside the folder, host API compatibility. */
 export function checkManifest(raw: unknown, hostApiVersion: string = HOST_API_VERSION): ManifestCheck {
@@ -42,7 +43,8 @@ export function checkManifest(raw: unknown, hostApiVersion: string = HOST_API_VE
   }
   const manifest = raw as PluginManifest;
   const errors: string[] = [];
-  if (!semver.valid(manifest.version)) errors.push(`manifest: "version" must be a semver version like 1.2.3 (got "${manifest.version}")`);
+  if (!semver.valid(manifest.version))
+    errors.push(`manifest: "version" must be a semver version like 1.2.3 (got "${manifest.version}")`);
   if (!semver.validRange(manifest.hostApi)) {
     errors.push(`manifest: "hostApi" must be a semver range like ^1.0.0 (got "${manifest.hostApi}")`);
   }
@@ -53,14 +55,17 @@ export function checkManifest(raw: unknown, hostApiVersion: string = HOST_API_VE
     ['fixtures', manifest.fixtures],
   ];
   for (const [field, path] of paths) {
-    if (path !== undefined && !isInsideFolder(path)) errors.push(`manifest: "${field}" must be a relative path inside the plugin folder (got "${path}")`);
+    if (path !== undefined && !isInsideFolder(path))
+      errors.push(`manifest: "${field}" must be a relative path inside the plugin folder (got "${path}")`);
   }
   if (errors.length > 0) return { ok: false, errors, manifest };
   if (!semver.satisfies(hostApiVersion, manifest.hostApi)) {
     return {
       ok: false,
       manifest,
-      errors: [`incompatible host API: the plugin needs host API ${manifest.hostApi}, this host provides ${hostApiVersion}`],
+      errors: [
+        `incompatible host API: the plugin needs host API ${manifest.hostApi}, this host provides ${hostApiVersion}`,
+      ],
     };
   }
   return { ok: true, manifest };
@@ -77,17 +82,25 @@ function describeAjvError(error: ErrorObject): string {
   if (error.keyword === 'additionalProperties') {
     return `manifest: unknown field "${(error.params as { additionalProperty: string }).additionalProperty}"${error.instancePath ? ` in ${field}` : ''}`;
   }
-  if (error.keyword === 'required') return `manifest: missing field "${(error.params as { missingProperty: string }).missingProperty}"`;
+  if (error.keyword === 'required')
+    return `manifest: missing field "${(error.params as { missingProperty: string }).missingProperty}"`;
   if (error.keyword === 'pattern' && error.instancePath === '/id') {
     return 'manifest: "id" must be 2-40 characters of lowercase letters, digits and dashes, starting with a letter';
   }
-  if (error.keyword === 'enum') return `manifest: ${field} must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
+  if (error.keyword === 'enum')
+    return `manifest: ${field} must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
   return `manifest: ${field} ${error.message ?? 'is invalid'}`;
 }
 
 function partial(raw: unknown): Partial<PluginManifest> | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const record = raw as Record<string, unknown>;
-  const pick = (key: string): string | undefined => (typeof record[key] === 'string' ? (record[key] as string) : undefined);
-  return { id: pick('id'), name: pick('name'), version: pick('version'), hostApi: pick('hostApi'), kind: pick('kind') as PluginManifest['kind'] };
+  const pick = (key: string): string | undefined => (typeof record[key] === 'string' ? record[key] : undefined);
+  return {
+    id: pick('id'),
+    name: pick('name'),
+    version: pick('version'),
+    hostApi: pick('hostApi'),
+    kind: pick('kind') as PluginManifest['kind'],
+  };
 }

@@ -6,7 +6,13 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { AssetStore, type PluginAsset } from './plugin-assets.js';
-import { PluginBuildError, type PluginBundler, type CompiledUi, type SharedUses, type VendorBuild } from './plugin-bundler.js';
+import {
+  PluginBuildError,
+  type PluginBundler,
+  type CompiledUi,
+  type SharedUses,
+  type VendorBuild,
+} from './plugin-bundler.js';
 import { discoverPluginFolders, PluginLoadError, readManifest, readSchema } from './plugin-discovery.js';
 import type { PluginEvents } from './plugin-events.js';
 import { runFixtures, type FixtureReport } from './plugin-fixtures.js';
@@ -86,7 +92,9 @@ export class PluginRegistry {
     const folders = await discoverPluginFolders(this.pluginsDir);
     for (const folder of folders) await this.reload(folder);
     const failed = [...this.statuses.values()].filter((s) => s.status === 'failed').length;
-    this.logger.log(`Plugins in ${this.pluginsDir}: ${this.loaded.size} loaded, ${failed} failed (${Date.now() - started} ms)`);
+    this.logger.log(
+      `Plugins in ${this.pluginsDir}: ${this.loaded.size} loaded, ${failed} failed (${Date.now() - started} ms)`,
+    );
   }
 
   /** The served version of a plugin. */
@@ -104,13 +112,16 @@ export class PluginRegistry {
 
   /** (Re)loads one folder: removes it when it no longer holds a plugin.json. Queued behind other loads. */
   reload(folder: string): Promise<void> {
-    return this.enqueue(() => (existsSync(join(this.pluginsDir, folder, 'plugin.json')) ? this.load(folder) : this.unloadFolder(folder)));
+    return this.enqueue(() =>
+      existsSync(join(this.pluginsDir, folder, 'plugin.json')) ? this.load(folder) : this.unloadFolder(folder),
+    );
   }
 
   /** Unloads every plugin (at shutdown). */
   async clear(): Promise<void> {
     await this.enqueue(async () => {
-      for (const plugin of this.loaded.values()) await this.sandbox.unload(plugin.runtime.sandboxKey).catch(() => undefined);
+      for (const plugin of this.loaded.values())
+        await this.sandbox.unload(plugin.runtime.sandboxKey).catch(() => undefined);
       this.loaded.clear();
     });
   }
@@ -136,21 +147,33 @@ export class PluginRegistry {
       const ui = compiled ? this.bundler.linkUi(manifest.id, compiled, this.vendor) : undefined;
       sandboxKey = `${manifest.id}@${manifest.version}#${++this.generation}`;
       const description = await this.sandbox.load(sandboxKey, server.code).catch((error: unknown) => {
-        throw new PluginLoadError([`server module failed to load: ${pluginFailure(manifest.id, error).message}`], manifest);
+        throw new PluginLoadError(
+          [`server module failed to load: ${pluginFailure(manifest.id, error).message}`],
+          manifest,
+        );
       });
       checkExports(manifest, description.methods);
       const runtime = new PluginRuntime(manifest, sandboxKey, description, this.sandbox, schema);
-      const fixtures = manifest.kind === 'ruleset' ? await runFixtures(dir, runtime) : await runFeatureFixtures(dir, runtime);
+      const fixtures =
+        manifest.kind === 'ruleset' ? await runFixtures(dir, runtime) : await runFeatureFixtures(dir, runtime);
       if (fixtures.failed > 0) {
         const total = fixtures.passed + fixtures.failed;
         const details = fixtures.failures.map((f) => `fixture ${f.fixture}: ${f.message}`);
-        throw Object.assign(new PluginLoadError([`${fixtures.failed} of ${total} fixtures failed`, ...details], manifest), { fixtures });
+        throw Object.assign(
+          new PluginLoadError([`${fixtures.failed} of ${total} fixtures failed`, ...details], manifest),
+          { fixtures },
+        );
       }
-      this.commit({ folder, dir, runtime, manifest, serverHash: server.hash, ui, fixtures, loadedAt: new Date() }, previous);
+      this.commit(
+        { folder, dir, runtime, manifest, serverHash: server.hash, ui, fixtures, loadedAt: new Date() },
+        previous,
+      );
       if (compiled) this.compiledUis.set(manifest.id, compiled);
       else this.compiledUis.delete(manifest.id);
       sandboxKey = undefined;
-      this.logger.log(`[plugin ${manifest.id}] loaded ${manifest.version} from ${folder}/ in ${Date.now() - started} ms (fixtures: ${fixtures.passed} passed)`);
+      this.logger.log(
+        `[plugin ${manifest.id}] loaded ${manifest.version} from ${folder}/ in ${Date.now() - started} ms (fixtures: ${fixtures.passed} passed)`,
+      );
     } catch (error) {
       if (sandboxKey) await this.sandbox.unload(sandboxKey).catch(() => undefined);
       this.recordFailure(folder, error, previous);
@@ -194,7 +217,8 @@ export class PluginRegistry {
     this.statuses.set(next.folder, statusOf(next));
     if (replaced) {
       void this.sandbox.unload(replaced.runtime.sandboxKey).catch(() => undefined);
-      if (replaced.previousUiFile && replaced.previousUiFile !== next.ui?.file) this.assets.remove(replaced.previousUiFile);
+      if (replaced.previousUiFile && replaced.previousUiFile !== next.ui?.file)
+        this.assets.remove(replaced.previousUiFile);
     }
     this.events?.pluginReloaded(id, next.manifest.version, next.manifest.kind, next.ui?.url ?? null);
   }
@@ -206,7 +230,9 @@ export class PluginRegistry {
     const id = previous?.manifest.id ?? manifest?.id ?? folder;
     if (previous) {
       this.statuses.set(folder, { ...statusOf(previous), errors, lastReloadError: errors.join('; ') });
-      this.logger.warn(`[plugin ${id}] reload failed, still serving ${previous.manifest.version}: ${errors.join('; ')}`);
+      this.logger.warn(
+        `[plugin ${id}] reload failed, still serving ${previous.manifest.version}: ${errors.join('; ')}`,
+      );
       return;
     }
     this.statuses.set(folder, {
@@ -249,19 +275,28 @@ export class PluginRegistry {
   private checkDuplicate(folder: string, manifest: PluginManifest): void {
     const owner = this.loaded.get(manifest.id);
     if (owner && owner.folder !== folder) {
-      throw new PluginLoadError([`duplicate plugin id "${manifest.id}": already provided by folder ${owner.folder}/`], manifest);
+      throw new PluginLoadError(
+        [`duplicate plugin id "${manifest.id}": already provided by folder ${owner.folder}/`],
+        manifest,
+      );
     }
   }
 
   private compileSchema(manifest: PluginManifest, schema: object | undefined): ValidateFunction | undefined {
     if (!schema) return undefined;
-    const draft2020 = String((schema as { $schema?: unknown }).$schema ?? '').includes('2020-12');
-    const ajv = draft2020 ? new Ajv2020({ allErrors: true, strict: false }) : new Ajv({ allErrors: true, strict: false });
+    const declared = (schema as { $schema?: unknown }).$schema;
+    const draft2020 = typeof declared === 'string' && declared.includes('2020-12');
+    const ajv = draft2020
+      ? new Ajv2020({ allErrors: true, strict: false })
+      : new Ajv({ allErrors: true, strict: false });
     addFormats(ajv);
     try {
       return ajv.compile(schema);
     } catch (error) {
-      throw new PluginLoadError([`${manifest.schema}: not a usable JSON Schema: ${(error as Error).message}`], manifest);
+      throw new PluginLoadError(
+        [`${manifest.schema}: not a usable JSON Schema: ${(error as Error).message}`],
+        manifest,
+      );
     }
   }
 }
@@ -270,7 +305,10 @@ function checkExports(manifest: PluginManifest, methods: string[]): void {
   if (manifest.kind !== 'ruleset') return;
   const missing = RULESET_METHODS.filter((method) => !methods.includes(method));
   if (missing.length > 0) {
-    throw new PluginLoadError([`server module: a ruleset must export ${missing.join(', ')} (use defineRuleset from @cm/ruleset-sdk)`], manifest);
+    throw new PluginLoadError(
+      [`server module: a ruleset must export ${missing.join(', ')} (use defineRuleset from @cm/ruleset-sdk)`],
+      manifest,
+    );
   }
 }
 

@@ -18,7 +18,7 @@ describe(migrationPlan.name, () => {
   });
 
   it('orders steps by version even when declared out of order', () => {
-    expect(migrationPlan('p', [STEPS[1]!, STEPS[0]!], '1.0.0', '2.0.0')).toEqual([1, 0]);
+    expect(migrationPlan('p', [STEPS[1], STEPS[0]], '1.0.0', '2.0.0')).toEqual([1, 0]);
   });
 
   it.each([
@@ -43,8 +43,20 @@ describe(ajvToFieldErrors.name, () => {
     expect(
       ajvToFieldErrors([
         { instancePath: '/talents/0/fw', keyword: 'minimum', params: {}, message: 'must be >= 0', schemaPath: '' },
-        { instancePath: '/hp', keyword: 'required', params: { missingProperty: 'max' }, message: "must have required property 'max'", schemaPath: '' },
-        { instancePath: '', keyword: 'additionalProperties', params: { additionalProperty: 'x' }, message: '', schemaPath: '' },
+        {
+          instancePath: '/hp',
+          keyword: 'required',
+          params: { missingProperty: 'max' },
+          message: "must have required property 'max'",
+          schemaPath: '',
+        },
+        {
+          instancePath: '',
+          keyword: 'additionalProperties',
+          params: { additionalProperty: 'x' },
+          message: '',
+          schemaPath: '',
+        },
         { instancePath: '/a~1b', keyword: 'type', params: {}, message: 'must be string', schemaPath: '' },
       ]),
     ).toEqual([
@@ -58,7 +70,10 @@ describe(ajvToFieldErrors.name, () => {
 
 describe(pluginFailure.name, () => {
   it('names the plugin and the failure, keeping only the first line of the message', () => {
-    const error = pluginFailure('dsa5e', Object.assign(new Error('boom\n    at secret (/host/file.js:1:1)'), { failure: 'threw' }));
+    const error = pluginFailure(
+      'dsa5e',
+      Object.assign(new Error('boom\n    at secret (/host/file.js:1:1)'), { failure: 'threw' }),
+    );
     expect(error.code).toBe('plugin_failed');
     expect(error.status).toBe(502);
     expect(error.message).toBe('Plugin "dsa5e" failed: threw: boom');

@@ -26,23 +26,30 @@ const MAX_PLUGIN_MESSAGE = 300;
 /** Turns a sandbox PluginCallError (or anything else thrown by a call) into the `plugin_failed` domain error. */
 export function pluginFailure(pluginId: string, error: unknown): DomainError {
   if (error instanceof DomainError) return error;
-  const failure = typeof (error as { failure?: unknown })?.failure === 'string' ? (error as { failure: string }).failure : 'crashed';
+  const failure =
+    typeof (error as { failure?: unknown })?.failure === 'string' ? (error as { failure: string }).failure : 'crashed';
   const raw = error instanceof Error ? error.message : String(error);
-  const message = raw.split('\n')[0]!.slice(0, MAX_PLUGIN_MESSAGE);
+  const message = raw.split('\n')[0].slice(0, MAX_PLUGIN_MESSAGE);
   return new DomainError('plugin_failed', `Plugin "${pluginId}" failed: ${failure}: ${message}`, { pluginId, failure });
 }
 
 /** Converts Ajv's errors to field errors with dotted paths (`/a/b/0` → `a.b.0`). */
 export function ajvToFieldErrors(errors: ErrorObject[] | null | undefined): FieldError[] {
   return (errors ?? []).map((error) => {
-    const segments = error.instancePath.split('/').slice(1).map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
+    const segments = error.instancePath
+      .split('/')
+      .slice(1)
+      .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
     const params = error.params as { missingProperty?: string; additionalProperty?: string };
     if (error.keyword === 'required' && params.missingProperty) segments.push(params.missingProperty);
     if (error.keyword === 'additionalProperties' && params.additionalProperty) {
       segments.push(params.additionalProperty);
       return { path: segments.join('.'), message: 'is not an allowed field' };
     }
-    return { path: segments.join('.'), message: error.keyword === 'required' ? 'is required' : (error.message ?? 'is invalid') };
+    return {
+      path: segments.join('.'),
+      message: error.keyword === 'required' ? 'is required' : (error.message ?? 'is invalid'),
+    };
   });
 }
 
@@ -86,8 +93,10 @@ export class PluginRuntime {
 
   /** JSON Schema (when the manifest has one) and the plugin's own `validate`, errors of both; [] when valid. */
   async validate(sheet: unknown): Promise<FieldError[]> {
-    if (typeof sheet !== 'object' || sheet === null || Array.isArray(sheet)) return [{ path: '', message: 'the sheet must be a JSON object' }];
-    if (!this.schema || this.schema(sheet)) return this.callChecked<FieldError[]>('validate', [sheet], isFieldErrorList, 'a list of { path, message }');
+    if (typeof sheet !== 'object' || sheet === null || Array.isArray(sheet))
+      return [{ path: '', message: 'the sheet must be a JSON object' }];
+    if (!this.schema || this.schema(sheet))
+      return this.callChecked<FieldError[]>('validate', [sheet], isFieldErrorList, 'a list of { path, message }');
     // The schema failed: the plugin's rules still add what only they can say, but a plugin that cannot cope
     // with a sheet of the wrong shape does not turn a 422 into a 502 — the schema's errors stand alone then.
     const schemaErrors = ajvToFieldErrors(this.schema.errors);
@@ -113,21 +122,36 @@ export class PluginRuntime {
  * A step applies when its `to` is newer than the sheet's version; versions between steps share a shape.
  * Throws `validation_failed` for data newer than the plugin, malformed versions, or versions older than every step.
  */
-export function migrationPlan(pluginId: string, migrations: Array<{ from: string; to: string }>, fromVersion: string, installed: string): number[] {
+export function migrationPlan(
+  pluginId: string,
+  migrations: Array<{ from: string; to: string }>,
+  fromVersion: string,
+  installed: string,
+): number[] {
   const fail = (message: string): DomainError =>
     new DomainError('validation_failed', message, { errors: [{ path: 'ruleset_version', message }] });
   if (!semver.valid(fromVersion)) throw fail(`"${fromVersion}" is not a semver version`);
   if (semver.gt(fromVersion, installed)) {
-    throw fail(`the sheet was written by ${pluginId} ${fromVersion}, newer than the installed ${installed}; update the plugin first`);
+    throw fail(
+      `the sheet was written by ${pluginId} ${fromVersion}, newer than the installed ${installed}; update the plugin first`,
+    );
   }
   if (semver.eq(fromVersion, installed)) return [];
   const ordered = migrations
     .map((step, index) => ({ ...step, index }))
-    .filter((step) => semver.valid(step.from) && semver.valid(step.to) && semver.gt(step.to, fromVersion) && semver.lte(step.to, installed))
+    .filter(
+      (step) =>
+        semver.valid(step.from) &&
+        semver.valid(step.to) &&
+        semver.gt(step.to, fromVersion) &&
+        semver.lte(step.to, installed),
+    )
     .sort((a, b) => semver.compare(a.to, b.to));
   const oldest = migrations.filter((step) => semver.valid(step.from)).sort((a, b) => semver.compare(a.from, b.from))[0];
   if (oldest && semver.lt(fromVersion, oldest.from)) {
-    throw fail(`${pluginId} has no migration path from ${fromVersion} to ${installed} (its oldest migration starts at ${oldest.from})`);
+    throw fail(
+      `${pluginId} has no migration path from ${fromVersion} to ${installed} (its oldest migration starts at ${oldest.from})`,
+    );
   }
   return ordered.map((step) => step.index);
 }
@@ -137,7 +161,10 @@ export function isJsonObject(value: unknown): value is Sheet {
 }
 
 export function isFieldErrorList(value: unknown): value is FieldError[] {
-  return Array.isArray(value) && value.every((e) => isJsonObject(e) && typeof e.path === 'string' && typeof e.message === 'string');
+  return (
+    Array.isArray(value) &&
+    value.every((e) => isJsonObject(e) && typeof e.path === 'string' && typeof e.message === 'string')
+  );
 }
 
 export function isListOf(value: unknown, keys: string[]): boolean {

@@ -44,7 +44,9 @@ export class PluginWatcher {
       folder,
       setTimeout(() => {
         this.timers.delete(folder);
-        this.onChange(folder).catch((error: unknown) => this.logger.error(`[plugin folder ${folder}] reload failed: ${(error as Error).message}`));
+        this.onChange(folder).catch((error: unknown) =>
+          this.logger.error(`[plugin folder ${folder}] reload failed: ${(error as Error).message}`),
+        );
       }, DEBOUNCE_MS),
     );
   }

@@ -25,12 +25,19 @@ export class PluginsController {
   }
 
   @Get('events')
-  @ApiOperation({ summary: 'Server-Sent Events: `plugin.reloaded` {id, version, kind, uiUrl} and `plugin.removed` {id}' })
+  @ApiOperation({
+    summary: 'Server-Sent Events: `plugin.reloaded` {id, version, kind, uiUrl} and `plugin.removed` {id}',
+  })
   @ApiProduces('text/event-stream')
   events(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
     reply.hijack();
     const raw = reply.raw;
-    raw.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    raw.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
     raw.write(': connected\n\n');
     const subscription = this.plugins.events.events.subscribe({
       next: (event) => {
@@ -49,7 +56,11 @@ export class PluginsController {
   @Get('assets/:file')
   @ApiOperation({ summary: 'A built plugin or shared vendor module at its content-hashed, immutable URL' })
   @ApiProduces('text/javascript')
-  asset(@Param('file') file: string, @Headers('accept-encoding') acceptEncoding: string | undefined, @Res() reply: FastifyReply): void {
+  asset(
+    @Param('file') file: string,
+    @Headers('accept-encoding') acceptEncoding: string | undefined,
+    @Res() reply: FastifyReply,
+  ): void {
     const asset = this.plugins.registry.assets.get(file);
     if (!asset) throw notFound(`Plugin asset "${file}"`);
     const gzip = /\bgzip\b/.test(acceptEncoding ?? '');

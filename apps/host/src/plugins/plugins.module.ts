@@ -10,7 +10,13 @@ import { sandboxProvider } from './sandbox-provider.js';
 /** The plugin host: discovery, bundling, sandboxed execution, hot reload, the catalog API and the playground. */
 @Module({
   controllers: [RulesetsController, PluginsController],
-  providers: [PluginEvents, sandboxProvider, PluginsService, { provide: RulesetCatalog, useExisting: PluginsService }, PlaygroundRoutes],
+  providers: [
+    PluginEvents,
+    sandboxProvider,
+    PluginsService,
+    { provide: RulesetCatalog, useExisting: PluginsService },
+    PlaygroundRoutes,
+  ],
   exports: [RulesetCatalog, PluginEvents, PluginsService],
 })
 export class PluginsModule {}

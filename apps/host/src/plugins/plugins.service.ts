@@ -1,6 +1,22 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { resolve } from 'node:path';
-import type { DiceAction, FieldError, ImportedCharacter, ResolveOptions, ResourceState, RollOutcome, Sheet, StatBlock } from '@cm/ruleset-sdk';
+import type {
+  DiceAction,
+  FieldError,
+  ImportedCharacter,
+  ResolveOptions,
+  ResourceState,
+  RollOutcome,
+  Sheet,
+  StatBlock,
+} from '@cm/ruleset-sdk';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { ResolvedConfig } from '../config/app-config.js';
 import { DomainError, notFound } from '../common/domain-error.js';
@@ -35,7 +51,13 @@ export class PluginsService extends RulesetCatalog implements OnModuleInit, OnMo
     readonly events: PluginEvents,
   ) {
     super();
-    this.registry = new PluginRegistry(resolve(config.pluginsDir), sandbox, new PluginBundler(), new AssetStore(), events);
+    this.registry = new PluginRegistry(
+      resolve(config.pluginsDir),
+      sandbox,
+      new PluginBundler(),
+      new AssetStore(),
+      events,
+    );
   }
 
   async onModuleInit(): Promise<void> {
@@ -82,7 +104,10 @@ export class PluginsService extends RulesetCatalog implements OnModuleInit, OnMo
   }
 
   list(): RulesetInfo[] {
-    return this.registry.list().filter((p) => p.manifest.kind === 'ruleset').map(infoOf);
+    return this.registry
+      .list()
+      .filter((p) => p.manifest.kind === 'ruleset')
+      .map(infoOf);
   }
 
   async defaultSheet(rulesetId: string): Promise<Sheet> {
@@ -96,23 +121,49 @@ export class PluginsService extends RulesetCatalog implements OnModuleInit, OnMo
   /** Validates first: derived values of an invalid sheet are meaningless (422 with the field errors). */
   async statBlocks(rulesetId: string, sheet: Sheet): Promise<StatBlock[]> {
     const plugin = await this.validSheet(rulesetId, sheet);
-    return plugin.runtime.callChecked<StatBlock[]>('getStatBlocks', [sheet], (v) => isListOf(v, ['id', 'label', 'stats']), 'a list of stat blocks');
+    return plugin.runtime.callChecked<StatBlock[]>(
+      'getStatBlocks',
+      [sheet],
+      (v) => isListOf(v, ['id', 'label', 'stats']),
+      'a list of stat blocks',
+    );
   }
 
   async diceActions(rulesetId: string, sheet: Sheet): Promise<DiceAction[]> {
     const plugin = await this.validSheet(rulesetId, sheet);
-    return plugin.runtime.callChecked<DiceAction[]>('getDiceActions', [sheet], (v) => isListOf(v, ['id', 'label', 'diceString', 'category']), 'a list of dice actions');
+    return plugin.runtime.callChecked<DiceAction[]>(
+      'getDiceActions',
+      [sheet],
+      (v) => isListOf(v, ['id', 'label', 'diceString', 'category']),
+      'a list of dice actions',
+    );
   }
 
-  async resolveRoll(rulesetId: string, sheet: Sheet, actionId: string, faces: number[], options?: ResolveOptions): Promise<RollOutcome> {
+  async resolveRoll(
+    rulesetId: string,
+    sheet: Sheet,
+    actionId: string,
+    faces: number[],
+    options?: ResolveOptions,
+  ): Promise<RollOutcome> {
     const plugin = await this.validSheet(rulesetId, sheet);
     const args: unknown[] = options ? [sheet, actionId, faces, options] : [sheet, actionId, faces];
-    return plugin.runtime.callChecked<RollOutcome>('resolveRoll', args, (v) => isJsonObject(v) && typeof v.result === 'string' && typeof v.label === 'string', 'a roll outcome');
+    return plugin.runtime.callChecked<RollOutcome>(
+      'resolveRoll',
+      args,
+      (v) => isJsonObject(v) && typeof v.result === 'string' && typeof v.label === 'string',
+      'a roll outcome',
+    );
   }
 
   async resources(rulesetId: string, sheet: Sheet): Promise<ResourceState[]> {
     const plugin = this.ruleset(rulesetId);
-    return plugin.runtime.callChecked<ResourceState[]>('getResources', [sheet], (v) => isListOf(v, ['id', 'path', 'value', 'min', 'max']), 'a list of resources');
+    return plugin.runtime.callChecked<ResourceState[]>(
+      'getResources',
+      [sheet],
+      (v) => isListOf(v, ['id', 'path', 'value', 'min', 'max']),
+      'a list of resources',
+    );
   }
 
   async migrate(rulesetId: string, sheet: Sheet, fromVersion: string): Promise<Sheet> {
@@ -133,19 +184,29 @@ export class PluginsService extends RulesetCatalog implements OnModuleInit, OnMo
     try {
       sheet = await plugin.runtime.migrate(sheet, fromVersion);
     } catch (error) {
-      if (error instanceof DomainError && error.code === 'validation_failed') throw invalidFile(error.extras.errors ?? []);
+      if (error instanceof DomainError && error.code === 'validation_failed')
+        throw invalidFile(error.extras.errors ?? []);
       throw error;
     }
-    if (fromVersion !== installed) warnings.push(`migrated the sheet from ${plugin.manifest.id} ${fromVersion} to ${installed}`);
+    if (fromVersion !== installed)
+      warnings.push(`migrated the sheet from ${plugin.manifest.id} ${fromVersion} to ${installed}`);
     const sheetErrors = await plugin.runtime.validate(sheet);
-    if (sheetErrors.length > 0) throw invalidFile(sheetErrors.map((e) => ({ path: e.path ? `sheet_data.${e.path}` : 'sheet_data', message: e.message })));
+    if (sheetErrors.length > 0)
+      throw invalidFile(
+        sheetErrors.map((e) => ({ path: e.path ? `sheet_data.${e.path}` : 'sheet_data', message: e.message })),
+      );
     return { rulesetId: plugin.manifest.id, rulesetVersion: installed, name: envelope.name, sheet, warnings };
   }
 
-  async importForeign(data: unknown, rulesetId?: string): Promise<ImportedCharacter & { rulesetId: string; rulesetVersion: string }> {
+  async importForeign(
+    data: unknown,
+    rulesetId?: string,
+  ): Promise<ImportedCharacter & { rulesetId: string; rulesetVersion: string }> {
     const hostile = findHostileInput(data);
     if (hostile.length > 0) throw invalidFile(hostile);
-    const candidates = rulesetId ? [this.ruleset(rulesetId)] : this.registry.list().filter((p) => p.manifest.kind === 'ruleset');
+    const candidates = rulesetId
+      ? [this.ruleset(rulesetId)]
+      : this.registry.list().filter((p) => p.manifest.kind === 'ruleset');
     for (const plugin of candidates) {
       for (const [index] of plugin.runtime.description.importers.entries()) {
         if ((await plugin.runtime.call(`importers.${index}.accepts`, [data])) !== true) continue;
@@ -156,9 +217,18 @@ export class PluginsService extends RulesetCatalog implements OnModuleInit, OnMo
           '{ name, sheet, warnings? }',
         );
         const errors = await plugin.runtime.validate(imported.sheet);
-        if (errors.length > 0) throw invalidFile(errors.map((e) => ({ path: e.path ? `sheet.${e.path}` : 'sheet', message: e.message })));
-        const warnings = Array.isArray(imported.warnings) ? imported.warnings.filter((w): w is string => typeof w === 'string') : [];
-        return { name: imported.name, sheet: imported.sheet, warnings, rulesetId: plugin.manifest.id, rulesetVersion: plugin.manifest.version };
+        if (errors.length > 0)
+          throw invalidFile(errors.map((e) => ({ path: e.path ? `sheet.${e.path}` : 'sheet', message: e.message })));
+        const warnings = Array.isArray(imported.warnings)
+          ? imported.warnings.filter((w): w is string => typeof w === 'string')
+          : [];
+        return {
+          name: imported.name,
+          sheet: imported.sheet,
+          warnings,
+          rulesetId: plugin.manifest.id,
+          rulesetVersion: plugin.manifest.version,
+        };
       }
     }
     const where = rulesetId ? `ruleset "${rulesetId}"` : 'any installed ruleset';
@@ -192,4 +262,3 @@ function summaryOf(plugin: LoadedPlugin): RulesetSummary {
   const { author, license, hostApi } = plugin.manifest;
   return { ...infoOf(plugin), author, license, hostApi, ui: plugin.ui ? { url: plugin.ui.url } : null };
 }
-

@@ -1,4 +1,13 @@
-import type { DiceAction, FieldError, ImportedCharacter, ResolveOptions, ResourceState, RollOutcome, Sheet, StatBlock } from '@cm/ruleset-sdk';
+import type {
+  DiceAction,
+  FieldError,
+  ImportedCharacter,
+  ResolveOptions,
+  ResourceState,
+  RollOutcome,
+  Sheet,
+  StatBlock,
+} from '@cm/ruleset-sdk';
 
 /** What the host knows about an installed, loaded ruleset. */
 export interface RulesetInfo {
@@ -31,12 +40,21 @@ export abstract class RulesetCatalog {
   abstract validate(rulesetId: string, sheet: unknown): Promise<FieldError[]>;
   abstract statBlocks(rulesetId: string, sheet: Sheet): Promise<StatBlock[]>;
   abstract diceActions(rulesetId: string, sheet: Sheet): Promise<DiceAction[]>;
-  abstract resolveRoll(rulesetId: string, sheet: Sheet, actionId: string, faces: number[], options?: ResolveOptions): Promise<RollOutcome>;
+  abstract resolveRoll(
+    rulesetId: string,
+    sheet: Sheet,
+    actionId: string,
+    faces: number[],
+    options?: ResolveOptions,
+  ): Promise<RollOutcome>;
   abstract resources(rulesetId: string, sheet: Sheet): Promise<ResourceState[]>;
   /** Migrates a sheet written with `fromVersion` to the installed version (identity when equal). */
   abstract migrate(rulesetId: string, sheet: Sheet, fromVersion: string): Promise<Sheet>;
   /** Parses and validates a `.cmchar` document ({ cm_version, ruleset_id, name, sheet_data, ruleset_version? }). */
   abstract parseCharacterFile(document: unknown): Promise<ParsedCharacterFile>;
   /** Runs the first importer of `rulesetId` (or of any ruleset when omitted) that accepts the data. */
-  abstract importForeign(data: unknown, rulesetId?: string): Promise<ImportedCharacter & { rulesetId: string; rulesetVersion: string }>;
+  abstract importForeign(
+    data: unknown,
+    rulesetId?: string,
+  ): Promise<ImportedCharacter & { rulesetId: string; rulesetVersion: string }>;
 }

@@ -3,7 +3,13 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Sheet } from '@cm/ruleset-sdk';
 import { Public } from '../auth/public.decorator.js';
 import { ResolveRollRequestDto, SheetRequestDto } from './dto/ruleset-requests.dto.js';
-import { DiceActionsDto, RollOutcomeDto, RulesetSummaryDto, StatBlocksDto, ValidationResultDto } from './dto/ruleset-responses.dto.js';
+import {
+  DiceActionsDto,
+  RollOutcomeDto,
+  RulesetSummaryDto,
+  StatBlocksDto,
+  ValidationResultDto,
+} from './dto/ruleset-responses.dto.js';
 import { PluginsService, type RulesetSummary } from './plugins.service.js';
 
 /**

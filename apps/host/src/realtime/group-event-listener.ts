@@ -60,7 +60,11 @@ export class GroupEventListener {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.databaseUrl, keepAlive: true, connectionTimeoutMillis: 3000 });
+    const client = new pg.Client({
+      connectionString: this.databaseUrl,
+      keepAlive: true,
+      connectionTimeoutMillis: 3000,
+    });
     client.on('error', (error) => this.onConnectionLost(client, error));
     client.on('end', () => this.onConnectionLost(client, new Error('connection ended')));
     client.on('notification', (message) => this.onNotification(message.channel, message.payload ?? ''));
@@ -96,7 +100,10 @@ export class GroupEventListener {
 
   /** Half-open TCP connections emit nothing: a query with a deadline detects them. */
   private async beat(client: pg.Client): Promise<void> {
-    const timeout = setTimeout(() => this.onConnectionLost(client, new Error('heartbeat timed out')), HEARTBEAT_TIMEOUT_MS);
+    const timeout = setTimeout(
+      () => this.onConnectionLost(client, new Error('heartbeat timed out')),
+      HEARTBEAT_TIMEOUT_MS,
+    );
     try {
       await client.query('SELECT 1');
     } catch (error) {

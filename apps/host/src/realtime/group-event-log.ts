@@ -26,15 +26,18 @@ export type LoggedEventType = Exclude<RealtimeEventType, 'presence.changed'>;
 @Injectable()
 export class GroupEventLog {
   /** Appends one event to a group's log and announces it; returns its seq. Call inside the writing transaction. */
-  async append<T extends LoggedEventType>(manager: EntityManager, groupId: string, type: T, payload: RealtimeEventMap[T]): Promise<number> {
+  async append<T extends LoggedEventType>(
+    manager: EntityManager,
+    groupId: string,
+    type: T,
+    payload: RealtimeEventMap[T],
+  ): Promise<number> {
     assertInTransaction(manager);
     const seq = await nextSeq(manager, groupId);
-    await manager.query(`INSERT INTO "group_events" ("group_id", "seq", "type", "payload") VALUES ($1, $2, $3, $4::jsonb)`, [
-      groupId,
-      seq,
-      type,
-      JSON.stringify(payload),
-    ]);
+    await manager.query(
+      `INSERT INTO "group_events" ("group_id", "seq", "type", "payload") VALUES ($1, $2, $3, $4::jsonb)`,
+      [groupId, seq, type, JSON.stringify(payload)],
+    );
     await notify(manager, { g: groupId, s: seq });
     return seq;
   }
@@ -53,7 +56,11 @@ export class GroupEventLog {
    * Announces a group's deletion. Call in the deleting transaction BEFORE deleting the row: it allocates the
    * last seq and sends the event inline, because the cascade removes the stored log with the group.
    */
-  async announceDeletion(manager: EntityManager, groupId: string, payload: RealtimeEventMap['group.deleted']): Promise<number> {
+  async announceDeletion(
+    manager: EntityManager,
+    groupId: string,
+    payload: RealtimeEventMap['group.deleted'],
+  ): Promise<number> {
     assertInTransaction(manager);
     const seq = await nextSeq(manager, groupId);
     await notify(manager, { g: groupId, s: seq, deleted: true, t: 'group.deleted', p: payload });
@@ -63,10 +70,13 @@ export class GroupEventLog {
 
 async function nextSeq(manager: EntityManager, groupId: string): Promise<number> {
   // typeorm returns [rows, affected] for UPDATE ... RETURNING on postgres
-  const result: unknown = await manager.query(`UPDATE "groups" SET "event_seq" = "event_seq" + 1 WHERE "id" = $1 RETURNING "event_seq"`, [groupId]);
+  const result: unknown = await manager.query(
+    `UPDATE "groups" SET "event_seq" = "event_seq" + 1 WHERE "id" = $1 RETURNING "event_seq"`,
+    [groupId],
+  );
   const rows = (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as Array<{ event_seq: string }>;
   if (rows.length === 0) throw notFound('Group');
-  return Number(rows[0]!.event_seq);
+  return Number(rows[0].event_seq);
 }
 
 async function notify(manager: EntityManager, payload: GroupEventNotification): Promise<void> {

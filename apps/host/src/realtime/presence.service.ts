@@ -63,13 +63,17 @@ export class PresenceService implements OnModuleDestroy {
     }
     if (typeof parsed.i !== 'string' || typeof parsed.g !== 'string' || !Array.isArray(parsed.u)) return;
     if (parsed.i === this.instanceId) return;
-    this.record(parsed.g, parsed.i, parsed.u.filter((user): user is string => typeof user === 'string'));
+    this.record(
+      parsed.g,
+      parsed.i,
+      parsed.u.filter((user): user is string => typeof user === 'string'),
+    );
     this.push(parsed.g);
   }
 
   private record(groupId: string, instanceId: string, users: string[]): void {
     let instances = this.byGroup.get(groupId);
-    if (!instances) this.byGroup.set(groupId, (instances = new Map()));
+    if (!instances) this.byGroup.set(groupId, (instances = new Map<string, InstanceEntry>()));
     if (users.length === 0) instances.delete(instanceId);
     else instances.set(instanceId, { users, seenAt: Date.now() });
     if (instances.size === 0) this.byGroup.delete(groupId);
@@ -96,7 +100,13 @@ export class PresenceService implements OnModuleDestroy {
   private event(groupId: string, userId: string, online: boolean): ServerMessage {
     return {
       type: 'event',
-      event: { groupId, seq: this.hub.currentSeq(groupId), type: 'presence.changed', payload: { userId, online }, createdAt: new Date().toISOString() },
+      event: {
+        groupId,
+        seq: this.hub.currentSeq(groupId),
+        type: 'presence.changed',
+        payload: { userId, online },
+        createdAt: new Date().toISOString(),
+      },
     };
   }
 

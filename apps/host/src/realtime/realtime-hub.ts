@@ -95,7 +95,13 @@ export class RealtimeHub {
   groupDeleted(groupId: string, seq: number, payload: unknown): void {
     const state = this.groups.get(groupId);
     if (!state) return;
-    const event = { groupId, seq, type: 'group.deleted', payload, createdAt: new Date().toISOString() } as EventMessage['event'];
+    const event = {
+      groupId,
+      seq,
+      type: 'group.deleted',
+      payload,
+      createdAt: new Date().toISOString(),
+    } as EventMessage['event'];
     for (const subscription of state.subscriptions.values()) {
       subscription.connection.send({ type: 'event', event });
       subscription.connection.send({ type: 'unsubscribed', groupId, reason: 'group_deleted' });
@@ -116,7 +122,8 @@ export class RealtimeHub {
 
   /** Sends a message to every subscriber of a group (transient messages such as presence). */
   broadcast(groupId: string, message: ServerMessage): void {
-    for (const subscription of this.groups.get(groupId)?.subscriptions.values() ?? []) subscription.connection.send(message);
+    for (const subscription of this.groups.get(groupId)?.subscriptions.values() ?? [])
+      subscription.connection.send(message);
   }
 
   /** User ids with a subscription to the group on this instance. */
@@ -136,7 +143,9 @@ export class RealtimeHub {
 
   /** Group ids a connection is subscribed to. */
   groupsOf(connectionId: string): string[] {
-    return [...this.groups.entries()].filter(([, state]) => state.subscriptions.has(connectionId)).map(([groupId]) => groupId);
+    return [...this.groups.entries()]
+      .filter(([, state]) => state.subscriptions.has(connectionId))
+      .map(([groupId]) => groupId);
   }
 
   private state(groupId: string, seq: number): GroupState {
@@ -161,7 +170,7 @@ export class RealtimeHub {
         state.refreshAgain = false;
         const events = await this.reader.after(groupId, state.seq);
         if (events.length > 0) {
-          state.seq = events[events.length - 1]!.seq;
+          state.seq = events[events.length - 1].seq;
           state.recent = [...state.recent, ...events].slice(-RECENT_EVENTS);
           if (events.length === 500) state.refreshAgain = true;
         }

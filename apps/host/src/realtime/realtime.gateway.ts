@@ -93,7 +93,11 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayDisconnect
       await this.dispatch(connection, message);
     } catch (error) {
       this.logger.warn(`Handling a ${message.type} message failed: ${(error as Error).message}`);
-      connection.send({ type: 'error', code: 'internal_error', message: 'The server could not handle that message; retry' });
+      connection.send({
+        type: 'error',
+        code: 'internal_error',
+        message: 'The server could not handle that message; retry',
+      });
     }
   }
 
@@ -126,7 +130,10 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayDisconnect
   private closeAtExpiry(connection: SocketConnection, token: string): void {
     const { exp } = decodeJwt(token);
     if (typeof exp !== 'number') return;
-    const timer = setTimeout(() => connection.close(CLOSE_TOKEN_EXPIRED, 'access token expired: reconnect with a fresh one'), Math.max(0, exp * 1000 - Date.now()));
+    const timer = setTimeout(
+      () => connection.close(CLOSE_TOKEN_EXPIRED, 'access token expired: reconnect with a fresh one'),
+      Math.max(0, exp * 1000 - Date.now()),
+    );
     timer.unref();
   }
 

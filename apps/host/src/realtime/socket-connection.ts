@@ -50,7 +50,10 @@ export class SocketConnection implements RealtimeConnection {
   /** Takes one token for an incoming message; false when over the limit (repeated abuse closes the socket). */
   admitMessage(): boolean {
     const now = Date.now();
-    this.tokens = Math.min(this.limits.burst, this.tokens + ((now - this.lastRefill) / 1000) * this.limits.messagesPerSecond);
+    this.tokens = Math.min(
+      this.limits.burst,
+      this.tokens + ((now - this.lastRefill) / 1000) * this.limits.messagesPerSecond,
+    );
     this.lastRefill = now;
     if (this.tokens >= 1) {
       this.tokens -= 1;
@@ -62,7 +65,8 @@ export class SocketConnection implements RealtimeConnection {
   }
 
   close(code: number, reason: string): void {
-    if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) this.socket.close(code, reason);
+    if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING)
+      this.socket.close(code, reason);
   }
 
   terminate(): void {

@@ -5,7 +5,13 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DomainError } from '../common/domain-error.js';
-import type { ObjectDelivery, PresignedUpload, PresignPutOptions, StorageDriver, StoredObjectInfo } from './storage-driver.js';
+import type {
+  ObjectDelivery,
+  PresignedUpload,
+  PresignPutOptions,
+  StorageDriver,
+  StoredObjectInfo,
+} from './storage-driver.js';
 
 /** The query parameters of a host-signed upload URL. */
 export interface LocalUploadQuery {
@@ -45,7 +51,10 @@ export class LocalStorageDriver implements StorageDriver {
     this.signingKey = createHmac('sha256', jwtSecret).update('cm/storage/local-upload/v1').digest();
   }
 
-  async presignPut(key: string, { contentType, maxBytes, expiresInSeconds }: PresignPutOptions): Promise<PresignedUpload> {
+  async presignPut(
+    key: string,
+    { contentType, maxBytes, expiresInSeconds }: PresignPutOptions,
+  ): Promise<PresignedUpload> {
     const expires = Math.floor(Date.now() / 1000) + expiresInSeconds;
     const query = new URLSearchParams({
       expires: String(expires),
@@ -67,10 +76,12 @@ export class LocalStorageDriver implements StorageDriver {
     if (!expires || !ct || !max || !sig) throw forbidden('The upload URL is incomplete');
     const expected = Buffer.from(this.sign(key, expires, ct, max));
     const given = Buffer.from(sig);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw forbidden('The upload URL signature is invalid');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      throw forbidden('The upload URL signature is invalid');
     if (!/^\d+$/.test(expires) || Number(expires) * 1000 < Date.now()) throw forbidden('The upload URL has expired');
     const maxBytes = Number(max);
-    if (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > ABSOLUTE_MAX_BYTES) throw forbidden('The upload URL is invalid');
+    if (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > ABSOLUTE_MAX_BYTES)
+      throw forbidden('The upload URL is invalid');
     return { contentType: ct, maxBytes };
   }
 
@@ -146,7 +157,12 @@ export class LocalStorageDriver implements StorageDriver {
   async open(key: string): Promise<ObjectDelivery | null> {
     const info = await this.head(key);
     if (!info) return null;
-    return { kind: 'stream', stream: createReadStream(this.pathOf(key)), size: info.size, contentType: info.contentType };
+    return {
+      kind: 'stream',
+      stream: createReadStream(this.pathOf(key)),
+      size: info.size,
+      contentType: info.contentType,
+    };
   }
 
   async close(): Promise<void> {}

@@ -8,7 +8,13 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { S3Config } from '../config/app-config.js';
-import type { ObjectDelivery, PresignedUpload, PresignPutOptions, StorageDriver, StoredObjectInfo } from './storage-driver.js';
+import type {
+  ObjectDelivery,
+  PresignedUpload,
+  PresignPutOptions,
+  StorageDriver,
+  StoredObjectInfo,
+} from './storage-driver.js';
 
 /** Lifetime of the signed GET URL the host redirects object reads to (when S3_PUBLIC_URL is unset). */
 const READ_URL_SECONDS = 300;
@@ -48,14 +54,27 @@ export class S3StorageDriver implements StorageDriver {
     });
   }
 
-  async presignPut(key: string, { contentType, maxBytes, expiresInSeconds }: PresignPutOptions): Promise<PresignedUpload> {
-    const command = new PutObjectCommand({ Bucket: this.config.bucket, Key: key, ContentType: contentType, ContentLength: maxBytes });
+  async presignPut(
+    key: string,
+    { contentType, maxBytes, expiresInSeconds }: PresignPutOptions,
+  ): Promise<PresignedUpload> {
+    const command = new PutObjectCommand({
+      Bucket: this.config.bucket,
+      Key: key,
+      ContentType: contentType,
+      ContentLength: maxBytes,
+    });
     const url = await getSignedUrl(this.client, command, {
       expiresIn: expiresInSeconds,
       signableHeaders: new Set(['content-type', 'content-length']),
     });
     // Browsers set Content-Length themselves from the body (it is a forbidden header for fetch).
-    return { url, method: 'PUT', headers: { 'Content-Type': contentType }, expiresAt: new Date(Date.now() + expiresInSeconds * 1000) };
+    return {
+      url,
+      method: 'PUT',
+      headers: { 'Content-Type': contentType },
+      expiresAt: new Date(Date.now() + expiresInSeconds * 1000),
+    };
   }
 
   async head(key: string): Promise<StoredObjectInfo | null> {
@@ -70,7 +89,9 @@ export class S3StorageDriver implements StorageDriver {
 
   async readFirstBytes(key: string, n: number): Promise<Uint8Array | null> {
     try {
-      const result = await this.client.send(new GetObjectCommand({ Bucket: this.config.bucket, Key: key, Range: `bytes=0-${n - 1}` }));
+      const result = await this.client.send(
+        new GetObjectCommand({ Bucket: this.config.bucket, Key: key, Range: `bytes=0-${n - 1}` }),
+      );
       const bytes = (await result.Body?.transformToByteArray()) ?? new Uint8Array();
       return bytes.subarray(0, n);
     } catch (error) {
@@ -86,7 +107,9 @@ export class S3StorageDriver implements StorageDriver {
   }
 
   publicUrl(key: string): string {
-    return this.config.publicUrl ? `${this.config.publicUrl}/${key}` : `${this.hostPublicUrl}/v1/storage/objects/${key}`;
+    return this.config.publicUrl
+      ? `${this.config.publicUrl}/${key}`
+      : `${this.hostPublicUrl}/v1/storage/objects/${key}`;
   }
 
   async ping(): Promise<void> {

@@ -31,20 +31,36 @@ describe('S3 storage configuration', () => {
   });
 
   it('defaults to path-style addressing for a custom endpoint and trims the public URL', () => {
-    const s3 = parseConfig({ ...S3_ENV, S3_ENDPOINT: 'http://minio:9000', S3_PUBLIC_URL: 'https://cdn.example.com/portraits/' }).s3;
-    expect(s3).toMatchObject({ endpoint: 'http://minio:9000', forcePathStyle: true, publicUrl: 'https://cdn.example.com/portraits' });
-    expect(parseConfig({ ...S3_ENV, S3_ENDPOINT: 'http://minio:9000', S3_FORCE_PATH_STYLE: 'false' }).s3?.forcePathStyle).toBe(false);
+    const s3 = parseConfig({
+      ...S3_ENV,
+      S3_ENDPOINT: 'http://minio:9000',
+      S3_PUBLIC_URL: 'https://cdn.example.com/portraits/',
+    }).s3;
+    expect(s3).toMatchObject({
+      endpoint: 'http://minio:9000',
+      forcePathStyle: true,
+      publicUrl: 'https://cdn.example.com/portraits',
+    });
+    expect(
+      parseConfig({ ...S3_ENV, S3_ENDPOINT: 'http://minio:9000', S3_FORCE_PATH_STYLE: 'false' }).s3?.forcePathStyle,
+    ).toBe(false);
   });
 
   it('names every missing variable of a partial configuration', () => {
-    expect(problemsOf({ S3_BUCKET: 'portraits' })).toEqual(['S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required when S3_BUCKET is set']);
-    expect(problemsOf({ S3_BUCKET: 'portraits', S3_ACCESS_KEY_ID: 'key' })).toEqual(['S3_SECRET_ACCESS_KEY is required when S3_BUCKET is set']);
+    expect(problemsOf({ S3_BUCKET: 'portraits' })).toEqual([
+      'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are required when S3_BUCKET is set',
+    ]);
+    expect(problemsOf({ S3_BUCKET: 'portraits', S3_ACCESS_KEY_ID: 'key' })).toEqual([
+      'S3_SECRET_ACCESS_KEY is required when S3_BUCKET is set',
+    ]);
     expect(problemsOf({ S3_ENDPOINT: 'http://minio:9000', S3_ACCESS_KEY_ID: 'key' })).toEqual([
       'S3_BUCKET is required when S3_ENDPOINT, S3_ACCESS_KEY_ID are set',
     ]);
   });
 
   it('rejects a malformed endpoint', () => {
-    expect(problemsOf({ ...S3_ENV, S3_ENDPOINT: 'minio:9000' })).toEqual(['S3_ENDPOINT must be a URL starting with http:// or https://']);
+    expect(problemsOf({ ...S3_ENV, S3_ENDPOINT: 'minio:9000' })).toEqual([
+      'S3_ENDPOINT must be a URL starting with http:// or https://',
+    ]);
   });
 });

@@ -43,7 +43,7 @@ export class StorageController {
     if (!local) throw notFound('Upload target');
     if (!isValidStorageKey(key)) throw new DomainError('forbidden', 'The upload URL is invalid');
     const grant = local.verifyUpload(key, query);
-    const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const contentType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (contentType !== grant.contentType) {
       throw new DomainError('forbidden', `The upload URL allows only Content-Type ${grant.contentType}`);
     }
@@ -51,7 +51,8 @@ export class StorageController {
     if (Number.isFinite(declared) && declared > grant.maxBytes) {
       throw new DomainError('payload_too_large', `The upload exceeds the allowed ${grant.maxBytes} bytes`);
     }
-    if (!(request.body instanceof UploadBody)) throw new DomainError('forbidden', `The upload URL allows only Content-Type ${grant.contentType}`);
+    if (!(request.body instanceof UploadBody))
+      throw new DomainError('forbidden', `The upload URL allows only Content-Type ${grant.contentType}`);
     await local.receive(key, grant, request.body.stream);
   }
 
@@ -96,6 +97,6 @@ export class UploadBody {
 
 /** The key after the route prefix, from the raw path (percent-encoded keys are never valid). */
 function keyOf(request: FastifyRequest, prefix: string): string {
-  const path = request.url.split('?')[0]!;
+  const path = request.url.split('?')[0];
   return path.startsWith(prefix) ? path.slice(prefix.length) : '';
 }

@@ -42,7 +42,9 @@ export class StorageModule implements OnModuleInit, OnApplicationShutdown {
     if (!this.storage.localDriver) return;
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     if (!fastify.hasContentTypeParser('image/png')) {
-      fastify.addContentTypeParser(/^image\/[a-z0-9.+-]+$/i, (_request, payload, done) => done(null, new UploadBody(payload)));
+      fastify.addContentTypeParser(/^image\/[a-z0-9.+-]+$/i, (_request, payload, done) =>
+        done(null, new UploadBody(payload)),
+      );
     }
   }
 

@@ -1,7 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError, dependencyUnavailable } from '../common/domain-error.js';
 import { LocalStorageDriver } from './local-storage.driver.js';
-import type { ObjectDelivery, PresignedUpload, PresignPutOptions, StorageDriver, StoredObjectInfo } from './storage-driver.js';
+import type {
+  ObjectDelivery,
+  PresignedUpload,
+  PresignPutOptions,
+  StorageDriver,
+  StoredObjectInfo,
+} from './storage-driver.js';
 import { isValidStorageKey } from './storage-keys.js';
 
 /** Injection token of the active StorageDriver. */
@@ -79,7 +85,9 @@ export class StorageService {
       return await operation();
     } catch (error) {
       if (error instanceof DomainError) throw error;
-      this.logger.warn(`Object storage (${this.driver.kind}) failed to ${what}: ${(error as Error)?.message ?? String(error)}`);
+      this.logger.warn(
+        `Object storage (${this.driver.kind}) failed to ${what}: ${(error as Error)?.message ?? String(error)}`,
+      );
       throw dependencyUnavailable('Object storage');
     }
   }

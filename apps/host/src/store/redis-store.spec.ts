@@ -27,7 +27,9 @@ describe(RedisStore.name, () => {
   });
 
   it('lets only one of many concurrent setIfAbsent calls win', async () => {
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.setIfAbsent('once', String(i), 10_000)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.setIfAbsent('once', String(i), 10_000)),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await store.get('once')).toBe(String(results.indexOf(true)));
   });

@@ -44,7 +44,8 @@ export class RedisStore implements KeyValueStore {
     const results = await this.client.multi().incr(key).pexpire(key, windowMs, 'NX').pttl(key).exec();
     if (!results) throw new Error('Redis transaction aborted');
     const [[incrError, count], , [ttlError, ttl]] = results;
-    if (incrError || ttlError) throw incrError ?? ttlError;
+    const failure = incrError ?? ttlError;
+    if (failure) throw failure instanceof Error ? failure : new Error(String(failure));
     return { count: Number(count), resetInMs: Math.max(0, Number(ttl)) };
   }
 

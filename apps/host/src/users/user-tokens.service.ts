@@ -29,11 +29,11 @@ export class UserTokensService {
 
   /** The user of a token that is still usable, without spending it; null otherwise. */
   async peek(token: string, purpose: UserTokenPurpose): Promise<string | null> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<Array<{ user_id: string }>>(
       `SELECT "user_id" FROM "user_tokens"
         WHERE "token_hash" = $1 AND "purpose" = $2 AND "used_at" IS NULL AND "expires_at" > now()`,
       [hashToken(token), purpose],
-    )) as Array<{ user_id: string }>;
+    );
     return rows[0]?.user_id ?? null;
   }
 

@@ -15,7 +15,8 @@ interface UserRow {
   active_group_id: string | null;
 }
 
-const USER_COLUMNS = '"id", "email", "password_hash", "display_name", "email_verified", "created_at", "updated_at", "active_group_id"';
+const USER_COLUMNS =
+  '"id", "email", "password_hash", "display_name", "email_verified", "created_at", "updated_at", "active_group_id"';
 
 function toEntity(row: UserRow): UserEntity {
   return Object.assign(new UserEntity(), {
@@ -69,7 +70,12 @@ export class UsersService {
       .createQueryBuilder()
       .insert()
       .into(UserEntity)
-      .values({ email: input.email.trim(), passwordHash: input.passwordHash, displayName: input.displayName, emailVerified: false })
+      .values({
+        email: input.email.trim(),
+        passwordHash: input.passwordHash,
+        displayName: input.displayName,
+        emailVerified: false,
+      })
       .orIgnore()
       .returning('*')
       .execute();
@@ -77,7 +83,10 @@ export class UsersService {
     return id ? this.getById(id) : null;
   }
 
-  async update(id: string, changes: Partial<Pick<UserEntity, 'displayName' | 'passwordHash' | 'emailVerified'>>): Promise<UserEntity> {
+  async update(
+    id: string,
+    changes: Partial<Pick<UserEntity, 'displayName' | 'passwordHash' | 'emailVerified'>>,
+  ): Promise<UserEntity> {
     if (Object.keys(changes).length > 0) await this.users.update({ id }, changes);
     return this.getById(id);
   }

@@ -20,17 +20,26 @@ describe('plugin playground in Chromium', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     dir = await mkdtemp(join(tmpdir(), 'cm-playground-'));
-    for (const id of ['generic', 'dsa5e', 'initiative']) await cp(join(REPO_PLUGINS_DIR, id), join(dir, id), { recursive: true });
+    for (const id of ['generic', 'dsa5e', 'initiative'])
+      await cp(join(REPO_PLUGINS_DIR, id), join(dir, id), { recursive: true });
     host = await startTestHost({ DATABASE_URL: database.url, PLUGINS_DIR: dir, PLUGINS_WATCH: 'true' });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     // Failed requests are reported with their URL (the browser's own favicon probe is not ours).
     page.on('response', (response) => {
-      if (response.status() >= 400 && !response.url().endsWith('/favicon.ico')) pageErrors.push(`${response.status()} ${response.url()}`);
+      if (response.status() >= 400 && !response.url().endsWith('/favicon.ico'))
+        pageErrors.push(`${response.status()} ${response.url()}`);
     });
   }, 60_000);
 
@@ -45,24 +54,33 @@ describe('plugin playground in Chromium', () => {
     await page.goto(`${host.url}/playground?ruleset=generic`);
     const name = page.locator('#sheet-host input[aria-label="Name"]');
     await name.waitFor({ timeout: 10_000 });
-    expect(await page.locator('body').getAttribute('data-mounted-url')).toMatch(/^\/v1\/plugins\/assets\/generic-ui\.[0-9a-f]{16}\.js$/);
+    expect(await page.locator('body').getAttribute('data-mounted-url')).toMatch(
+      /^\/v1\/plugins\/assets\/generic-ui\.[0-9a-f]{16}\.js$/,
+    );
     await name.fill('');
     await page.locator('#errors li', { hasText: 'name' }).first().waitFor({ timeout: 5000 });
     expect(await page.locator('#errors').innerText()).toMatch(/name/);
     await name.fill('Aria');
-    await page.waitForFunction(() => document.querySelectorAll('#errors li').length === 0, undefined, { timeout: 5000 });
+    await page.waitForFunction(() => document.querySelectorAll('#errors li').length === 0, undefined, {
+      timeout: 5000,
+    });
   });
 
   it('mounts the dsa5e sheet in the same page (sharing the vendor Svelte) and validates its edits', async () => {
     await page.locator('button[data-ruleset="dsa5e"]').click();
-    await page.waitForFunction(() => /dsa5e-ui\./.test(document.body.dataset.mountedUrl ?? ''), undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => /dsa5e-ui\./.test(document.body.dataset.mountedUrl ?? ''), undefined, {
+      timeout: 10_000,
+    });
     const name = page.locator('#sheet-host input[aria-label="Name"]');
     await name.waitFor({ timeout: 10_000 });
     await name.fill('');
     await page.locator('#errors li', { hasText: 'name' }).first().waitFor({ timeout: 5000 });
     // Both UIs imported the same hashed Svelte runtime: one instance for every plugin.
     const runtimes = await page.evaluate(() =>
-      performance.getEntriesByType('resource').map((e) => e.name).filter((n) => /\/vendor-svelte\.[^/]+\.js$/.test(n)),
+      performance
+        .getEntriesByType('resource')
+        .map((e) => e.name)
+        .filter((n) => /\/vendor-svelte\.[^/]+\.js$/.test(n)),
     );
     expect(new Set(runtimes).size).toBe(1);
     expect(pageErrors).toEqual([]);
@@ -72,7 +90,9 @@ describe('plugin playground in Chromium', () => {
     await page.goto(`${host.url}/playground?ruleset=generic`);
     await page.locator('#sheet-host input[aria-label="Name"]').waitFor({ timeout: 10_000 });
     await page.locator('#features button', { hasText: 'Initiative' }).click();
-    await page.waitForFunction(() => /initiative-ui\./.test(document.body.dataset.panelUrl ?? ''), undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => /initiative-ui\./.test(document.body.dataset.panelUrl ?? ''), undefined, {
+      timeout: 10_000,
+    });
     await page.locator('#panel-host button', { hasText: 'Start' }).click();
     await page.locator('#panel-host ol li').nth(1).waitFor({ timeout: 5000 });
     expect(await page.locator('#panel-host ol li').allInnerTexts()).toEqual(
@@ -80,7 +100,11 @@ describe('plugin playground in Chromium', () => {
     );
     const first = await page.locator('#panel-host li[aria-current="step"]').innerText();
     await page.locator('#panel-host button[aria-label="Next turn"]').click();
-    await page.waitForFunction((before) => document.querySelector('#panel-host li[aria-current="step"]')?.textContent !== before, first, { timeout: 5000 });
+    await page.waitForFunction(
+      (before) => document.querySelector('#panel-host li[aria-current="step"]')?.textContent !== before,
+      first,
+      { timeout: 5000 },
+    );
     await page.locator('#as-dm').uncheck();
     expect(await page.locator('#panel-host button', { hasText: 'Start' }).count()).toBe(0);
     expect(pageErrors).toEqual([]);
@@ -91,10 +115,16 @@ describe('plugin playground in Chromium', () => {
     await page.goto(`${host.url}/playground?ruleset=generic`);
     const name = page.locator('#sheet-host input[aria-label="Name"]');
     await name.waitFor({ timeout: 10_000 });
-    await page.waitForFunction(() => /generic-ui\./.test(document.body.dataset.mountedUrl ?? ''), undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => /generic-ui\./.test(document.body.dataset.mountedUrl ?? ''), undefined, {
+      timeout: 10_000,
+    });
     await name.fill('Kept across reloads');
     // The edit has reached the playground's state (and its validation round-trip) before the file changes.
-    await page.waitForFunction(() => document.getElementById('sheet-json')?.textContent?.includes('Kept across reloads'), undefined, { timeout: 5000 });
+    await page.waitForFunction(
+      () => document.getElementById('sheet-json')?.textContent?.includes('Kept across reloads'),
+      undefined,
+      { timeout: 5000 },
+    );
     await page.waitForFunction(() => document.body.dataset.events === 'open', undefined, { timeout: 5000 });
     const before = await page.locator('body').getAttribute('data-mounted-url');
     const file = join(dir, 'generic', 'src', 'ui', 'GenericSheet.svelte');

@@ -9,7 +9,12 @@ export type Mailbox = SmtpReceiver | { dataDir: string };
 const LINKS = { verify: /verify-email\?token=([A-Za-z0-9_-]+)/, reset: /reset-password\?token=([A-Za-z0-9_-]+)/ };
 
 /** Waits for the newest mailed link of a kind to `email` and returns its token. */
-export async function mailedToken(mailbox: Mailbox, email: string, kind: keyof typeof LINKS, timeoutMs = 5000): Promise<string> {
+export async function mailedToken(
+  mailbox: Mailbox,
+  email: string,
+  kind: keyof typeof LINKS,
+  timeoutMs = 5000,
+): Promise<string> {
   if ('waitFor' in mailbox) return mailbox.waitFor(email, LINKS[kind], timeoutMs);
   const folder = join(mailbox.dataDir, 'mail');
   const deadline = Date.now() + timeoutMs;
@@ -18,7 +23,7 @@ export async function mailedToken(mailbox: Mailbox, email: string, kind: keyof t
     for (const file of files) {
       const text = await readFile(join(folder, file), 'utf8');
       const match = text.includes(`To: ${email}`) ? LINKS[kind].exec(text) : null;
-      if (match) return match[1]!;
+      if (match) return match[1];
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
@@ -48,7 +53,8 @@ export async function createUser(
   const password = options.password ?? 'correct horse battery';
   const displayName = options.displayName ?? `User ${counter}`;
   const registered = await http('POST', '/v1/auth/register', { body: { email, password, displayName } });
-  if (registered.status !== 202) throw new Error(`register failed: ${registered.status} ${JSON.stringify(registered.body)}`);
+  if (registered.status !== 202)
+    throw new Error(`register failed: ${registered.status} ${JSON.stringify(registered.body)}`);
   if (options.verified !== false) {
     const token = await mailedToken(mailbox, email, 'verify');
     const verified = await http('POST', '/v1/auth/verify-email', { body: { token } });
@@ -56,5 +62,12 @@ export async function createUser(
   }
   const login = await http('POST', '/v1/auth/login', { body: { email, password } });
   if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
-  return { id: login.body.user.id, email, password, displayName, accessToken: login.body.accessToken, refreshToken: login.body.refreshToken };
+  return {
+    id: login.body.user.id,
+    email,
+    password,
+    displayName,
+    accessToken: login.body.accessToken,
+    refreshToken: login.body.refreshToken,
+  };
 }

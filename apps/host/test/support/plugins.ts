@@ -46,7 +46,11 @@ export function manifestEdit(change: (manifest: Record<string, unknown>) => void
 }
 
 /** Polls `probe` until it returns a truthy value or the time runs out; returns the last value and the time taken. */
-export async function pollUntil<T>(probe: () => Promise<T>, timeoutMs = 3000, intervalMs = 25): Promise<{ value: T; ms: number }> {
+export async function pollUntil<T>(
+  probe: () => Promise<T>,
+  timeoutMs = 3000,
+  intervalMs = 25,
+): Promise<{ value: T; ms: number }> {
   const started = Date.now();
   let value = await probe();
   while (!value && Date.now() - started < timeoutMs) {

@@ -19,7 +19,13 @@ export const S3RVER_KEY = 'S3RVER';
 
 export async function startS3Server(bucket = 'cm-test'): Promise<S3Server> {
   const directory = await mkdtemp(join(tmpdir(), 'cm-s3rver-'));
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: bucket }] });
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory,
+    configureBuckets: [{ name: bucket }],
+  });
   const address = (await server.run()) as { port: number };
   const endpoint = `http://127.0.0.1:${address.port}`;
   return {

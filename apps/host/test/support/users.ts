@@ -34,7 +34,10 @@ export interface CampaignHost {
 }
 
 /** Starts a host with PLUGINS_DIR = the repo's plugins/ and waits until `rulesets` are loaded. */
-export async function startCampaignHost(rulesets: string[] = ['generic', 'dsa5e'], env: Record<string, string> = {}): Promise<CampaignHost> {
+export async function startCampaignHost(
+  rulesets: string[] = ['generic', 'dsa5e'],
+  env: Record<string, string> = {},
+): Promise<CampaignHost> {
   const database = await createTestDatabase();
   const smtp = new SmtpReceiver();
   const smtpUrl = await smtp.start();
@@ -60,10 +63,7 @@ export async function startCampaignHost(rulesets: string[] = ['generic', 'dsa5e'
     http,
     smtp,
     db,
-    as:
-      (user) =>
-      (method, path, body) =>
-        http(method, path, { token: user?.accessToken, body }),
+    as: (user) => (method, path, body) => http(method, path, { token: user?.accessToken, body }),
     stop: async () => {
       await db.end();
       await host.stop();
@@ -76,7 +76,12 @@ export async function startCampaignHost(rulesets: string[] = ['generic', 'dsa5e'
 export type { TestUser };
 
 /** A group of `rulesetId` created by `dm`, which every member joins through one invite; returns its id. */
-export async function groupWith(ctx: CampaignHost, dm: TestUser, rulesetId: string, members: TestUser[]): Promise<string> {
+export async function groupWith(
+  ctx: CampaignHost,
+  dm: TestUser,
+  rulesetId: string,
+  members: TestUser[],
+): Promise<string> {
   const group = await ctx.as(dm)('POST', '/v1/groups', { name: `${rulesetId} table`, rulesetId });
   if (group.status !== 201) throw new Error(`creating the group answered ${group.status}`);
   const link = await ctx.as(dm)('POST', `/v1/groups/${group.body.id}/invite`, {});
@@ -88,9 +93,17 @@ export async function groupWith(ctx: CampaignHost, dm: TestUser, rulesetId: stri
 }
 
 /** A character created by `owner` and assigned to `groupId`; returns its id. */
-export async function assignedCharacter(ctx: CampaignHost, owner: TestUser, rulesetId: string, name: string, sheet: unknown, groupId: string): Promise<string> {
+export async function assignedCharacter(
+  ctx: CampaignHost,
+  owner: TestUser,
+  rulesetId: string,
+  name: string,
+  sheet: unknown,
+  groupId: string,
+): Promise<string> {
   const created = await ctx.as(owner)('POST', '/v1/characters', { rulesetId, name, sheet });
-  if (created.status !== 201) throw new Error(`creating the character answered ${created.status}: ${JSON.stringify(created.body)}`);
+  if (created.status !== 201)
+    throw new Error(`creating the character answered ${created.status}: ${JSON.stringify(created.body)}`);
   const assigned = await ctx.as(owner)('POST', `/v1/groups/${groupId}/characters`, { characterId: created.body.id });
   if (assigned.status !== 200) throw new Error(`assigning the character answered ${assigned.status}`);
   return created.body.id;

@@ -36,7 +36,11 @@ export class TestSocket {
     return this.messages
       .filter((message): message is Extract<ServerMessage, { type: 'event' }> => message.type === 'event')
       .map((message) => message.event)
-      .filter((event) => (groupId === undefined || event.groupId === groupId) && (type === undefined ? event.type !== 'presence.changed' : event.type === type));
+      .filter(
+        (event) =>
+          (groupId === undefined || event.groupId === groupId) &&
+          (type === undefined ? event.type !== 'presence.changed' : event.type === type),
+      );
   }
 
   /** Waits until a message matches, returning it. */
@@ -51,7 +55,11 @@ export class TestSocket {
   }
 
   /** Waits until `count` non-presence events of a group have arrived. */
-  async waitForEvents(groupId: string, count: number, timeoutMs = 5000): Promise<Extract<ServerMessage, { type: 'event' }>['event'][]> {
+  async waitForEvents(
+    groupId: string,
+    count: number,
+    timeoutMs = 5000,
+  ): Promise<Extract<ServerMessage, { type: 'event' }>['event'][]> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const events = this.events(groupId);

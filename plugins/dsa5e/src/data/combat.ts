@@ -41,18 +41,22 @@ const ROWS: Row[] = [
 ];
 
 /** All 21 combat techniques, CT_1..CT_21. */
-export const COMBAT_TECHNIQUES: readonly CombatTechniqueInfo[] = ROWS.map(([de, en, type, leading, sf, noParry], index) => ({
-  id: `CT_${index + 1}`,
-  de,
-  en,
-  type,
-  leading: leading.split('/') as AttributeKey[],
-  sf,
-  noParry: noParry === true || type === 'ranged',
-}));
+export const COMBAT_TECHNIQUES: readonly CombatTechniqueInfo[] = ROWS.map(
+  ([de, en, type, leading, sf, noParry], index) => ({
+    id: `CT_${index + 1}`,
+    de,
+    en,
+    type,
+    leading: leading.split('/') as AttributeKey[],
+    sf,
+    noParry: noParry === true || type === 'ranged',
+  }),
+);
 
 /** Combat techniques by id. */
-export const COMBAT_TECHNIQUE_BY_ID: ReadonlyMap<string, CombatTechniqueInfo> = new Map(COMBAT_TECHNIQUES.map((ct) => [ct.id, ct]));
+export const COMBAT_TECHNIQUE_BY_ID: ReadonlyMap<string, CombatTechniqueInfo> = new Map(
+  COMBAT_TECHNIQUES.map((ct) => [ct.id, ct]),
+);
 
 /** Every combat technique starts at KtW 6. */
 export const COMBAT_TECHNIQUE_BASE = 6;

@@ -13,7 +13,17 @@ export interface ExperienceLevelInfo {
   maxUnfamiliarSpells: number;
 }
 
-type Row = [de: string, en: string, ap: number, attr: number, skill: number, ct: number, sum: number, spells: number, unfamiliar: number];
+type Row = [
+  de: string,
+  en: string,
+  ap: number,
+  attr: number,
+  skill: number,
+  ct: number,
+  sum: number,
+  spells: number,
+  unfamiliar: number,
+];
 const ROWS: Row[] = [
   ['Unerfahren', 'Inexperienced', 900, 12, 10, 8, 95, 8, 0],
   ['Durchschnittlich', 'Ordinary', 1000, 13, 10, 10, 98, 10, 1],
@@ -25,16 +35,18 @@ const ROWS: Row[] = [
 ];
 
 /** EL_1..EL_7; `EXPERIENCE_LEVELS[n - 1]` is level n. */
-export const EXPERIENCE_LEVELS: readonly ExperienceLevelInfo[] = ROWS.map(([de, en, ap, attr, skill, ct, sum, spells, unfamiliar], index) => ({
-  level: index + 1,
-  optolithId: `EL_${index + 1}`,
-  de,
-  en,
-  ap,
-  maxAttribute: attr,
-  maxSkill: skill,
-  maxCombatTechnique: ct,
-  maxAttributeSum: sum,
-  maxSpells: spells,
-  maxUnfamiliarSpells: unfamiliar,
-}));
+export const EXPERIENCE_LEVELS: readonly ExperienceLevelInfo[] = ROWS.map(
+  ([de, en, ap, attr, skill, ct, sum, spells, unfamiliar], index) => ({
+    level: index + 1,
+    optolithId: `EL_${index + 1}`,
+    de,
+    en,
+    ap,
+    maxAttribute: attr,
+    maxSkill: skill,
+    maxCombatTechnique: ct,
+    maxAttributeSum: sum,
+    maxSpells: spells,
+    maxUnfamiliarSpells: unfamiliar,
+  }),
+);

@@ -102,17 +102,17 @@ const ROWS: Record<TalentGroup, Row[]> = {
 };
 
 /** All 59 skills, TAL_1..TAL_59 in Optolith order (Körper 14, Gesellschaft 9, Natur 7, Wissen 12, Handwerk 17). */
-export const TALENTS: readonly TalentInfo[] = TALENT_GROUPS.flatMap(({ id: group }) => ROWS[group].map((row) => ({ row, group }))).map(
-  ({ row: [de, en, check, sf, be], group }, index) => ({
-    id: `TAL_${index + 1}`,
-    de,
-    en,
-    check: check.split('/') as unknown as TalentInfo['check'],
-    sf,
-    be,
-    group,
-  }),
-);
+export const TALENTS: readonly TalentInfo[] = TALENT_GROUPS.flatMap(({ id: group }) =>
+  ROWS[group].map((row) => ({ row, group })),
+).map(({ row: [de, en, check, sf, be], group }, index) => ({
+  id: `TAL_${index + 1}`,
+  de,
+  en,
+  check: check.split('/') as unknown as TalentInfo['check'],
+  sf,
+  be,
+  group,
+}));
 
 /** Skills by id. */
 export const TALENT_BY_ID: ReadonlyMap<string, TalentInfo> = new Map(TALENTS.map((talent) => [talent.id, talent]));

@@ -45,7 +45,14 @@ const blessed: Row[] = [
   ['nandus', 'Nandus', 'Nandus', 'kl'],
   ['swafnir', 'Swafnir', 'Swafnir', 'mu'],
 ];
-const toInfo = ([id, de, en, primary, optolithId]: Row): TraditionInfo => ({ id, de, en, primary, factor: primary ? 1 : 0, ...(optolithId ? { optolithId } : {}) });
+const toInfo = ([id, de, en, primary, optolithId]: Row): TraditionInfo => ({
+  id,
+  de,
+  en,
+  primary,
+  factor: primary ? 1 : 0,
+  ...(optolithId ? { optolithId } : {}),
+});
 
 /** Magical traditions (AsP). */
 export const MAGICAL_TRADITIONS: readonly TraditionInfo[] = magical.map(toInfo);

@@ -13,7 +13,7 @@ const ui: SheetUiModule = {
     const component = mount(GenericSheet, { target, props: { initial: props } }) as unknown as SheetComponent;
     return {
       update: (next) => component.update(next),
-      destroy: () => void unmount(component as unknown as Record<string, unknown>),
+      destroy: () => void unmount(component),
     };
   },
 };

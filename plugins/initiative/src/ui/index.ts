@@ -13,7 +13,7 @@ const ui: PanelUiModule = {
     const component = mount(InitiativePanel, { target, props: { initial: props } }) as unknown as PanelComponent;
     return {
       update: (next) => component.update(next),
-      destroy: () => void unmount(component as unknown as Record<string, unknown>),
+      destroy: () => void unmount(component),
     };
   },
 };

@@ -19,17 +19,25 @@ export default defineRuleset<Sheet>({
     return errors;
   },
 
-  getStatBlocks: (sheet) => [{ id: 'vitals', label: 'Vitals', stats: [{ id: 'hp', label: 'HP', value: `${sheet.hp.current}/${sheet.hp.max}` }] }],
+  getStatBlocks: (sheet) => [
+    { id: 'vitals', label: 'Vitals', stats: [{ id: 'hp', label: 'HP', value: `${sheet.hp.current}/${sheet.hp.max}` }] },
+  ],
 
-  getDiceActions: (sheet) => [{ id: 'check', label: 'Check', diceString: `1d20${sheet.bonus >= 0 ? '+' : ''}${sheet.bonus}`, category: 'skill' }],
+  getDiceActions: (sheet) => [
+    { id: 'check', label: 'Check', diceString: `1d20${sheet.bonus >= 0 ? '+' : ''}${sheet.bonus}`, category: 'skill' },
+  ],
 
   resolveRoll(sheet, actionId, faces, options) {
     if (actionId !== 'check') throw new Error(`unknown dice action "${actionId}"`);
     const total = (faces[0] ?? 0) + sheet.bonus + (options?.modifier ?? 0);
-    return total >= 10 ? { result: 'success', label: 'Success', total } : { result: 'failure', label: 'Failure', total };
+    return total >= 10
+      ? { result: 'success', label: 'Success', total }
+      : { result: 'failure', label: 'Failure', total };
   },
 
-  getResources: (sheet) => [{ id: 'hp', label: 'HP', path: ['hp', 'current'], value: sheet.hp.current, min: 0, max: sheet.hp.max }],
+  getResources: (sheet) => [
+    { id: 'hp', label: 'HP', path: ['hp', 'current'], value: sheet.hp.current, min: 0, max: sheet.hp.max },
+  ],
 
   getName: (sheet) => sheet.name,
 

@@ -73,7 +73,8 @@ export class LoginDto {
   @ApiPropertyOptional({
     enum: ['body', 'cookie'],
     default: 'body',
-    description: '`cookie`: the refresh token is set only as the HttpOnly cookie `cm_rt` (web app); `body`: returned in the body (Symbiote)',
+    description:
+      '`cookie`: the refresh token is set only as the HttpOnly cookie `cm_rt` (web app); `body`: returned in the body (Symbiote)',
   })
   @IsOptional()
   @IsIn(['body', 'cookie'])

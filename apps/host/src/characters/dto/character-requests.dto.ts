@@ -16,7 +16,11 @@ export class CreateCharacterDto {
   @Length(1, 100)
   name!: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: `${SHEET_DESCRIPTION}; the ruleset’s default sheet when omitted` })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: `${SHEET_DESCRIPTION}; the ruleset’s default sheet when omitted`,
+  })
   @IsOptional()
   @IsObject()
   sheet?: JsonObject;
@@ -50,7 +54,11 @@ export class PatchCharacterDto {
   @Length(1, 100)
   name?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'An RFC 7396 JSON merge patch applied to the sheet' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'An RFC 7396 JSON merge patch applied to the sheet',
+  })
   @IsOptional()
   @IsObject()
   sheetPatch?: JsonObject;
@@ -69,7 +77,11 @@ export class ResourceDeltaDto {
   @Length(1, 64)
   resource!: string;
 
-  @ApiProperty({ minimum: -100000, maximum: 100000, description: 'Added to the current value, then clamped to the resource’s bounds' })
+  @ApiProperty({
+    minimum: -100000,
+    maximum: 100000,
+    description: 'Added to the current value, then clamped to the resource’s bounds',
+  })
   @IsInt()
   @Min(-100_000)
   @Max(100_000)
@@ -77,16 +89,27 @@ export class ResourceDeltaDto {
 }
 
 export class ImportCharacterDto {
-  @ApiProperty({ enum: ['cmchar', 'foreign'], description: '`cmchar`: a .cmchar document; `foreign`: another tool’s export (e.g. Optolith)' })
+  @ApiProperty({
+    enum: ['cmchar', 'foreign'],
+    description: '`cmchar`: a .cmchar document; `foreign`: another tool’s export (e.g. Optolith)',
+  })
   @IsIn(['cmchar', 'foreign'])
   format!: 'cmchar' | 'foreign';
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The .cmchar document (format `cmchar`)' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The .cmchar document (format `cmchar`)',
+  })
   @ValidateIf((body: ImportCharacterDto) => body.format === 'cmchar')
   @IsObject()
   document?: JsonObject;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'The foreign file’s JSON (format `foreign`)' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The foreign file’s JSON (format `foreign`)',
+  })
   @ValidateIf((body: ImportCharacterDto) => body.format === 'foreign')
   @IsObject()
   data?: JsonObject;

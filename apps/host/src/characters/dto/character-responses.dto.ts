@@ -48,7 +48,11 @@ export class CharacterDto extends CharacterSummaryDto {
   @ApiProperty({ type: String, format: 'date-time' })
   createdAt!: string;
 
-  @ApiProperty({ type: CharacterGroupDto, isArray: true, description: 'The groups it is in (for a DM: only groups the DM is in)' })
+  @ApiProperty({
+    type: CharacterGroupDto,
+    isArray: true,
+    description: 'The groups it is in (for a DM: only groups the DM is in)',
+  })
   groups!: CharacterGroupDto[];
 }
 

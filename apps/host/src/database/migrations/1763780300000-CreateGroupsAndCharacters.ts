@@ -34,7 +34,9 @@ export class CreateGroupsAndCharacters1763780300000 implements MigrationInterfac
         CONSTRAINT "FK_group_members_group" FOREIGN KEY ("group_id") REFERENCES "groups"("id") ON DELETE CASCADE,
         CONSTRAINT "FK_group_members_user" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE
       )`);
-    await queryRunner.query(`CREATE UNIQUE INDEX "UQ_group_members_one_dm" ON "group_members" ("group_id") WHERE "role" = 'dm'`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX "UQ_group_members_one_dm" ON "group_members" ("group_id") WHERE "role" = 'dm'`,
+    );
     await queryRunner.query(`CREATE INDEX "IDX_group_members_user" ON "group_members" ("user_id")`);
     await queryRunner.query(`
       CREATE TABLE "group_invites" (

@@ -3,4 +3,8 @@ import { CreateGroupsAndCharacters1763780300000 } from './1763780300000-CreateGr
 import { CreateRollsAndPluginState1763780500000 } from './1763780500000-CreateRollsAndPluginState.js';
 
 /** Every migration in order. A new migration is added here; committed ones are never edited. */
-export const MIGRATIONS = [CreateUsers1763780000000, CreateGroupsAndCharacters1763780300000, CreateRollsAndPluginState1763780500000];
+export const MIGRATIONS = [
+  CreateUsers1763780000000,
+  CreateGroupsAndCharacters1763780300000,
+  CreateRollsAndPluginState1763780500000,
+];

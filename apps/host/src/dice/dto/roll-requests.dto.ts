@@ -44,30 +44,48 @@ export class TaleSpireReportDto {
  * recomputed by the host.
  */
 export class CreateRollDto {
-  @ApiPropertyOptional({ maxLength: 200, example: '2d6+3', description: 'TaleSpire roll notation (with the `k`/`kh`/`kl` keep extension)' })
+  @ApiPropertyOptional({
+    maxLength: 200,
+    example: '2d6+3',
+    description: 'TaleSpire roll notation (with the `k`/`kh`/`kl` keep extension)',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 200)
   notation?: string;
 
-  @ApiPropertyOptional({ maxLength: 200, description: 'Shown in the roll log (default: the action label or the notation)' })
+  @ApiPropertyOptional({
+    maxLength: 200,
+    description: 'Shown in the roll log (default: the action label or the notation)',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   label?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'A character assigned to the group: the caller’s, or any when the caller is the DM' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'A character assigned to the group: the caller’s, or any when the caller is the DM',
+  })
   @IsOptional()
   @IsUUID()
   characterId?: string;
 
-  @ApiPropertyOptional({ maxLength: 200, example: 'talent:TAL_1', description: 'One of the character’s dice actions (its ruleset’s ids)' })
+  @ApiPropertyOptional({
+    maxLength: 200,
+    example: 'talent:TAL_1',
+    description: 'One of the character’s dice actions (its ruleset’s ids)',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 200)
   actionId?: string;
 
-  @ApiPropertyOptional({ minimum: -100, maximum: 100, description: 'Passed to the ruleset’s resolveRoll (e.g. DSA5: + easier, − harder)' })
+  @ApiPropertyOptional({
+    minimum: -100,
+    maximum: 100,
+    description: 'Passed to the ruleset’s resolveRoll (e.g. DSA5: + easier, − harder)',
+  })
   @IsOptional()
   @IsInt()
   @Min(-100)

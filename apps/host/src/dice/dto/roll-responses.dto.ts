@@ -89,6 +89,10 @@ export class RollPageDto {
   @ApiProperty({ type: [RollDto] })
   items!: RollDto[];
 
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next (older) page; null at the end' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Pass as `cursor` for the next (older) page; null at the end',
+  })
   nextCursor!: string | null;
 }

@@ -1,5 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import {
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 
 const RULESET_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -64,7 +76,12 @@ export class CreateInviteDto {
 }
 
 export class SetActiveGroupDto {
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'A group I am a member of, or null to clear' })
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'A group I am a member of, or null to clear',
+  })
   @ValidateIf((_object, value) => value !== null)
   @IsUUID()
   groupId!: string | null;
@@ -75,7 +92,10 @@ export class AssignCharacterDto {
   @IsUUID()
   characterId!: string;
 
-  @ApiPropertyOptional({ default: true, description: 'Make it my active character in this group (deactivates my other one)' })
+  @ApiPropertyOptional({
+    default: true,
+    description: 'Make it my active character in this group (deactivates my other one)',
+  })
   @IsOptional()
   @IsBoolean()
   active?: boolean;

@@ -4,7 +4,11 @@ import type { Sheet } from '@cm/ruleset-sdk';
 
 /** A request carrying one sheet; sheets are opaque JSON owned by the ruleset. */
 export class SheetRequestDto {
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The character sheet (ruleset-specific JSON)' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The character sheet (ruleset-specific JSON)',
+  })
   @IsObject()
   sheet!: Sheet;
 }
@@ -16,7 +20,11 @@ export class ResolveRollRequestDto extends SheetRequestDto {
   @Length(1, 200)
   actionId!: string;
 
-  @ApiProperty({ type: [Number], example: [12, 5, 9], description: 'The faces rolled, in the order of the dice string' })
+  @ApiProperty({
+    type: [Number],
+    example: [12, 5, 9],
+    description: 'The faces rolled, in the order of the dice string',
+  })
   @IsArray()
   @ArrayMaxSize(100)
   @IsInt({ each: true })

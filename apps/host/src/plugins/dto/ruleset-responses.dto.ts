@@ -6,7 +6,10 @@ export class FieldErrorDto {
 }
 
 export class UiBundleDto {
-  @ApiProperty({ example: '/v1/plugins/assets/generic-ui.1a2b3c4d5e6f7a8b.js', description: 'Content-hashed, immutable ES module' })
+  @ApiProperty({
+    example: '/v1/plugins/assets/generic-ui.1a2b3c4d5e6f7a8b.js',
+    description: 'Content-hashed, immutable ES module',
+  })
   url!: string;
 }
 
@@ -60,9 +63,17 @@ export class PluginStatusDto {
   @ApiProperty({ nullable: true, type: String }) name!: string | null;
   @ApiProperty({ nullable: true, type: String }) version!: string | null;
   @ApiProperty({ nullable: true, enum: ['ruleset', 'feature'] }) kind!: string | null;
-  @ApiProperty({ enum: ['loaded', 'failed'], description: 'loaded: a good version is served; failed: nothing is served' }) status!: string;
+  @ApiProperty({
+    enum: ['loaded', 'failed'],
+    description: 'loaded: a good version is served; failed: nothing is served',
+  })
+  status!: string;
   @ApiProperty({ type: [String] }) errors!: string[];
-  @ApiProperty({ nullable: true, type: String, description: 'The newest edit failed; the previous good version keeps serving' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The newest edit failed; the previous good version keeps serving',
+  })
   lastReloadError!: string | null;
   @ApiProperty({ type: FixtureReportDto }) fixtures!: FixtureReportDto;
   @ApiProperty({ nullable: true, type: String }) hostApi!: string | null;

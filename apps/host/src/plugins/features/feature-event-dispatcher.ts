@@ -64,8 +64,8 @@ export class FeatureEventDispatcher implements OnApplicationBootstrap, OnApplica
   /** Handles every (plugin, group) whose cursor is behind its group's log. */
   async sweep(): Promise<void> {
     if (this.stopped || this.features.withGroupEventHandler().length === 0) return;
-    const rows: Array<{ plugin_id: string; group_id: string }> = await this.manager
-      .query(
+    const rows = await this.manager
+      .query<Array<{ plugin_id: string; group_id: string }>>(
         `SELECT c."plugin_id", c."group_id" FROM "plugin_event_cursors" c JOIN "groups" g ON g."id" = c."group_id" WHERE g."event_seq" > c."last_seq"`,
       )
       .catch((error: Error) => {
@@ -83,12 +83,11 @@ export class FeatureEventDispatcher implements OnApplicationBootstrap, OnApplica
   private async pointed(groupId: string, seq: number): Promise<void> {
     const plugins = this.features.withGroupEventHandler().map((plugin) => plugin.manifest.id);
     if (plugins.length === 0) return;
-    const rows: Array<{ plugin_id: string }> = await this.manager
-      .query(`SELECT "plugin_id" FROM "plugin_event_cursors" WHERE "group_id" = $1 AND "last_seq" < $2 AND "plugin_id" = ANY($3::text[])`, [
-        groupId,
-        seq,
-        plugins,
-      ])
+    const rows = await this.manager
+      .query<Array<{ plugin_id: string }>>(
+        `SELECT "plugin_id" FROM "plugin_event_cursors" WHERE "group_id" = $1 AND "last_seq" < $2 AND "plugin_id" = ANY($3::text[])`,
+        [groupId, seq, plugins],
+      )
       .catch((error: Error) => {
         this.logger.warn(`Reading plugin event cursors of group ${groupId} failed: ${error.message}`);
         return [];
@@ -112,7 +111,9 @@ export class FeatureEventDispatcher implements OnApplicationBootstrap, OnApplica
         while (!this.stopped && (await this.batch(pluginId, groupId))) state.again = false;
       }
     } catch (error) {
-      this.logger.warn(`[plugin ${pluginId}] group events of ${groupId} not delivered yet (retrying on the next sweep): ${(error as Error).message}`);
+      this.logger.warn(
+        `[plugin ${pluginId}] group events of ${groupId} not delivered yet (retrying on the next sweep): ${(error as Error).message}`,
+      );
     } finally {
       this.running.delete(key);
     }
@@ -136,11 +137,10 @@ export class FeatureEventDispatcher implements OnApplicationBootstrap, OnApplica
       if (events.length === 0) return false;
       const deliverable = events.filter((event) => !NOT_DELIVERED.has(event.type));
       if (deliverable.length > 0) await this.deliver(manager, plugin, groupId, deliverable);
-      await manager.query(`UPDATE "plugin_event_cursors" SET "last_seq" = $3, "updated_at" = now() WHERE "plugin_id" = $1 AND "group_id" = $2`, [
-        pluginId,
-        groupId,
-        events.at(-1)!.seq,
-      ]);
+      await manager.query(
+        `UPDATE "plugin_event_cursors" SET "last_seq" = $3, "updated_at" = now() WHERE "plugin_id" = $1 AND "group_id" = $2`,
+        [pluginId, groupId, events.at(-1)!.seq],
+      );
       return events.length === BATCH;
     });
   }
@@ -162,7 +162,9 @@ export class FeatureEventDispatcher implements OnApplicationBootstrap, OnApplica
       try {
         const result = await this.features.runGroupEvent(plugin, delivered, context);
         if (result.error) {
-          this.logger.warn(`[plugin ${pluginId}] onGroupEvent refused ${event.type} #${event.seq} in ${groupId}: ${result.error.message}`);
+          this.logger.warn(
+            `[plugin ${pluginId}] onGroupEvent refused ${event.type} #${event.seq} in ${groupId}: ${result.error.message}`,
+          );
           continue;
         }
         if (result.changes.size === 0) continue;
@@ -173,9 +175,12 @@ export class FeatureEventDispatcher implements OnApplicationBootstrap, OnApplica
           else state[key] = value;
         }
       } catch (error) {
-        const failure = error instanceof DomainError ? String(error.extras.failure ?? '') : '';
+        const failure =
+          error instanceof DomainError ? (typeof error.extras.failure === 'string' ? error.extras.failure : '') : '';
         if (TRANSIENT_FAILURES.has(failure)) throw error;
-        this.logger.warn(`[plugin ${pluginId}] onGroupEvent failed on ${event.type} #${event.seq} in ${groupId}, skipped: ${(error as Error).message}`);
+        this.logger.warn(
+          `[plugin ${pluginId}] onGroupEvent failed on ${event.type} #${event.seq} in ${groupId}, skipped: ${(error as Error).message}`,
+        );
       }
     }
     if (changes.size > 0) await this.store.apply(manager, pluginId, groupId, current, changes, null);

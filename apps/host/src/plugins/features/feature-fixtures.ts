@@ -24,7 +24,7 @@ export interface FeatureActionFixture {
 export async function runFeatureFixtures(dir: string, runtime: PluginRuntime): Promise<FixtureReport> {
   const folder = join(resolve(dir, runtime.manifest.fixtures ?? 'fixtures'), 'actions');
   const report: FixtureReport = { passed: 0, failed: 0, failures: [] };
-  let files: string[] = [];
+  let files: string[];
   try {
     files = (await readdir(folder)).filter((file) => file.endsWith('.json')).sort();
   } catch {
@@ -52,9 +52,15 @@ async function check(fixture: FeatureActionFixture, runtime: PluginRuntime): Pro
   }
   if (!runtime.description.actions.includes(fixture.action)) return `the plugin has no action "${fixture.action}"`;
   const method = `actions.${fixture.action}`;
-  const result = checkFeatureResult(runtime.id, method, await runtime.call(method, [fixture.input ?? null, fixture.context]));
+  const result = checkFeatureResult(
+    runtime.id,
+    method,
+    await runtime.call(method, [fixture.input ?? null, fixture.context]),
+  );
   if (fixture.expectedError !== undefined) {
-    return result.error?.code === fixture.expectedError ? undefined : `expected the error "${fixture.expectedError}", got ${describe(result.error ?? result.changes)}`;
+    return result.error?.code === fixture.expectedError
+      ? undefined
+      : `expected the error "${fixture.expectedError}", got ${describe(result.error ?? result.changes)}`;
   }
   if (result.error) return `expected success, got the error ${describe(result.error)}`;
   const state = Object.fromEntries(result.changes);

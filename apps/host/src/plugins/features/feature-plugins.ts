@@ -41,7 +41,9 @@ export class FeaturePlugins {
 
   /** Loaded feature plugins that declare `onGroupEvent`. */
   withGroupEventHandler(): LoadedPlugin[] {
-    return this.plugins.registry.list().filter((plugin) => plugin.manifest.kind === 'feature' && plugin.runtime.description.hasGroupEventHandler);
+    return this.plugins.registry
+      .list()
+      .filter((plugin) => plugin.manifest.kind === 'feature' && plugin.runtime.description.hasGroupEventHandler);
   }
 
   /** The group's characters as a feature sees them (with their ruleset's initiative action). */
@@ -62,14 +64,27 @@ export class FeaturePlugins {
   }
 
   /** Runs `actions.<action>(input, context)`; failures are `plugin_failed` (502). */
-  async runAction(plugin: LoadedPlugin, action: string, input: JsonValue, context: FeatureContext): Promise<CheckedFeatureResult> {
+  async runAction(
+    plugin: LoadedPlugin,
+    action: string,
+    input: JsonValue,
+    context: FeatureContext,
+  ): Promise<CheckedFeatureResult> {
     const method = `actions.${action}`;
     return checkFeatureResult(plugin.manifest.id, method, await plugin.runtime.call(method, [input, context]));
   }
 
   /** Runs `onGroupEvent(event, context)`; failures are `plugin_failed`. */
-  async runGroupEvent(plugin: LoadedPlugin, event: FeatureGroupEvent, context: FeatureContext): Promise<CheckedFeatureResult> {
-    return checkFeatureResult(plugin.manifest.id, 'onGroupEvent', await plugin.runtime.call('onGroupEvent', [event, context]));
+  async runGroupEvent(
+    plugin: LoadedPlugin,
+    event: FeatureGroupEvent,
+    context: FeatureContext,
+  ): Promise<CheckedFeatureResult> {
+    return checkFeatureResult(
+      plugin.manifest.id,
+      'onGroupEvent',
+      await plugin.runtime.call('onGroupEvent', [event, context]),
+    );
   }
 }
 

@@ -37,7 +37,10 @@ const KEY = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
  */
 export function checkFeatureResult(pluginId: string, method: string, value: unknown): CheckedFeatureResult {
   const fail = (why: string): DomainError =>
-    new DomainError('plugin_failed', `Plugin "${pluginId}" failed: bad_result: ${method} ${why}`, { pluginId, failure: 'bad_result' });
+    new DomainError('plugin_failed', `Plugin "${pluginId}" failed: bad_result: ${method} ${why}`, {
+      pluginId,
+      failure: 'bad_result',
+    });
   if (value === undefined || value === null) return { changes: new Map(), reply: null };
   if (!isRecord(value)) throw fail('must return an object { state?, reply?, error? }');
   const extra = Object.keys(value).find((key) => !['state', 'reply', 'error'].includes(key));
@@ -45,16 +48,26 @@ export function checkFeatureResult(pluginId: string, method: string, value: unkn
   const reply = (value.reply ?? null) as JsonValue;
   if (value.error !== undefined) {
     const error = value.error;
-    if (!isRecord(error) || typeof error.code !== 'string' || !Object.hasOwn(ERROR_STATUS, error.code) || typeof error.message !== 'string') {
+    if (
+      !isRecord(error) ||
+      typeof error.code !== 'string' ||
+      !Object.hasOwn(ERROR_STATUS, error.code) ||
+      typeof error.message !== 'string'
+    ) {
       throw fail(`returned an error that is not { code: ${Object.keys(ERROR_STATUS).join('|')}, message }`);
     }
-    return { changes: new Map(), reply, error: { code: error.code as FeatureErrorCode, message: error.message.slice(0, FEATURE_LIMITS.maxMessageChars) } };
+    return {
+      changes: new Map(),
+      reply,
+      error: { code: error.code as FeatureErrorCode, message: error.message.slice(0, FEATURE_LIMITS.maxMessageChars) },
+    };
   }
   const changes = new Map<string, JsonValue | null>();
   if (value.state !== undefined) {
     if (!isRecord(value.state)) throw fail('returned a state that is not an object of key → JSON value');
     for (const [key, entry] of Object.entries(value.state)) {
-      if (key.length > FEATURE_LIMITS.maxKeyLength || !KEY.test(key)) throw fail(`returned an invalid state key "${key.slice(0, 40)}"`);
+      if (key.length > FEATURE_LIMITS.maxKeyLength || !KEY.test(key))
+        throw fail(`returned an invalid state key "${key.slice(0, 40)}"`);
       if (entry !== null && JSON.stringify(entry).length > FEATURE_LIMITS.maxValueChars) {
         throw fail(`returned a value for "${key}" larger than ${FEATURE_LIMITS.maxValueChars} characters of JSON`);
       }

@@ -52,15 +52,23 @@ export class FeatureStateStore {
       changed.push([key, value]);
     }
     if (Object.keys(state).length > FEATURE_LIMITS.maxKeys) {
-      throw new DomainError('plugin_failed', `Plugin "${pluginId}" failed: bad_result: more than ${FEATURE_LIMITS.maxKeys} state keys in one group`, {
-        pluginId,
-        failure: 'bad_result',
-      });
+      throw new DomainError(
+        'plugin_failed',
+        `Plugin "${pluginId}" failed: bad_result: more than ${FEATURE_LIMITS.maxKeys} state keys in one group`,
+        {
+          pluginId,
+          failure: 'bad_result',
+        },
+      );
     }
     let lastSeq: number | undefined;
     for (const [key, value] of changed) {
       if (value === null) {
-        await manager.query(`DELETE FROM "plugin_state" WHERE "plugin_id" = $1 AND "group_id" = $2 AND "key" = $3`, [pluginId, groupId, key]);
+        await manager.query(`DELETE FROM "plugin_state" WHERE "plugin_id" = $1 AND "group_id" = $2 AND "key" = $3`, [
+          pluginId,
+          groupId,
+          key,
+        ]);
       } else {
         await manager.query(
           `INSERT INTO "plugin_state" ("plugin_id", "group_id", "key", "value", "updated_at") VALUES ($1, $2, $3, $4::jsonb, now())

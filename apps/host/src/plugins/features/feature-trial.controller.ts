@@ -22,7 +22,11 @@ export class FeatureTrialController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Try a feature action on supplied state (nothing is stored)' })
   @ApiOkResponse({ type: FeatureActionResultDto })
-  async tryAction(@Param('pluginId') pluginId: string, @Param('action') action: string, @Body() body: TryFeatureActionDto): Promise<FeatureActionResultDto> {
+  async tryAction(
+    @Param('pluginId') pluginId: string,
+    @Param('action') action: string,
+    @Body() body: TryFeatureActionDto,
+  ): Promise<FeatureActionResultDto> {
     const plugin = this.features.requireAction(pluginId, action);
     if (JSON.stringify(body).length > FEATURE_LIMITS.maxInputChars * 4) {
       throw new DomainError('payload_too_large', 'The trial state and input are too large');

@@ -28,7 +28,11 @@ export class FeaturesController {
   @Get('state')
   @ApiOperation({ summary: 'The feature plugin’s state in the group' })
   @ApiOkResponse({ type: FeatureStateDto })
-  async state(@CurrentUser() caller: AuthUser, @Param('id') groupId: string, @Param('pluginId') pluginId: string): Promise<FeatureStateDto> {
+  async state(
+    @CurrentUser() caller: AuthUser,
+    @Param('id') groupId: string,
+    @Param('pluginId') pluginId: string,
+  ): Promise<FeatureStateDto> {
     return { state: await this.features.state(caller.id, groupId, pluginId) };
   }
 
@@ -36,7 +40,8 @@ export class FeaturesController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Run one of the plugin’s actions',
-    description: 'Runs in the plugin sandbox under a per-(plugin, group) lock; state changes are stored and announced as `plugin.state_changed` atomically.',
+    description:
+      'Runs in the plugin sandbox under a per-(plugin, group) lock; state changes are stored and announced as `plugin.state_changed` atomically.',
   })
   @ApiOkResponse({ type: FeatureActionResultDto })
   @ApiBadRequestResponse({ description: 'The plugin refused the input (`invalid_input`)' })

@@ -14,7 +14,13 @@ import { PluginEventCursorEntity, PluginStateEntity } from './plugin-state.entit
 
 /** Feature plugins in groups: the state store, actions over HTTP and group-event handlers. */
 @Module({
-  imports: [TypeOrmModule.forFeature([PluginStateEntity, PluginEventCursorEntity]), GroupsModule, PluginsModule, DiceModule, RealtimeModule],
+  imports: [
+    TypeOrmModule.forFeature([PluginStateEntity, PluginEventCursorEntity]),
+    GroupsModule,
+    PluginsModule,
+    DiceModule,
+    RealtimeModule,
+  ],
   controllers: [FeaturesController, FeatureTrialController],
   providers: [FeaturePlugins, FeatureStateStore, FeaturesService, FeatureEventDispatcher],
 })

@@ -34,11 +34,20 @@ export class FeaturesService {
     return this.store.read(this.manager, pluginId, groupId);
   }
 
-  async act(userId: string, groupId: string, pluginId: string, action: string, input: JsonValue): Promise<FeatureActionOutcome> {
+  async act(
+    userId: string,
+    groupId: string,
+    pluginId: string,
+    action: string,
+    input: JsonValue,
+  ): Promise<FeatureActionOutcome> {
     await this.access.requireMember(userId, groupId);
     const plugin = this.features.requireAction(pluginId, action);
     if (JSON.stringify(input).length > FEATURE_LIMITS.maxInputChars) {
-      throw new DomainError('payload_too_large', `The action input exceeds ${FEATURE_LIMITS.maxInputChars} characters of JSON`);
+      throw new DomainError(
+        'payload_too_large',
+        `The action input exceeds ${FEATURE_LIMITS.maxInputChars} characters of JSON`,
+      );
     }
     // Characters need sandbox calls (their rulesets' dice actions): read them before taking the lock.
     const characters = await this.features.characters(groupId);
@@ -46,7 +55,14 @@ export class FeaturesService {
       const { role } = await this.access.requireMember(userId, groupId, manager);
       await this.store.lock(manager, pluginId, groupId);
       const current = await this.store.read(manager, pluginId, groupId);
-      const context: FeatureContext = { groupId, userId, isDm: role === 'dm', state: current, characters, entropy: freshEntropy() };
+      const context: FeatureContext = {
+        groupId,
+        userId,
+        isDm: role === 'dm',
+        state: current,
+        characters,
+        entropy: freshEntropy(),
+      };
       const result = await this.features.runAction(plugin, action, input, context);
       if (result.error) throw refusal(result.error);
       const { state, lastSeq } = await this.store.apply(manager, pluginId, groupId, current, result.changes, userId);

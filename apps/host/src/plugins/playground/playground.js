@@ -1,7 +1,16 @@
 // The plugin playground: mounts a ruleset's UI bundle with the live API behind it and follows hot reloads.
 // Plain browser JavaScript on purpose (no build step): it is what a plugin author opens while editing.
 const $ = (id) => document.getElementById(id);
-const state = { ruleset: null, sheet: null, mounted: null, uiUrl: null, validation: 0, feature: null, panel: null, featureState: {} };
+const state = {
+  ruleset: null,
+  sheet: null,
+  mounted: null,
+  uiUrl: null,
+  validation: 0,
+  feature: null,
+  panel: null,
+  featureState: {},
+};
 
 async function api(method, path, body) {
   const response = await fetch(`/v1${path}`, {
@@ -28,9 +37,13 @@ async function loadCatalog() {
   $('rulesets').replaceChildren(
     ...rulesets.data.map((r) => item(`${r.name} ${r.version}`, () => select(r.id), state.ruleset?.id === r.id)),
   );
-  $('rulesets').querySelectorAll('button').forEach((b, i) => (b.dataset.ruleset = rulesets.data[i].id));
+  $('rulesets')
+    .querySelectorAll('button')
+    .forEach((b, i) => (b.dataset.ruleset = rulesets.data[i].id));
   const features = plugins.data.filter((p) => p.kind === 'feature' && p.status === 'loaded');
-  $('features').replaceChildren(...features.map((p) => item(`${p.name} ${p.version}`, () => selectFeature(p.id), state.feature?.id === p.id)));
+  $('features').replaceChildren(
+    ...features.map((p) => item(`${p.name} ${p.version}`, () => selectFeature(p.id), state.feature?.id === p.id)),
+  );
   const failed = plugins.data.filter((p) => p.status === 'failed' || p.lastReloadError);
   $('failed').replaceChildren(
     ...failed.map((p) => {
@@ -77,8 +90,11 @@ async function mount() {
 async function derive(sheet) {
   const id = state.ruleset.id;
   const validation = await api('POST', `/rulesets/${id}/validate`, { sheet });
-  const errors = validation.ok ? validation.data.errors : [{ path: '', message: validation.data?.detail ?? 'validation failed' }];
-  if (errors.length > 0) return { errors, statBlocks: state.derived?.statBlocks ?? [], diceActions: state.derived?.diceActions ?? [] };
+  const errors = validation.ok
+    ? validation.data.errors
+    : [{ path: '', message: validation.data?.detail ?? 'validation failed' }];
+  if (errors.length > 0)
+    return { errors, statBlocks: state.derived?.statBlocks ?? [], diceActions: state.derived?.diceActions ?? [] };
   const [blocks, actions] = await Promise.all([
     api('POST', `/rulesets/${id}/stat-blocks`, { sheet }),
     api('POST', `/rulesets/${id}/dice-actions`, { sheet }),
@@ -118,7 +134,11 @@ async function roll(actionId) {
       for (let i = 0; i < Number(count || 1); i++) faces.push(randomInt(Number(sides)) + 1);
     }
   }
-  const result = await api('POST', `/rulesets/${state.ruleset.id}/resolve-roll`, { sheet: state.sheet, actionId, faces });
+  const result = await api('POST', `/rulesets/${state.ruleset.id}/resolve-roll`, {
+    sheet: state.sheet,
+    actionId,
+    faces,
+  });
   $('outcome').textContent = result.ok
     ? `${action.label}: [${faces.join(', ')}] → ${result.data.label}${result.data.total !== undefined ? ` (total ${result.data.total})` : ''}`
     : `${action.label}: ${result.data?.detail ?? 'failed'}`;
@@ -161,7 +181,12 @@ async function selectFeature(id, keepState = false) {
 
 async function tryAction(pluginId, action, input) {
   const characters = await demoCharacters();
-  const result = await api('POST', `/plugins/${pluginId}/try/actions/${action}`, { input, state: state.featureState, isDm: $('as-dm').checked, characters });
+  const result = await api('POST', `/plugins/${pluginId}/try/actions/${action}`, {
+    input,
+    state: state.featureState,
+    isDm: $('as-dm').checked,
+    characters,
+  });
   if (!result.ok) throw new Error(result.data?.detail ?? `action failed (${result.status})`);
   state.featureState = result.data.state;
   state.panel?.update({ state: state.featureState });

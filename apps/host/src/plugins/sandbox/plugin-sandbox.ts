@@ -48,7 +48,13 @@ export interface PluginDescription {
   hasGroupEventHandler: boolean;
 }
 
-const DEFAULT_LIMITS: Required<SandboxLimits> = { timeoutMs: 250, memoryMb: 64, workers: 2, loadTimeoutMs: 2000, maxResultChars: 8 * 1024 * 1024 };
+const DEFAULT_LIMITS: Required<SandboxLimits> = {
+  timeoutMs: 250,
+  memoryMb: 64,
+  workers: 2,
+  loadTimeoutMs: 2000,
+  maxResultChars: 8 * 1024 * 1024,
+};
 const METHOD_PATH = /^[A-Za-z_$][\w$]*(\.[\w$]+)*$/;
 const START_TIMEOUT_MS = 15_000;
 const PLUGIN_LOG_LINES_PER_MINUTE = 60;
@@ -71,7 +77,10 @@ export class PluginSandbox {
   private readonly logger = new Logger(PluginSandbox.name);
   private readonly plugins = new Map<string, string>();
   private readonly pending = new Map<number, PendingRequest>();
-  private readonly pluginLogs = new Map<string, { windowStart: number; lines: number; dropped: number; logger: Logger }>();
+  private readonly pluginLogs = new Map<
+    string,
+    { windowStart: number; lines: number; dropped: number; logger: Logger }
+  >();
   private outbox: HostMessage[] = [];
   private flushScheduled = false;
   private nextId = 1;
@@ -118,8 +127,10 @@ export class PluginSandbox {
 
   /** Calls a method by dotted path on the plugin's definition (`validate`, `migrations.0.migrate`, `actions.start`). */
   async call<T = unknown>(pluginId: string, method: string, args: unknown[]): Promise<T> {
-    if (!this.plugins.has(pluginId)) throw new PluginCallError(pluginId, method, 'not_loaded', `Plugin "${pluginId}" is not loaded`);
-    if (!METHOD_PATH.test(method)) throw new PluginCallError(pluginId, method, 'threw', `Plugin "${pluginId}": "${method}" is not a method path`);
+    if (!this.plugins.has(pluginId))
+      throw new PluginCallError(pluginId, method, 'not_loaded', `Plugin "${pluginId}" is not loaded`);
+    if (!METHOD_PATH.test(method))
+      throw new PluginCallError(pluginId, method, 'threw', `Plugin "${pluginId}": "${method}" is not a method path`);
     const json = JSON.stringify(args);
     if (json === undefined) throw new TypeError('PluginSandbox.call: args must be a JSON array');
     const value = await this.request(pluginId, method, (id) => ({ t: 'call', id, pluginId, method, args: json }));
@@ -157,7 +168,8 @@ export class PluginSandbox {
   }
 
   private request(pluginId: string, method: string, build: (id: number) => HostMessage): Promise<string | undefined> {
-    if (this.stopped || !this.starting) return Promise.reject(new PluginCallError(pluginId, method, 'crashed', 'the plugin sandbox is not running'));
+    if (this.stopped || !this.starting)
+      return Promise.reject(new PluginCallError(pluginId, method, 'crashed', 'the plugin sandbox is not running'));
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       if (!this.hasSentPending()) this.lastProgress = Date.now();
@@ -197,7 +209,9 @@ export class PluginSandbox {
       workers: this.limits.workers,
       maxResultChars: this.limits.maxResultChars,
     };
-    const permissionFlag = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';
+    const permissionFlag = process.allowedNodeEnvironmentFlags.has('--permission')
+      ? '--permission'
+      : '--experimental-permission';
     const child = fork(runner.file, [JSON.stringify(runtimeLimits)], {
       execPath: process.execPath,
       execArgv: [
@@ -264,7 +278,13 @@ export class PluginSandbox {
   private onReady(): void {
     this.ready = true;
     // Plugins first, so that every call queued during a restart finds them.
-    const restores: HostMessage[] = [...this.plugins].map(([pluginId, code]) => ({ t: 'load', id: 0, pluginId, code, restore: true }));
+    const restores: HostMessage[] = [...this.plugins].map(([pluginId, code]) => ({
+      t: 'load',
+      id: 0,
+      pluginId,
+      code,
+      restore: true,
+    }));
     this.outbox.unshift(...restores);
     this.scheduleFlush();
     for (const waiter of this.readyWaiters.splice(0)) waiter.resolve();
@@ -307,15 +327,25 @@ export class PluginSandbox {
   }
 
   private callError(request: PendingRequest, failure: PluginCallFailure, detail: string): PluginCallError {
-    return new PluginCallError(request.pluginId, request.method, failure, `Plugin "${request.pluginId}" ${request.method} failed (${failure}): ${detail}`);
+    return new PluginCallError(
+      request.pluginId,
+      request.method,
+      failure,
+      `Plugin "${request.pluginId}" ${request.method} failed (${failure}): ${detail}`,
+    );
   }
 
   private logPlugin(pluginId: string, lines: string[]): void {
     let state = this.pluginLogs.get(pluginId);
     const now = Date.now();
-    if (!state) this.pluginLogs.set(pluginId, (state = { windowStart: now, lines: 0, dropped: 0, logger: new Logger(`plugin:${pluginId}`) }));
+    if (!state)
+      this.pluginLogs.set(
+        pluginId,
+        (state = { windowStart: now, lines: 0, dropped: 0, logger: new Logger(`plugin:${pluginId}`) }),
+      );
     if (now - state.windowStart > 60_000) {
-      if (state.dropped > 0) state.logger.warn(`${state.dropped} log lines suppressed (limit ${PLUGIN_LOG_LINES_PER_MINUTE}/min)`);
+      if (state.dropped > 0)
+        state.logger.warn(`${state.dropped} log lines suppressed (limit ${PLUGIN_LOG_LINES_PER_MINUTE}/min)`);
       state.windowStart = now;
       state.lines = 0;
       state.dropped = 0;

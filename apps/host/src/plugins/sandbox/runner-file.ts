@@ -26,7 +26,7 @@ function bundleRunner(): Promise<string> {
       logLevel: 'silent',
       legalComments: 'none',
     });
-    return result.outputFiles[0]!.text;
+    return result.outputFiles[0].text;
   })();
   bundled.catch(() => (bundled = undefined));
   return bundled;

@@ -4,10 +4,12 @@ import Panel from './Panel.svelte';
 
 const ui: PanelUiModule = {
   mount(target: HTMLElement, props: PanelUiProps): MountedUi<PanelUiProps> {
-    const component = mount(Panel, { target, props: { initial: props } }) as unknown as { update(next: Partial<PanelUiProps>): void };
+    const component = mount(Panel, { target, props: { initial: props } }) as unknown as {
+      update(next: Partial<PanelUiProps>): void;
+    };
     return {
       update: (next) => component.update(next),
-      destroy: () => void unmount(component as unknown as Record<string, unknown>),
+      destroy: () => void unmount(component),
     };
   },
 };

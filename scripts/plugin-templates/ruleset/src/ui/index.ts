@@ -5,10 +5,12 @@ import Sheet from './Sheet.svelte';
 /** Mounts the sheet; the host calls `update` with new props and `destroy` before unmounting or hot reloading. */
 const ui: SheetUiModule = {
   mount(target: HTMLElement, props: SheetUiProps): MountedUi<SheetUiProps> {
-    const component = mount(Sheet, { target, props: { initial: props } }) as unknown as { update(next: Partial<SheetUiProps>): void };
+    const component = mount(Sheet, { target, props: { initial: props } }) as unknown as {
+      update(next: Partial<SheetUiProps>): void;
+    };
     return {
       update: (next) => component.update(next),
-      destroy: () => void unmount(component as unknown as Record<string, unknown>),
+      destroy: () => void unmount(component),
     };
   },
 };

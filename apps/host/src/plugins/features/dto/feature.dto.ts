@@ -1,10 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, ArrayMaxSize, IsArray, IsBoolean, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import {
+  Allow,
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsObject,
+  IsOptional,
+  IsString,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 
 /** The body of a feature action call: any JSON input for the plugin (at most 16 KiB of JSON). */
 export class FeatureActionDto {
-  @ApiPropertyOptional({ description: 'Any JSON value the action expects, e.g. `{ "name": "Goblin", "initiative": 12 }`' })
+  @ApiPropertyOptional({
+    description: 'Any JSON value the action expects, e.g. `{ "name": "Goblin", "initiative": 12 }`',
+  })
   @Allow()
   input?: unknown;
 }
@@ -39,7 +51,11 @@ export class TrialCharacterDto {
 
 /** A stateless trial of a feature action: the caller supplies the state and the context; nothing is stored. */
 export class TryFeatureActionDto extends FeatureActionDto {
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The plugin state to run against (key → JSON)' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The plugin state to run against (key → JSON)',
+  })
   @IsObject()
   state!: Record<string, unknown>;
 

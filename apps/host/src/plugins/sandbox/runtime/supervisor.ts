@@ -150,7 +150,9 @@ export function runSupervisor(): void {
 
     /** Whether the item the worker runs now has been running longer than `ms`. */
     busyFor(now: number, ms: number): boolean {
-      return Atomics.load(this.running, RUNNING_ID) !== 0n && now - Number(Atomics.load(this.running, RUNNING_SINCE)) > ms;
+      return (
+        Atomics.load(this.running, RUNNING_ID) !== 0n && now - Number(Atomics.load(this.running, RUNNING_SINCE)) > ms
+      );
     }
 
     private installItem(pluginId: string, gen: number, code: string): Pending {
@@ -173,7 +175,11 @@ export function runSupervisor(): void {
         if (item.job) reply(item.job, result);
         else if (result.t === 'fail') {
           const pluginId = item.message.t === 'install' ? item.message.pluginId : '?';
-          outbox.send({ t: 'log', level: 'error', message: `installing plugin "${pluginId}" in a sandbox worker failed: ${result.message}` });
+          outbox.send({
+            t: 'log',
+            level: 'error',
+            message: `installing plugin "${pluginId}" in a sandbox worker failed: ${result.message}`,
+          });
         }
       }
       if (recycle) this.replace('crashed', 'recycled', false);
@@ -210,7 +216,12 @@ export function runSupervisor(): void {
         const blamed = blameRunning && item.message.id === runningId;
         if (blamed || ++job.attempts >= MAX_ATTEMPTS) {
           const text = reason === 'out_of_memory' ? `exceeded the memory limit of ${limits.memoryMb} MB` : message;
-          reply(job, { t: 'fail', id: job.id, failure: blamed ? reason : 'crashed', message: blamed ? text : `${text} (${job.attempts} times)` });
+          reply(job, {
+            t: 'fail',
+            id: job.id,
+            failure: blamed ? reason : 'crashed',
+            message: blamed ? text : `${text} (${job.attempts} times)`,
+          });
         } else requeue.push(job);
       }
       queue.unshift(...requeue);
@@ -236,7 +247,7 @@ export function runSupervisor(): void {
       let best: Slot | undefined;
       let bestScore = Number.POSITIVE_INFINITY;
       for (let k = 0; k < slots.length; k++) {
-        const slot = slots[(nextSlot + k) % slots.length]!;
+        const slot = slots[(nextSlot + k) % slots.length];
         if (slot.load >= PIPELINE_DEPTH) continue;
         const score = slot.load + (slot.busyFor(now, STALL_MS) ? PIPELINE_DEPTH : 0);
         if (score < bestScore) {
@@ -271,7 +282,15 @@ export function runSupervisor(): void {
           outbox.send({ t: 'fail', id: message.id, failure: 'not_loaded', message: 'the plugin is not loaded' });
           return;
         }
-        queue.push({ kind: 'call', id: message.id, pluginId: message.pluginId, gen: plugin.gen, method: message.method, args: message.args, attempts: 0 });
+        queue.push({
+          kind: 'call',
+          id: message.id,
+          pluginId: message.pluginId,
+          gen: plugin.gen,
+          method: message.method,
+          args: message.args,
+          attempts: 0,
+        });
         return;
       }
       case 'load': {
@@ -281,7 +300,14 @@ export function runSupervisor(): void {
           for (const slot of slots) slot.install(message.pluginId, gen, message.code);
           outbox.send({ t: 'ok', id: message.id });
         } else {
-          queue.push({ kind: 'prepare', id: message.id, pluginId: message.pluginId, code: message.code, gen, attempts: 0 });
+          queue.push({
+            kind: 'prepare',
+            id: message.id,
+            pluginId: message.pluginId,
+            code: message.code,
+            gen,
+            attempts: 0,
+          });
         }
         return;
       }

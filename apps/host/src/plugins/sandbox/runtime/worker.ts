@@ -5,7 +5,15 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import vm from 'node:vm';
-import { type FailureKind, type ReplyMessage, RUNNING_ID, RUNNING_SINCE, type RuntimeLimits, type WorkerBatchReply, type WorkerMessage } from '../protocol.js';
+import {
+  type FailureKind,
+  type ReplyMessage,
+  RUNNING_ID,
+  RUNNING_SINCE,
+  type RuntimeLimits,
+  type WorkerBatchReply,
+  type WorkerMessage,
+} from '../protocol.js';
 import { PRELUDE_SOURCE } from './prelude.js';
 
 interface LoadedPlugin {
@@ -43,7 +51,8 @@ function runEnvelope(script: vm.Script, context: vm.Context): string {
     // The prelude catches everything a plugin throws; what escapes is plugin-controlled: never inspect it.
     throw new CallFailure('threw', 'plugin code failed outside its error handling', true);
   }
-  if (typeof result !== 'string') throw new CallFailure('bad_result', 'the plugin tampered with the sandbox entry point');
+  if (typeof result !== 'string')
+    throw new CallFailure('bad_result', 'the plugin tampered with the sandbox entry point');
   return result;
 }
 
@@ -66,10 +75,14 @@ function openEnvelope(envelope: string): Envelope {
       logs = undefined;
     }
   }
-  return { status: envelope[0]!, logs, payload: envelope.slice(cut + 1) };
+  return { status: envelope[0], logs, payload: envelope.slice(cut + 1) };
 }
 
-function createContext(pluginId: string, code: string, limits: RuntimeLimits): { plugin: Omit<LoadedPlugin, 'gen'>; description: string } {
+function createContext(
+  pluginId: string,
+  code: string,
+  _limits: RuntimeLimits,
+): { plugin: Omit<LoadedPlugin, 'gen'>; description: string } {
   const sandbox: Record<string, unknown> = {};
   const context = vm.createContext(sandbox, {
     name: `plugin:${pluginId}`,
@@ -79,24 +92,36 @@ function createContext(pluginId: string, code: string, limits: RuntimeLimits): {
   PRELUDE_SCRIPT.runInContext(context);
   let script: vm.Script;
   try {
-    script = new vm.Script(`__cmDefine(function (module, exports, require) {\n${code}\n});`, { filename: `plugin:${pluginId}`, lineOffset: -1 });
+    script = new vm.Script(`__cmDefine(function (module, exports, require) {\n${code}\n});`, {
+      filename: `plugin:${pluginId}`,
+      lineOffset: -1,
+    });
   } catch (error) {
     // A syntax error: the SyntaxError comes from the worker realm (compilation happens outside the context).
-    throw new CallFailure('threw', `the bundle does not compile: ${error instanceof Error ? error.message : 'syntax error'}`);
+    throw new CallFailure(
+      'threw',
+      `the bundle does not compile: ${error instanceof Error ? error.message : 'syntax error'}`,
+    );
   }
   const envelope = openEnvelope(runEnvelope(script, context));
   if (envelope.status !== 'o') throw new CallFailure('threw', `evaluating the bundle failed: ${envelope.payload}`);
   return { plugin: { sandbox, context }, description: envelope.payload };
 }
 
-function call(plugin: LoadedPlugin, method: string, args: string, limits: RuntimeLimits): { value?: string; logs?: string[] } {
+function call(
+  plugin: LoadedPlugin,
+  method: string,
+  args: string,
+  limits: RuntimeLimits,
+): { value?: string; logs?: string[] } {
   plugin.sandbox.__cmIn = method + SEPARATOR + args;
   const envelope = openEnvelope(runEnvelope(CALL_SCRIPT, plugin.context));
   plugin.sandbox.__cmIn = '';
   const { status, logs, payload } = envelope;
   switch (status) {
     case 'o':
-      if (payload.length > limits.maxResultChars) throw new CallFailure('bad_result', `the result exceeds ${limits.maxResultChars} characters of JSON`);
+      if (payload.length > limits.maxResultChars)
+        throw new CallFailure('bad_result', `the result exceeds ${limits.maxResultChars} characters of JSON`);
       return { value: payload, logs };
     case 'u':
       return { logs };
@@ -130,7 +155,8 @@ export function runWorker(): void {
       case 'call': {
         const plugin = plugins.get(message.pluginId);
         if (!plugin) throw new CallFailure('not_loaded', 'the plugin is not loaded');
-        if (plugin.gen !== message.gen) throw new CallFailure('not_loaded', 'the plugin was replaced by a newer version during the call');
+        if (plugin.gen !== message.gen)
+          throw new CallFailure('not_loaded', 'the plugin was replaced by a newer version during the call');
         return { t: 'ok', id: message.id, ...call(plugin, message.method, message.args, limits) };
       }
     }
@@ -145,10 +171,16 @@ export function runWorker(): void {
     } catch (error) {
       if (error instanceof CallFailure) {
         const logs = (error as CallFailure & { logs?: string[] }).logs;
-        return { reply: { t: 'fail', id: message.id, failure: error.failure, message: error.message, logs }, recycle: error.recycle };
+        return {
+          reply: { t: 'fail', id: message.id, failure: error.failure, message: error.message, logs },
+          recycle: error.recycle,
+        };
       }
       // A failure of the worker's own code (e.g. a RangeError near the stack limit): replace this worker.
-      return { reply: { t: 'fail', id: message.id, failure: 'crashed', message: 'the sandbox worker failed' }, recycle: true };
+      return {
+        reply: { t: 'fail', id: message.id, failure: 'crashed', message: 'the sandbox worker failed' },
+        recycle: true,
+      };
     } finally {
       Atomics.store(running, RUNNING_ID, 0n);
     }
