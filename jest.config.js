@@ -11,7 +11,7 @@ const swc = [
     module: { type: 'es6' },
   },
 ];
-// ESM-only packages that CommonJS dependencies require(): Node 20 allows that, Jest's CJS loader does
+// ESM-only packages that CommonJS dependencies require(): Node allows that, Jest's CJS loader does
 // not (before Node 24.9), so swc compiles them to CJS when required and keeps ESM when imported.
 const ESM_ONLY_REQUIRED_BY_CJS = ['content-disposition', 'file-type', 'cookie'];
 const shared = {
@@ -24,7 +24,16 @@ const shared = {
   },
   testEnvironment: 'node',
 };
+const services = {
+  globalSetup: '<rootDir>/apps/host/test/support/global-setup.mjs',
+  globalTeardown: '<rootDir>/apps/host/test/support/global-teardown.mjs',
+};
 
+/**
+ * Three projects: `unit` needs no service; `integration` runs real hosts against PostgreSQL and Redis;
+ * `browser` drives Debian's Chromium through the built clients. The global setup of the last two finds or
+ * starts PostgreSQL and Redis (apps/host/test/support/services.mjs). Select one with `--selectProjects`.
+ */
 export default {
   // Integration suites start real hosts; testTimeout is a global option (projects ignore it).
   testTimeout: 60000,
@@ -34,6 +43,19 @@ export default {
       displayName: 'unit',
       testMatch: ['<rootDir>/{apps,libs,plugins}/**/src/**/*.spec.ts', '<rootDir>/plugins/*/test/**/*.spec.ts'],
     },
-    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/apps/host/test/**/*.e2e-spec.ts'] },
+    {
+      ...shared,
+      ...services,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/apps/host/test/**/*.e2e-spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/test/browser/'],
+    },
+    {
+      ...shared,
+      ...services,
+      globalSetup: '<rootDir>/apps/host/test/support/browser-setup.mjs',
+      displayName: 'browser',
+      testMatch: ['<rootDir>/apps/host/test/browser/**/*.e2e-spec.ts'],
+    },
   ],
 };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestDatabase } from './support/database.js';
+import { ADMIN_DATABASE_URL, createTestDatabase } from './support/database.js';
 import { createHttp, type Http, type HttpResult } from './support/http.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 import { startTestHost, TEST_REDIS_URL, uniqueRedisPrefix, type TestHost } from './support/test-host.js';
@@ -19,7 +19,7 @@ describe('readiness through dependency outages', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let host: TestHost;
   let http: Http;
-  const postgresProxy = new TcpProxy('127.0.0.1', 5432);
+  const postgresProxy = new TcpProxy('127.0.0.1', Number(new URL(ADMIN_DATABASE_URL).port || 5432));
   const redisProxy = new TcpProxy('127.0.0.1', Number(new URL(TEST_REDIS_URL).port || 6379));
 
   beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { RedisStore } from './redis-store.js';
+import { RedisStore } from '../src/store/redis-store.js';
 
 // Runs against the machine's real Redis, under a unique key prefix so parallel suites never collide.
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';

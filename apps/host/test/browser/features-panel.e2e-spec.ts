@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { REPO_PLUGINS_DIR } from './support/plugins.js';
-import { registerVerifiedUser, startCampaignHost, type CampaignHost, type TestUser } from './support/users.js';
+import { REPO_PLUGINS_DIR } from '../support/plugins.js';
+import { registerVerifiedUser, startCampaignHost, type CampaignHost, type TestUser } from '../support/users.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
