@@ -3,6 +3,11 @@
  * they travel in, and the messages each side may send. Used by the host's gateway, the web app and the Symbiote.
  */
 
+import type { ResolvedOutcome, RollOptions } from '@cm/ruleset-sdk';
+
+/** The outcome and roll-option types are the SDK's (libs/ruleset-sdk), so plugins and clients share one definition. */
+export type { LadderRung, OutcomeLadder, OutcomeResult, OutcomeTone, RollOptions } from '@cm/ruleset-sdk';
+
 /** Any JSON value (plugin state values). */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -25,13 +30,11 @@ export interface RollGroupSummary {
   total: number;
 }
 
-/** How the character's ruleset read a roll (e.g. a DSA5 talent check: success with quality level 2). */
-export interface RollOutcomeSummary {
-  result: 'success' | 'failure' | 'critical' | 'botch' | 'neutral';
-  label: string;
-  total?: number;
-  details?: Record<string, string | number | boolean | null>;
-}
+/**
+ * How the character's ruleset read a roll, as clients show it: `label`, `tone` (colour), optional `value`, `detail`
+ * line and `ladder` rung; `result` is the ruleset's kind (critical, success, partial, tie, neutral, failure, botch).
+ */
+export type RollOutcomeSummary = ResolvedOutcome;
 
 /** `roll.created`: a roll was added to the group's log. `source: 'talespire'` marks client-reported results. */
 export interface RollCreatedPayload {
@@ -40,9 +43,18 @@ export interface RollCreatedPayload {
   characterId: string | null;
   label: string;
   notation: string;
-  total: number;
+  /** Sum of every kept die and the notation's constants (what a plain `2d6+3` totals); not a ruleset's result. */
+  diceTotal: number;
+  /**
+   * The one number clients show for this roll: the outcome's `value` for a dice-action roll (null when the ruleset
+   * gave none: show `outcome.label`), else `diceTotal`.
+   */
+  value: number | null;
+  /** The dice per group; for a dice-action roll in the order of the action's dice string (what the ruleset read). */
   groups: RollGroupSummary[];
   source: RollSource;
+  /** The modifier and target a dice-action roll was made with (absent when none was set). */
+  options?: RollOptions;
   /** The ruleset's reading of a dice-action roll; null for plain notation rolls. */
   outcome: RollOutcomeSummary | null;
 }

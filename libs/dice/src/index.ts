@@ -42,3 +42,5 @@ export {
   type RollResultsGroup,
   type ValidatedResults,
 } from './talespire.js';
+/** Faces against a notation: the dice it asks for, the check of reported faces, and a roll rebuilt in its term order. */
+export { alignToNotation, checkFaces, expectedDice, facesOf, type ExpectedDie } from './faces.js';

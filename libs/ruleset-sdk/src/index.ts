@@ -1,10 +1,18 @@
 export type { JsonObject, JsonPrimitive, JsonValue } from './json.js';
 export type {
+  DefinedRuleset,
   DiceAction,
   FieldError,
   ImportedCharacter,
+  LadderRung,
+  OutcomeLadder,
+  OutcomeResult,
+  OutcomeTone,
+  Refusal,
+  ResolvedOutcome,
   ResolveOptions,
   ResourceState,
+  RollOptions,
   RollOutcome,
   RulesetDefinition,
   Sheet,
@@ -13,7 +21,7 @@ export type {
   Stat,
   StatBlock,
 } from './ruleset.js';
-export { defineRuleset } from './ruleset.js';
+export { defineRuleset, isRefusal, OUTCOME_TONES, refusal } from './ruleset.js';
 export type {
   FeatureAction,
   FeatureCharacter,
@@ -25,6 +33,6 @@ export type {
   FeatureResult,
 } from './feature.js';
 export { createRandom, defineFeature, refuse } from './feature.js';
-export type { MountedUi, PanelUiModule, PanelUiProps, SheetUiModule, SheetUiProps } from './ui.js';
+export type { MountedUi, PanelUiModule, PanelUiProps, RollResultForUi, SheetUiModule, SheetUiProps } from './ui.js';
 export type { InvalidSheetFixture, MigrationFixture, PluginManifest } from './manifest.js';
 export { HOST_API_VERSION } from './manifest.js';

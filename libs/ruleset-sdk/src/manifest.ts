@@ -1,5 +1,5 @@
 /** The host plugin API version; a plugin's `hostApi` semver range must include it. */
-export const HOST_API_VERSION = '1.0.0';
+export const HOST_API_VERSION = '1.1.0';
 
 /** The parsed `plugin.json` of a plugin folder. */
 export interface PluginManifest {

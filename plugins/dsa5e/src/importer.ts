@@ -174,9 +174,9 @@ function importHero(data: unknown): ImportedCharacter {
 }
 
 /** Imports heroes exported by Optolith (the common DSA5 character generator), client 1.x JSON. */
-export const optolithImporter: SheetImporter = {
+export const optolithImporter = {
   id: 'optolith',
   label: 'Optolith (Heldenexport .json)',
   accepts,
   import: importHero,
-};
+} satisfies SheetImporter;

@@ -1,13 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { optolithImporter } from '../src/importer.js';
 import { derivedValues } from '../src/rules.js';
 import ruleset from '../src/ruleset.js';
 import { normalize } from '../src/sheet.js';
 
 const file = fileURLToPath(new URL('../fixtures/import/optolith-hero.json', import.meta.url));
 const hero = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-const importer = ruleset.importers![0];
+const importer = optolithImporter;
 
 describe('dsa5e Optolith importer', () => {
   it('recognises Optolith exports only', () => {

@@ -11,8 +11,9 @@ import type { ResourceDeltaDto } from './dto/character-requests.dto.js';
 import type { ResourceChangeDto } from './dto/character-responses.dto.js';
 
 /**
- * Atomic resource deltas (HP, LeP, AsP...): commutative and never lost. The character row is locked, the
- * ruleset names the resource's path and bounds for the current sheet, the value is clamped and set with
+ * Atomic resource deltas (HP, LeP, AsP, a track of stress boxes, XP without a maximum): commutative and never lost.
+ * The character row is locked, the ruleset names the resource's path and bounds for the current sheet (a track's
+ * bounds are 0..boxes; `max: null` bounds only from below), the value is clamped and set with
  * jsonb_set, the version is bumped and `character.resource_changed` goes to every group the character is in.
  * Deltas write no history entry (a fight would flush the 10 kept versions within a round); they bump
  * `version`, so a full write based on the pre-delta sheet gets 409 instead of undoing the damage.
@@ -58,7 +59,16 @@ export class CharacterResourcesService {
         version,
         changedBy: userId,
       });
-      return { characterId, resource: resource.id, value, appliedDelta, min: resource.min, max: resource.max, version };
+      return {
+        characterId,
+        resource: resource.id,
+        value,
+        appliedDelta,
+        min: resource.min,
+        max: resource.max,
+        display: resource.display ?? (resource.max === null ? 'counter' : 'bar'),
+        version,
+      };
     });
   }
 
@@ -77,8 +87,9 @@ export class CharacterResourcesService {
   }
 }
 
-function clamp(value: number, min: number, max: number): number {
-  return Math.min(Math.max(value, min), max);
+/** Clamps to [min, max]; a resource without a natural maximum (max null) is bounded by min and the safe integers. */
+function clamp(value: number, min: number, max: number | null): number {
+  return Math.min(Math.max(value, min), max ?? Number.MAX_SAFE_INTEGER);
 }
 
 function readPath(sheet: JsonValue, path: readonly string[]): JsonValue | undefined {

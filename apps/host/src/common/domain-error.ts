@@ -5,6 +5,7 @@ export type { FieldError } from '@cm/contracts';
 /** Error codes that services throw; one place (ProblemFilter) maps them to HTTP statuses. */
 export const DOMAIN_ERROR_STATUS = {
   validation_failed: 422,
+  ruleset_refused: 422,
   bad_request: 400,
   unauthenticated: 401,
   forbidden: 403,

@@ -1,14 +1,16 @@
 import type { RollCreatedPayload } from '@cm/contracts';
 import {
+  alignToNotation,
   cryptoRandom,
   DiceNotationError,
   DiceResultsError,
+  facesOf,
   rollNotation,
   toDiceTerms,
   validateResultsGroups,
   type RollResult,
 } from '@cm/dice';
-import type { RollOutcome } from '@cm/ruleset-sdk';
+import type { DiceAction, ResolvedOutcome, RollOptions } from '@cm/ruleset-sdk';
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
@@ -19,7 +21,8 @@ import { GroupEventLog } from '../realtime/group-event-log.js';
 import type { CreateRollDto, ListRollsQueryDto } from './dto/roll-requests.dto.js';
 import type { RollDto, RollPageDto } from './dto/roll-responses.dto.js';
 import { GroupCharacterSheets, rulesetMissing, type GroupCharacterSheet } from './group-character-sheets.js';
-import { decodeCursor, encodeCursor, facesOf, summarizeRoll } from './roll-summary.js';
+import { storedOutcome } from '../plugins/ruleset-results.js';
+import { decodeCursor, encodeCursor, summarizeRoll } from './roll-summary.js';
 import { RollEntity, type RollSourceColumn } from './roll.entity.js';
 
 /** What a roll request resolves to before it is stored. */
@@ -28,12 +31,13 @@ interface PreparedRoll {
   result: RollResult;
   source: RollSourceColumn;
   characterId: string | null;
-  outcome: RollOutcome | null;
+  outcome: ResolvedOutcome | null;
+  options?: RollOptions;
   talespireRollId?: string;
 }
 
-/** The stored `result`: the roll and, for reported results, TaleSpire's roll id. */
-type StoredResult = RollResult & { talespireRollId?: string };
+/** The stored `result`: the roll, the options it was resolved with and, for reported results, TaleSpire's roll id. */
+type StoredResult = RollResult & { talespireRollId?: string; options?: RollOptions };
 
 const DEFAULT_PAGE = 50;
 
@@ -58,9 +62,11 @@ export class DiceService {
     const roll = await this.manager.transaction(async (manager) => {
       // Locks the group row: membership cannot change under us, and the event seq follows commit order.
       await this.access.requireMember(userId, groupId, manager, true);
-      const result: StoredResult = prepared.talespireRollId
-        ? { ...prepared.result, talespireRollId: prepared.talespireRollId }
-        : prepared.result;
+      const result: StoredResult = {
+        ...prepared.result,
+        ...(prepared.talespireRollId ? { talespireRollId: prepared.talespireRollId } : {}),
+        ...(prepared.options ? { options: prepared.options } : {}),
+      };
       const entity = manager.create(RollEntity, {
         groupId,
         userId,
@@ -120,36 +126,18 @@ export class DiceService {
   }
 
   private async prepare(userId: string, groupId: string, isDm: boolean, body: CreateRollDto): Promise<PreparedRoll> {
-    const hasAction = body.characterId !== undefined || body.actionId !== undefined;
-    const modes = [
-      body.notation !== undefined,
-      body.talespire !== undefined,
-      hasAction && body.talespire === undefined,
-    ].filter(Boolean).length;
-    if (modes !== 1 || (body.notation !== undefined && hasAction)) {
-      throw badRequest(
-        '',
-        'Send exactly one of: notation; characterId + actionId; talespire (optionally with characterId + actionId)',
-      );
-    }
-    if (hasAction && (body.characterId === undefined || body.actionId === undefined)) {
-      throw badRequest(
-        body.characterId === undefined ? 'characterId' : 'actionId',
-        'characterId and actionId go together',
-      );
-    }
-    if (body.modifier !== undefined && !hasAction)
-      throw badRequest('modifier', 'a modifier needs characterId + actionId');
+    const hasAction = checkModes(body);
     if (body.notation !== undefined) {
       const result = rollText(body.notation);
       return { label: body.label ?? result.notation, result, source: 'server', characterId: null, outcome: null };
     }
     const character = hasAction ? await this.rollableCharacter(userId, groupId, isDm, body.characterId!) : undefined;
     const action = character ? await this.action(character, body.actionId!) : undefined;
+    const options = rollOptions(body);
     if (body.talespire) {
       const groups: unknown = body.talespire.resultsGroups;
       const result = reported(groups, action?.diceString);
-      const outcome = character && action ? await this.resolve(character, action.id, result, body.modifier) : null;
+      const outcome = character && action ? await this.resolve(character, action, result, options) : null;
       const label =
         body.label ??
         action?.label ??
@@ -164,12 +152,20 @@ export class DiceService {
         source: 'talespire',
         characterId: character?.id ?? null,
         outcome,
+        options,
         talespireRollId: body.talespire.rollId,
       };
     }
     const result = rollAction(action!.diceString);
-    const outcome = await this.resolve(character!, action!.id, result, body.modifier);
-    return { label: body.label ?? action!.label, result, source: 'server', characterId: character!.id, outcome };
+    const outcome = await this.resolve(character!, action!, result, options);
+    return {
+      label: body.label ?? action!.label,
+      result,
+      source: 'server',
+      characterId: character!.id,
+      outcome,
+      options,
+    };
   }
 
   /** A character assigned to the group that the caller may roll for: their own, or any when they are the DM. */
@@ -187,24 +183,59 @@ export class DiceService {
     return character;
   }
 
-  private async action(
-    character: GroupCharacterSheet,
-    actionId: string,
-  ): Promise<{ id: string; label: string; diceString: string }> {
+  private async action(character: GroupCharacterSheet, actionId: string): Promise<DiceAction> {
     const action = (await this.sheets.diceActions(character)).find((candidate) => candidate.id === actionId);
     if (!action) throw badRequest('actionId', `the character has no dice action "${actionId.slice(0, 80)}"`);
     return action;
   }
 
+  /** The ruleset's reading of the faces (the host checks them against the action's dice string first). */
   private resolve(
     character: GroupCharacterSheet,
-    actionId: string,
+    action: DiceAction,
     result: RollResult,
-    modifier: number | undefined,
-  ): Promise<RollOutcome> {
-    const options = modifier === undefined ? undefined : { modifier };
-    return this.rulesets.resolveRoll(character.rulesetId, character.sheet, actionId, facesOf(result), options);
+    options: RollOptions | undefined,
+  ): Promise<ResolvedOutcome> {
+    return this.rulesets.resolveAction(character.rulesetId, character.sheet, action, facesOf(result), options);
   }
+}
+
+/**
+ * Checks that the body is exactly one kind of roll (notation; characterId + actionId; talespire, optionally with
+ * an action) and that modifier/target come with an action; returns whether an action is named.
+ */
+function checkModes(body: CreateRollDto): boolean {
+  const hasAction = body.characterId !== undefined || body.actionId !== undefined;
+  const modes = [
+    body.notation !== undefined,
+    body.talespire !== undefined,
+    hasAction && body.talespire === undefined,
+  ].filter(Boolean).length;
+  if (modes !== 1 || (body.notation !== undefined && hasAction)) {
+    throw badRequest(
+      '',
+      'Send exactly one of: notation; characterId + actionId; talespire (optionally with characterId + actionId)',
+    );
+  }
+  if (hasAction && (body.characterId === undefined || body.actionId === undefined)) {
+    throw badRequest(
+      body.characterId === undefined ? 'characterId' : 'actionId',
+      'characterId and actionId go together',
+    );
+  }
+  if (body.modifier !== undefined && !hasAction)
+    throw badRequest('modifier', 'a modifier needs characterId + actionId');
+  if (body.target !== undefined && !hasAction) throw badRequest('target', 'a target needs characterId + actionId');
+  return hasAction;
+}
+
+/** The roll options a request set, or undefined when it set none. */
+function rollOptions(body: CreateRollDto): RollOptions | undefined {
+  if (body.modifier === undefined && body.target === undefined) return undefined;
+  return {
+    ...(body.modifier === undefined ? {} : { modifier: body.modifier }),
+    ...(body.target === undefined ? {} : { target: body.target }),
+  };
 }
 
 /** Rolls a notation from a request; a bad or absurd one is a 400 with the parser's message and position. */
@@ -238,11 +269,15 @@ function rollAction(diceString: string): RollResult {
   }
 }
 
-/** Checks client-reported TaleSpire results (against the action's dice string when given) and rebuilds the roll. */
+/**
+ * Checks client-reported TaleSpire results (against the action's dice string when given) and rebuilds the roll, in
+ * the term order of the action's dice string when there is one (TaleSpire may report terms in any order).
+ */
 function reported(groups: unknown, expected: string | undefined): RollResult {
   try {
     validateResultsGroups(groups, expected);
-    return toDiceTerms(groups);
+    const result = toDiceTerms(groups);
+    return expected === undefined ? result : alignToNotation(result, expected);
   } catch (error) {
     if (error instanceof DiceResultsError) {
       throw new DomainError('bad_request', `Invalid TaleSpire results: ${error.message}`, {
@@ -260,16 +295,20 @@ function badRequest(path: string, message: string): DomainError {
 }
 
 function toPayload(roll: RollEntity): RollCreatedPayload {
+  const outcome = storedOutcome(roll.outcome);
+  const options = (roll.result as StoredResult).options;
   return {
     id: roll.id,
     userId: roll.userId,
     characterId: roll.characterId,
     label: roll.label,
     notation: roll.notation,
-    total: roll.total,
+    diceTotal: roll.total,
+    value: outcome ? (outcome.value ?? null) : roll.total,
     groups: summarizeRoll(roll.result),
     source: roll.source,
-    outcome: roll.outcome,
+    ...(options ? { options } : {}),
+    outcome,
   };
 }
 
@@ -278,7 +317,6 @@ function toDto(roll: RollEntity): RollDto {
   return {
     ...toPayload(roll),
     groupId: roll.groupId,
-    outcome: roll.outcome,
     ...(talespireRollId ? { talespireRollId } : {}),
     createdAt: roll.createdAt.toISOString(),
   };

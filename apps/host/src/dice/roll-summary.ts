@@ -23,11 +23,6 @@ export function summarizeRoll(result: RollResult): RollGroupSummary[] {
   });
 }
 
-/** Every face of a roll in notation order (all groups, all terms, dropped ones included): what resolveRoll expects. */
-export function facesOf(result: RollResult): number[] {
-  return result.groups.flatMap((group) => group.terms.flatMap((term) => (term.kind === 'dice' ? term.faces : [])));
-}
-
 /** An opaque page cursor over (created_at with microseconds, id). */
 export interface RollCursor {
   createdAt: string;

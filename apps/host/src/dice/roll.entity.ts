@@ -1,4 +1,4 @@
-import type { RollOutcome } from '@cm/ruleset-sdk';
+import type { ResolvedOutcome } from '@cm/ruleset-sdk';
 import type { RollResult } from '@cm/dice';
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { CharacterEntity } from '../characters/character.entity.js';
@@ -8,7 +8,10 @@ import { UserEntity } from '../users/user.entity.js';
 /** Where a roll came from (SPEC §4): rolled by the server, reported by the Symbiote from TaleSpire, or Discord. */
 export type RollSourceColumn = 'server' | 'talespire' | 'discord';
 
-/** One entry of a group's roll log. `result` holds every face; `total` is always recomputed by the host. */
+/**
+ * One entry of a group's roll log. `result` holds every face (and the roll's options); `total` is the dice total
+ * (every kept die and the notation's constants), always recomputed by the host; the ruleset's figure is in `outcome`.
+ */
 @Entity({ name: 'rolls' })
 @Check('CHK_rolls_source', `"source" IN ('server', 'talespire', 'discord')`)
 @Index('IDX_rolls_group_created', ['groupId', 'createdAt', 'id'])
@@ -54,7 +57,7 @@ export class RollEntity {
 
   /** The ruleset's interpretation (resolveRoll) when the roll was one of a character's dice actions. */
   @Column({ type: 'jsonb', nullable: true })
-  outcome!: RollOutcome | null;
+  outcome!: ResolvedOutcome | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

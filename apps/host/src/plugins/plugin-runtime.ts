@@ -2,6 +2,7 @@ import type { FieldError, PluginManifest, Sheet } from '@cm/ruleset-sdk';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import semver from 'semver';
 import { DomainError } from '../common/domain-error.js';
+import { refusalFrom } from './ruleset-results.js';
 
 /** What the sandbox reports about a loaded server module. */
 export interface SandboxPluginDescription {
@@ -79,9 +80,14 @@ export class PluginRuntime {
     }
   }
 
-  /** Calls a method and checks its result with `check`; a wrong shape is a `plugin_failed` (bad_result) error. */
+  /**
+   * Calls a method and checks its result with `check`; a wrong shape is a `plugin_failed` (bad_result) error, a
+   * refusal the ruleset returned (SDK `refusal(...)`) is a 422 `ruleset_refused`.
+   */
   async callChecked<T>(method: string, args: unknown[], check: (value: unknown) => boolean, what: string): Promise<T> {
     const value = await this.call(method, args);
+    const refused = refusalFrom(this.id, method, value);
+    if (refused) throw refused;
     if (!check(value)) {
       throw new DomainError('plugin_failed', `Plugin "${this.id}" failed: bad_result: ${method} must return ${what}`, {
         pluginId: this.id,

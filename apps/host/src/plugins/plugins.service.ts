@@ -11,12 +11,13 @@ import type {
   DiceAction,
   FieldError,
   ImportedCharacter,
-  ResolveOptions,
+  ResolvedOutcome,
   ResourceState,
-  RollOutcome,
+  RollOptions,
   Sheet,
   StatBlock,
 } from '@cm/ruleset-sdk';
+import { checkFaces, DiceNotationError, DiceResultsError } from '@cm/dice';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { ResolvedConfig } from '../config/app-config.js';
 import { DomainError, notFound } from '../common/domain-error.js';
@@ -28,6 +29,7 @@ import { PluginRegistry, type LoadedPlugin, type PluginStatus } from './plugin-r
 import { isJsonObject, isListOf } from './plugin-runtime.js';
 import { PluginWatcher } from './plugin-watcher.js';
 import { RulesetCatalog, type ParsedCharacterFile, type RulesetInfo } from './ruleset-catalog.js';
+import { readOutcome, readResources } from './ruleset-results.js';
 import { PLUGIN_SANDBOX, type SandboxHandle } from './sandbox-provider.js';
 
 /** A loaded ruleset as the catalog endpoints describe it. */
@@ -144,26 +146,39 @@ export class PluginsService extends RulesetCatalog implements OnModuleInit, OnMo
     sheet: Sheet,
     actionId: string,
     faces: number[],
-    options?: ResolveOptions,
-  ): Promise<RollOutcome> {
-    const plugin = await this.validSheet(rulesetId, sheet);
-    const args: unknown[] = options ? [sheet, actionId, faces, options] : [sheet, actionId, faces];
-    return plugin.runtime.callChecked<RollOutcome>(
-      'resolveRoll',
-      args,
-      (v) => isJsonObject(v) && typeof v.result === 'string' && typeof v.label === 'string',
-      'a roll outcome',
-    );
+    options?: RollOptions,
+  ): Promise<ResolvedOutcome> {
+    const actions = await this.diceActions(rulesetId, sheet);
+    const action = actions.find((candidate) => candidate.id === actionId);
+    if (!action) throw unknownAction(actionId, actions);
+    return this.resolveAction(rulesetId, sheet, action, faces, options);
+  }
+
+  async resolveAction(
+    rulesetId: string,
+    sheet: Sheet,
+    action: DiceAction,
+    faces: number[],
+    options?: RollOptions,
+  ): Promise<ResolvedOutcome> {
+    const plugin = this.ruleset(rulesetId);
+    facesFit(plugin.manifest.id, action, faces);
+    const given = definedOptions(options);
+    const args: unknown[] = given ? [sheet, action.id, faces, given] : [sheet, action.id, faces];
+    const raw = await plugin.runtime.callChecked<unknown>('resolveRoll', args, () => true, 'a roll outcome');
+    return readOutcome(plugin.manifest.id, raw);
   }
 
   async resources(rulesetId: string, sheet: Sheet): Promise<ResourceState[]> {
     const plugin = this.ruleset(rulesetId);
-    return plugin.runtime.callChecked<ResourceState[]>(
-      'getResources',
-      [sheet],
-      (v) => isListOf(v, ['id', 'path', 'value', 'min', 'max']),
-      'a list of resources',
-    );
+    const raw = await plugin.runtime.callChecked<unknown>('getResources', [sheet], () => true, 'a list of resources');
+    return readResources(plugin.manifest.id, raw);
+  }
+
+  /** The resources of a valid sheet (422 with the field errors when invalid). */
+  async sheetResources(rulesetId: string, sheet: Sheet): Promise<ResourceState[]> {
+    await this.validSheet(rulesetId, sheet);
+    return this.resources(rulesetId, sheet);
   }
 
   async migrate(rulesetId: string, sheet: Sheet, fromVersion: string): Promise<Sheet> {
@@ -247,6 +262,51 @@ export class PluginsService extends RulesetCatalog implements OnModuleInit, OnMo
     if (errors.length > 0) throw new DomainError('validation_failed', 'The sheet is invalid', { errors });
     return plugin;
   }
+}
+
+/** An actionId the sheet does not offer: the caller's error, never the plugin's. */
+function unknownAction(actionId: string, actions: DiceAction[]): DomainError {
+  const known =
+    actions.length === 0
+      ? 'none'
+      : actions
+          .slice(0, 5)
+          .map((a) => a.id)
+          .join(', ') + (actions.length > 5 ? ', …' : '');
+  const message = `the sheet has no dice action "${actionId.slice(0, 80)}" (it has: ${known})`;
+  return new DomainError('bad_request', `Unknown dice action "${actionId.slice(0, 80)}"`, {
+    errors: [{ path: 'actionId', message }],
+  });
+}
+
+/** Faces must fit the action's dice string before any ruleset reads them (400 otherwise). */
+function facesFit(pluginId: string, action: DiceAction, faces: number[]): void {
+  try {
+    checkFaces(action.diceString, faces);
+  } catch (error) {
+    if (error instanceof DiceResultsError) {
+      throw new DomainError('bad_request', `The faces do not fit the dice action "${action.id.slice(0, 80)}"`, {
+        errors: [{ path: error.path, message: error.message.slice(error.path.length + 2) }],
+      });
+    }
+    if (error instanceof DiceNotationError) {
+      throw new DomainError(
+        'plugin_failed',
+        `Plugin "${pluginId}" failed: bad_result: dice action "${action.id.slice(0, 80)}" has an invalid dice string: ${error.message}`,
+        { pluginId, failure: 'bad_result' },
+      );
+    }
+    throw error;
+  }
+}
+
+/** The options with only their set fields, or undefined when none is set (rulesets then get no options argument). */
+function definedOptions(options: RollOptions | undefined): RollOptions | undefined {
+  if (!options) return undefined;
+  const given: RollOptions = {};
+  if (options.modifier !== undefined) given.modifier = options.modifier;
+  if (options.target !== undefined) given.target = options.target;
+  return Object.keys(given).length === 0 ? undefined : given;
 }
 
 function invalidFile(errors: FieldError[]): DomainError {

@@ -2,9 +2,9 @@ import type {
   DiceAction,
   FieldError,
   ImportedCharacter,
-  ResolveOptions,
+  ResolvedOutcome,
   ResourceState,
-  RollOutcome,
+  RollOptions,
   Sheet,
   StatBlock,
 } from '@cm/ruleset-sdk';
@@ -40,13 +40,26 @@ export abstract class RulesetCatalog {
   abstract validate(rulesetId: string, sheet: unknown): Promise<FieldError[]>;
   abstract statBlocks(rulesetId: string, sheet: Sheet): Promise<StatBlock[]>;
   abstract diceActions(rulesetId: string, sheet: Sheet): Promise<DiceAction[]>;
+  /**
+   * Resolves faces rolled for one of a valid sheet's dice actions: an unknown `actionId` or faces that do not fit its
+   * dice string (count, range per die) are the caller's error (400); a ruleset's refusal is a 422 `ruleset_refused`.
+   */
   abstract resolveRoll(
     rulesetId: string,
     sheet: Sheet,
     actionId: string,
     faces: number[],
-    options?: ResolveOptions,
-  ): Promise<RollOutcome>;
+    options?: RollOptions,
+  ): Promise<ResolvedOutcome>;
+  /** Like resolveRoll for an action already read from `diceActions(rulesetId, sheet)` (the sheet is not revalidated). */
+  abstract resolveAction(
+    rulesetId: string,
+    sheet: Sheet,
+    action: DiceAction,
+    faces: number[],
+    options?: RollOptions,
+  ): Promise<ResolvedOutcome>;
+  /** The sheet's resources as the ruleset declares them (checked: `max` a number or null, tracks with boxes). */
   abstract resources(rulesetId: string, sheet: Sheet): Promise<ResourceState[]>;
   /** Migrates a sheet written with `fromVersion` to the installed version (identity when equal). */
   abstract migrate(rulesetId: string, sheet: Sheet, fromVersion: string): Promise<Sheet>;

@@ -5,6 +5,7 @@ import { Public } from '../auth/public.decorator.js';
 import { ResolveRollRequestDto, SheetRequestDto } from './dto/ruleset-requests.dto.js';
 import {
   DiceActionsDto,
+  ResourcesDto,
   RollOutcomeDto,
   RulesetSummaryDto,
   StatBlocksDto,
@@ -70,12 +71,28 @@ export class RulesetsController {
     return { diceActions: await this.plugins.diceActions(id, body.sheet) };
   }
 
+  @Post(':id/resources')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The resources of a valid sheet (HP bars, tracks of boxes, counters) with their bounds' })
+  @ApiOkResponse({ type: ResourcesDto })
+  async resources(@Param('id') id: string, @Body() body: SheetRequestDto): Promise<ResourcesDto> {
+    return { resources: await this.plugins.sheetResources(id, body.sheet) };
+  }
+
   @Post(':id/resolve-roll')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Interprets rolled faces for one dice action in the ruleset’s terms' })
+  @ApiOperation({
+    summary: 'Interprets rolled faces for one dice action in the ruleset’s terms',
+    description:
+      'An unknown `actionId` or faces that do not fit the action’s dice string (one per die, 1..sides) are refused with 400 ' +
+      'before the ruleset runs; an invalid sheet is 422 with field errors; a ruleset’s own refusal is 422 `ruleset_refused` ' +
+      'with its `rulesetCode`.',
+  })
   @ApiOkResponse({ type: RollOutcomeDto })
   resolveRoll(@Param('id') id: string, @Body() body: ResolveRollRequestDto): Promise<RollOutcomeDto> {
-    const options = body.modifier === undefined ? undefined : { modifier: body.modifier };
-    return this.plugins.resolveRoll(id, body.sheet, body.actionId, body.faces, options);
+    return this.plugins.resolveRoll(id, body.sheet, body.actionId, body.faces, {
+      modifier: body.modifier,
+      target: body.target,
+    });
   }
 }

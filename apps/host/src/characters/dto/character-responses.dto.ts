@@ -88,7 +88,7 @@ export class ResourceChangeDto {
   @ApiProperty()
   resource!: string;
 
-  @ApiProperty({ description: 'The value after the delta, clamped to [min, max]' })
+  @ApiProperty({ description: 'The value after the delta, clamped to [min, max] (only to min when max is null)' })
   value!: number;
 
   @ApiProperty({ description: 'The delta actually applied (after clamping)' })
@@ -97,8 +97,14 @@ export class ResourceChangeDto {
   @ApiProperty()
   min!: number;
 
-  @ApiProperty()
-  max!: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'null: the resource has no natural maximum (XP, coins)' })
+  max!: number | null;
+
+  @ApiProperty({
+    enum: ['bar', 'track', 'counter'],
+    description: '`track`: `max` boxes of which `value` are marked; `counter`: a number without maximum',
+  })
+  display!: 'bar' | 'track' | 'counter';
 
   @ApiProperty()
   version!: number;

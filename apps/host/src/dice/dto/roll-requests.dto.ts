@@ -40,8 +40,8 @@ export class TaleSpireReportDto {
 /**
  * One roll for a group's log. Exactly one of: `notation` (the server rolls it); `characterId` + `actionId`
  * (the server rolls the character's dice action and the ruleset resolves it); `talespire` (a result the
- * Symbiote reports, optionally for `characterId` + `actionId`). A `total` field is refused: totals are always
- * recomputed by the host.
+ * Symbiote reports, optionally for `characterId` + `actionId`). `modifier` and `target` need an action. A `total`
+ * field is refused: totals are always recomputed by the host.
  */
 export class CreateRollDto {
   @ApiPropertyOptional({
@@ -91,6 +91,17 @@ export class CreateRollDto {
   @Min(-100)
   @Max(100)
   modifier?: number;
+
+  @ApiPropertyOptional({
+    minimum: -1000,
+    maximum: 1000,
+    description: 'A difficulty, target number or opposition passed to the ruleset’s resolveRoll (DC 15, TN 7)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(-1000)
+  @Max(1000)
+  target?: number;
 
   @ApiPropertyOptional({ type: TaleSpireReportDto })
   @IsOptional()

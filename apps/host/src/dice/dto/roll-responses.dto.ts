@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { RollOutcomeDto } from '../../plugins/dto/ruleset-responses.dto.js';
 
 /** The dice of one term: faces in roll order and, for keep rules, the dropped indices. */
 export class RollDiceDto {
@@ -30,19 +31,10 @@ export class RollGroupDto {
   total!: number;
 }
 
-/** The ruleset's interpretation of a character's dice action (e.g. DSA5 quality level). */
-export class RollOutcomeDto {
-  @ApiProperty({ enum: ['success', 'failure', 'critical', 'botch', 'neutral'] })
-  result!: 'success' | 'failure' | 'critical' | 'botch' | 'neutral';
-
-  @ApiProperty()
-  label!: string;
-
-  @ApiPropertyOptional()
-  total?: number;
-
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  details?: Record<string, string | number | boolean | null>;
+/** The modifier and target a dice-action roll was made with. */
+export class RollOptionsDto {
+  @ApiPropertyOptional() modifier?: number;
+  @ApiPropertyOptional() target?: number;
 }
 
 /** One entry of a group's roll log. */
@@ -65,16 +57,32 @@ export class RollDto {
   @ApiProperty({ description: 'Normal form of what was rolled, e.g. `1d20+5`' })
   notation!: string;
 
-  @ApiProperty({ description: 'Sum of the dice and the notation’s modifiers, always computed by the host' })
-  total!: number;
+  @ApiProperty({
+    description: 'Sum of every kept die and the notation’s constants, computed by the host; not a ruleset’s result',
+  })
+  diceTotal!: number;
 
-  @ApiProperty({ type: [RollGroupDto] })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      'The one number clients show: the outcome’s `value` for a dice-action roll (null when the ruleset gave none: show `outcome.label`), else `diceTotal`',
+  })
+  value!: number | null;
+
+  @ApiProperty({
+    type: [RollGroupDto],
+    description: 'The dice per group; for a dice-action roll in the order of the action’s dice string',
+  })
   groups!: RollGroupDto[];
 
   @ApiProperty({ enum: ['server', 'talespire', 'discord'], description: '`talespire` = client-reported results' })
   source!: 'server' | 'talespire' | 'discord';
 
-  @ApiProperty({ type: RollOutcomeDto, nullable: true })
+  @ApiPropertyOptional({ type: RollOptionsDto, description: 'Set only when the roll had a modifier or target' })
+  options?: RollOptionsDto;
+
+  @ApiProperty({ type: RollOutcomeDto, nullable: true, description: 'The ruleset’s reading; null for notation rolls' })
   outcome!: RollOutcomeDto | null;
 
   @ApiPropertyOptional({ description: 'TaleSpire’s roll id, for reported results' })

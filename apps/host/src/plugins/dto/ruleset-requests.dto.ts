@@ -23,7 +23,8 @@ export class ResolveRollRequestDto extends SheetRequestDto {
   @ApiProperty({
     type: [Number],
     example: [12, 5, 9],
-    description: 'The faces rolled, in the order of the dice string',
+    description:
+      'The faces rolled: one per die of the action’s dice string, in its order (constants have none), each 1..sides; checked before the ruleset sees them',
   })
   @IsArray()
   @ArrayMaxSize(100)
@@ -32,10 +33,20 @@ export class ResolveRollRequestDto extends SheetRequestDto {
   @Max(1000, { each: true })
   faces!: number[];
 
-  @ApiPropertyOptional({ example: -1, description: 'A ruleset modifier (+ easier, − harder)' })
+  @ApiPropertyOptional({ example: -1, description: 'A ruleset modifier (e.g. DSA5: + easier, − harder)' })
   @IsOptional()
   @IsInt()
   @Min(-100)
   @Max(100)
   modifier?: number;
+
+  @ApiPropertyOptional({
+    example: 15,
+    description: 'A difficulty, target number or opposition (DC 15, TN 7); what it means is the ruleset’s',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(-1000)
+  @Max(1000)
+  target?: number;
 }

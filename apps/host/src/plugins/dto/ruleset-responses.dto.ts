@@ -1,4 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { OUTCOME_TONES, type JsonPrimitive, type OutcomeResult, type OutcomeTone } from '@cm/ruleset-sdk';
+
+/** Every outcome result and tone, for the OpenAPI enums. */
+export const OUTCOME_RESULTS = Object.keys(OUTCOME_TONES) as OutcomeResult[];
+const OUTCOME_TONE_VALUES: OutcomeTone[] = ['critical', 'success', 'mixed', 'neutral', 'failure', 'botch'];
 
 export class FieldErrorDto {
   @ApiProperty({ example: 'hp.current' }) path!: string;
@@ -38,11 +43,47 @@ export class DiceActionsDto {
   @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) diceActions!: unknown[];
 }
 
+export class LadderRungDto {
+  @ApiProperty({ example: 3, description: 'Position on the scale; higher is better, may be negative' }) rung!: number;
+  @ApiProperty({ example: 'Good' }) name!: string;
+}
+
+export class OutcomeLadderDto extends LadderRungDto {
+  @ApiPropertyOptional({ type: [LadderRungDto], description: 'The whole scale, lowest first' }) rungs?: LadderRungDto[];
+}
+
+/** A ruleset's reading of a roll as clients show it: label, tone, optional value, detail line and ladder rung. */
 export class RollOutcomeDto {
-  @ApiProperty({ enum: ['success', 'failure', 'critical', 'botch', 'neutral'] }) result!: string;
-  @ApiProperty({ example: 'Erfolg, QS 2' }) label!: string;
-  @ApiPropertyOptional() total?: number;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) details?: Record<string, unknown>;
+  @ApiProperty({ enum: OUTCOME_RESULTS, description: 'What the roll achieved, in the ruleset’s terms' })
+  result!: OutcomeResult;
+  @ApiProperty({ enum: OUTCOME_TONE_VALUES, description: 'How clients colour it (partial → mixed, tie → neutral)' })
+  tone!: OutcomeTone;
+  @ApiProperty({ example: 'Erfolg, QS 2 (success, QL 2)' }) label!: string;
+  @ApiPropertyOptional({ example: 5, description: 'The number to show as the roll’s result, when the ruleset has one' })
+  value?: number;
+  @ApiPropertyOptional({ example: 'QS 2 · 5 FP left', description: 'One short secondary line' }) detail?: string;
+  @ApiPropertyOptional({ type: OutcomeLadderDto }) ladder?: OutcomeLadderDto;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) details?: Record<string, JsonPrimitive>;
+}
+
+/** One resource of a sheet (HP, a stress track, XP) with its bounds. */
+export class ResourceStateDto {
+  @ApiProperty({ example: 'hp' }) id!: string;
+  @ApiProperty({ example: 'HP' }) label!: string;
+  @ApiProperty({ type: [String], example: ['hp', 'current'] }) path!: string[];
+  @ApiProperty() value!: number;
+  @ApiProperty() min!: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'null: no natural maximum (XP, coins)' }) max!:
+    number | null;
+  @ApiPropertyOptional({
+    enum: ['bar', 'track', 'counter'],
+    description: '`track`: `max` boxes of which `value` are marked; default `bar` with a max, `counter` without',
+  })
+  display?: 'bar' | 'track' | 'counter';
+}
+
+export class ResourcesDto {
+  @ApiProperty({ type: [ResourceStateDto] }) resources!: ResourceStateDto[];
 }
 
 export class FixtureFailureDto {
