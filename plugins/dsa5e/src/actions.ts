@@ -1,4 +1,4 @@
-import type { DiceAction, ResolveOptions, RollOutcome } from '@cm/ruleset-sdk';
+import { refusal, type DiceAction, type Refusal, type RollOptions, type RollOutcome } from '@cm/ruleset-sdk';
 import { ATTRIBUTES, type AttributeKey } from './data/attributes.js';
 import { COMBAT_TECHNIQUE_BY_ID, COMBAT_TECHNIQUES } from './data/combat.js';
 import { TALENT_BY_ID, TALENTS } from './data/talents.js';
@@ -88,14 +88,31 @@ export function diceActions(sheet: DsaSheet): DiceAction[] {
   return actions;
 }
 
+/** DSA5 checks are made easier or harder by a modifier; a target number has no meaning, so it is refused. */
+const TARGET_NOT_USED = refusal(
+  'target_not_used',
+  'DSA5-Proben nutzen eine Erleichterung/Erschwernis (Modifikator), keinen Zielwert (DSA5 checks take a modifier, not a target number)',
+  'target',
+);
+
 function expectFaces(faces: number[], count: number, sides: number, actionId: string): void {
   if (faces.length !== count || faces.some((face) => !Number.isInteger(face) || face < 1 || face > sides)) {
     throw new Error(`Action "${actionId}" needs ${count} face(s) from 1 to ${sides}, got [${faces.join(', ')}]`);
   }
 }
 
-/** Interprets the faces of one action (§5a skill checks, §5b/§5c 1W20 checks with confirmation, initiative). */
-export function resolveRoll(sheet: DsaSheet, actionId: string, faces: number[], options?: ResolveOptions): RollOutcome {
+/**
+ * Interprets the faces of one action (§5a skill checks, §5b/§5c 1W20 checks with confirmation, initiative). The host
+ * only calls it with the sheet's own action ids and faces that fit the dice string; the checks here keep the
+ * function safe to call directly (tests).
+ */
+export function resolveRoll(
+  sheet: DsaSheet,
+  actionId: string,
+  faces: number[],
+  options?: RollOptions,
+): RollOutcome | Refusal {
+  if (options?.target !== undefined) return TARGET_NOT_USED;
   const modifier = options?.modifier ?? 0;
   const [kind, key = ''] = actionId.split(':') as [string, string | undefined];
   const unknown = (): Error =>
@@ -104,8 +121,10 @@ export function resolveRoll(sheet: DsaSheet, actionId: string, faces: number[], 
     );
   if (kind === 'ini' && actionId === 'ini') {
     expectFaces(faces, 1, 6, actionId);
-    const total = faces[0] + derivedValues(sheet).ini.value + modifier;
-    return { result: 'neutral', label: `Initiative ${total}`, total };
+    const ini = derivedValues(sheet).ini.value;
+    const total = faces[0] + ini + modifier;
+    const detail = `1W6 ${faces[0]} + INI ${ini}${modifier === 0 ? '' : ` ${modifier > 0 ? '+' : '−'} ${Math.abs(modifier)}`}`;
+    return { result: 'neutral', label: `Initiative ${total}`, value: total, detail };
   }
   if (kind === 'talent' || kind === 'spell' || kind === 'liturgy') {
     let checks: readonly AttributeKey[];

@@ -24,6 +24,8 @@ export function skillCheck({ attributes, fw, modifier, dice, criticalRule }: Ski
   const ones = dice.filter((die) => die === 1).length;
   const twenties = dice.filter((die) => die === 20).length;
   const base = { excess: excess.join(','), targets: targets.join(','), dice: dice.join(','), fw };
+  const versus = `${dice.join('/')} gegen (vs) ${targets.join('/')}`;
+  const left = (fp: number): string => `${fp} FP übrig (left) · ${versus}`;
   if (ones >= 2) {
     const kept = criticalRule === 'full-points' ? fw : points;
     const qs = qualityLevel(kept);
@@ -32,7 +34,8 @@ export function skillCheck({ attributes, fw, modifier, dice, criticalRule }: Ski
     return {
       result: 'critical',
       label: `${de}, QS ${qs} (${en}, QL ${qs})`,
-      total: kept,
+      value: kept,
+      detail: left(kept),
       details: { ...base, qualityLevel: qs, remainingPoints: kept, spectacular: ones === 3 },
     };
   }
@@ -41,7 +44,8 @@ export function skillCheck({ attributes, fw, modifier, dice, criticalRule }: Ski
     return {
       result: 'botch',
       label: `${de} (${en})`,
-      total: points,
+      value: points,
+      detail: versus,
       details: { ...base, qualityLevel: null, remainingPoints: points, spectacular: twenties === 3 },
     };
   }
@@ -49,14 +53,16 @@ export function skillCheck({ attributes, fw, modifier, dice, criticalRule }: Ski
     return {
       result: 'failure',
       label: 'Misserfolg (failure)',
-      total: points,
+      value: points,
+      detail: `${-points} FP zu wenig (short) · ${versus}`,
       details: { ...base, qualityLevel: null, remainingPoints: points },
     };
   const qs = qualityLevel(points);
   return {
     result: 'success',
     label: `Erfolg, QS ${qs} (success, QL ${qs})`,
-    total: points,
+    value: points,
+    detail: left(points),
     details: { ...base, qualityLevel: qs, remainingPoints: points },
   };
 }
@@ -75,11 +81,18 @@ export function singleCheck(
 ): RollOutcome {
   const target = value + modifier;
   const confirmed = confirmation <= target;
-  const details = { target, roll: die, confirmation, confirmationUsed: die === 1 || die === 20 };
-  if (die === 1 && confirmed)
-    return { result: 'critical', label: `${what}: Kritischer Erfolg (critical success)`, total: die, details };
-  if (die === 20 && !confirmed) return { result: 'botch', label: `${what}: Patzer (botch)`, total: die, details };
-  if (die === 1 || (die !== 20 && die <= target))
-    return { result: 'success', label: `${what}: Erfolg (success)`, total: die, details };
-  return { result: 'failure', label: `${what}: Misserfolg (failure)`, total: die, details };
+  const confirmationUsed = die === 1 || die === 20;
+  const details = { target, roll: die, confirmation, confirmationUsed };
+  const detail = `${die} gegen (vs) ${target}${confirmationUsed ? ` · Bestätigung (confirmation) ${confirmation}` : ''}`;
+  const outcome = (result: RollOutcome['result'], text: string): RollOutcome => ({
+    result,
+    label: `${what}: ${text}`,
+    value: die,
+    detail,
+    details,
+  });
+  if (die === 1 && confirmed) return outcome('critical', 'Kritischer Erfolg (critical success)');
+  if (die === 20 && !confirmed) return outcome('botch', 'Patzer (botch)');
+  if (die === 1 || (die !== 20 && die <= target)) return outcome('success', 'Erfolg (success)');
+  return outcome('failure', 'Misserfolg (failure)');
 }

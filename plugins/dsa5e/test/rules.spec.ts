@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Sheet } from '@cm/ruleset-sdk';
+import { isRefusal, type RollOptions, type RollOutcome, type Sheet } from '@cm/ruleset-sdk';
 import { skillCheck } from '../src/checks.js';
 import { COMBAT_TECHNIQUE_BY_ID, COMBAT_TECHNIQUES } from '../src/data/combat.js';
 import { EXPERIENCE_LEVELS } from '../src/data/experience.js';
@@ -17,6 +17,12 @@ const hero = (patch: Partial<DsaSheet> = {}): DsaSheet => ({
   current: { lep: 29, asp: 0, kap: 0, schip: 3 },
   ...patch,
 });
+/** resolveRoll for rolls that must not be refused. */
+function resolve(sheet: Sheet, actionId: string, faces: number[], options?: RollOptions): RollOutcome {
+  const outcome = ruleset.resolveRoll(sheet, actionId, faces, options);
+  if (isRefusal(outcome)) throw new Error(`refused: ${outcome.refusal.message}`);
+  return outcome;
+}
 const paths = (sheet: DsaSheet): string[] => ruleset.validate(asSheet(sheet)).map((error) => error.path);
 
 describe('dsa5e skill check (§5a test vectors)', () => {
@@ -65,7 +71,7 @@ describe('dsa5e skill check (§5a test vectors)', () => {
       attributes: { mu: 14, kl: 8, in: 12, ch: 8, ff: 8, ge: 13, ko: 8, kk: 12 },
       talents: { TAL_3: 7 },
     });
-    expect(ruleset.resolveRoll(asSheet(sheet), 'talent:TAL_3', [10, 15, 9])).toMatchObject({
+    expect(resolve(asSheet(sheet), 'talent:TAL_3', [10, 15, 9])).toMatchObject({
       result: 'success',
       label: 'Erfolg, QS 2 (success, QL 2)',
     });
@@ -74,12 +80,8 @@ describe('dsa5e skill check (§5a test vectors)', () => {
       talents: { TAL_13: 6 },
     });
     const full = { ...verbergen, options: { criticalQualityRule: 'full-points' as const, higherDefense: 0 as const } };
-    expect(
-      ruleset.resolveRoll(asSheet(verbergen), 'talent:TAL_13', [1, 1, 19], { modifier: -3 }).details?.qualityLevel,
-    ).toBe(1);
-    expect(
-      ruleset.resolveRoll(asSheet(full), 'talent:TAL_13', [1, 1, 19], { modifier: -3 }).details?.qualityLevel,
-    ).toBe(2);
+    expect(resolve(asSheet(verbergen), 'talent:TAL_13', [1, 1, 19], { modifier: -3 }).details?.qualityLevel).toBe(1);
+    expect(resolve(asSheet(full), 'talent:TAL_13', [1, 1, 19], { modifier: -3 }).details?.qualityLevel).toBe(2);
   });
 });
 
@@ -176,21 +178,46 @@ describe('dsa5e 1W20 checks with confirmation (§5b/§5c)', () => {
     ['aw', [20, 8], 0, 'botch'],
     ['aw', [20, 7], 0, 'failure'],
   ] as Array<[string, number[], number, string]>)('%s %j mod %i → %s', (actionId, faces, modifier, result) => {
-    expect(ruleset.resolveRoll(sheet, actionId, faces, { modifier }).result).toBe(result);
+    expect(resolve(sheet, actionId, faces, { modifier }).result).toBe(result);
   });
 
   it('rolls initiative as 1d6 + INI, neutral', () => {
     const ini = ruleset.getDiceActions(sheet).find((action) => action.id === 'ini');
     expect(ini).toEqual({ id: 'ini', label: 'Initiative', diceString: '1d6+14', category: 'initiative' });
-    expect(ruleset.resolveRoll(sheet, 'ini', [4])).toEqual({ result: 'neutral', label: 'Initiative 18', total: 18 });
+    expect(resolve(sheet, 'ini', [4])).toEqual({
+      result: 'neutral',
+      label: 'Initiative 18',
+      value: 18,
+      detail: '1W6 4 + INI 14',
+    });
+    expect(resolve(sheet, 'ini', [4], { modifier: -2 })).toMatchObject({ value: 16, detail: '1W6 4 + INI 14 − 2' });
+  });
+
+  it('shows the remaining points as the value and the dice against the targets as the detail', () => {
+    const klettern = asSheet(
+      hero({ attributes: { mu: 14, kl: 8, in: 12, ch: 8, ff: 8, ge: 13, ko: 8, kk: 12 }, talents: { TAL_3: 7 } }),
+    );
+    expect(resolve(klettern, 'talent:TAL_3', [10, 15, 9])).toMatchObject({
+      value: 5,
+      detail: '5 FP übrig (left) · 10/15/9 gegen (vs) 14/13/12',
+    });
+    expect(resolve(klettern, 'talent:TAL_3', [20, 20, 9])).toMatchObject({ result: 'botch', value: -6 });
+    expect(resolve(klettern, 'attr:mu', [12, 3])).toMatchObject({ value: 12, detail: '12 gegen (vs) 14' });
+    expect(resolve(klettern, 'attr:mu', [1, 3]).detail).toBe('1 gegen (vs) 14 · Bestätigung (confirmation) 3');
+  });
+
+  it('refuses a target number: DSA5 checks take a modifier', () => {
+    expect(ruleset.resolveRoll(sheet, 'attr:mu', [3, 4], { target: 12 })).toEqual({
+      refusal: { code: 'target_not_used', message: expect.stringContaining('not a target number'), path: 'target' },
+    });
   });
 
   it('throws clear errors for unknown actions and wrong faces', () => {
-    expect(() => ruleset.resolveRoll(sheet, 'talent:TAL_99', [1, 2, 3])).toThrow('Unknown dice action "talent:TAL_99"');
-    expect(() => ruleset.resolveRoll(sheet, 'fly', [1])).toThrow('Unknown dice action "fly"');
-    expect(() => ruleset.resolveRoll(sheet, 'fk:CT_12', [1, 2])).toThrow('Unknown dice action');
-    expect(() => ruleset.resolveRoll(sheet, 'attr:mu', [3])).toThrow('needs 2 face(s)');
-    expect(() => ruleset.resolveRoll(sheet, 'talent:TAL_1', [0, 2, 21])).toThrow('needs 3 face(s) from 1 to 20');
+    expect(() => resolve(sheet, 'talent:TAL_99', [1, 2, 3])).toThrow('Unknown dice action "talent:TAL_99"');
+    expect(() => resolve(sheet, 'fly', [1])).toThrow('Unknown dice action "fly"');
+    expect(() => resolve(sheet, 'fk:CT_12', [1, 2])).toThrow('Unknown dice action');
+    expect(() => resolve(sheet, 'attr:mu', [3])).toThrow('needs 2 face(s)');
+    expect(() => resolve(sheet, 'talent:TAL_1', [0, 2, 21])).toThrow('needs 3 face(s) from 1 to 20');
   });
 
   it('offers spells only with a value and three checks', () => {
@@ -206,8 +233,8 @@ describe('dsa5e 1W20 checks with confirmation (§5b/§5c)', () => {
     expect(spells).toEqual([
       { id: 'spell:0', label: 'Ignifaxius MU/KL/CH', diceString: '3d20', category: 'spell', description: 'FW 7' },
     ]);
-    expect(ruleset.resolveRoll(mage, 'spell:0', [10, 10, 10]).result).toBe('success');
-    expect(() => ruleset.resolveRoll(mage, 'spell:1', [10, 10, 10])).toThrow('Unknown dice action');
+    expect(resolve(mage, 'spell:0', [10, 10, 10]).result).toBe('success');
+    expect(() => resolve(mage, 'spell:1', [10, 10, 10])).toThrow('Unknown dice action');
   });
 });
 

@@ -194,9 +194,20 @@ export default defineRuleset({
     const action = diceActions(asSheet(sheet)).find((candidate) => candidate.id === actionId);
     if (!action) throw new Error(`Unknown dice action "${actionId}" (known: initiative, custom:<id>)`);
     const { total: rolled, groupTotals } = sumRoll(action.diceString, faces);
-    const total = rolled + (options?.modifier ?? 0);
+    const modifier = options?.modifier ?? 0;
+    const total = rolled + modifier;
     const details = groupTotals.length > 1 ? { groups: groupTotals.join('/') } : undefined;
-    return { result: 'neutral', label: `${action.label}: ${total}`, total, ...(details ? { details } : {}) };
+    const base = { value: total, ...(details ? { details } : {}) };
+    if (options?.target === undefined) return { result: 'neutral', label: `${action.label}: ${total}`, ...base };
+    // Against a target, the first group (the attack of `Attack:1d20+7/Damage:1d8`) must meet or beat it.
+    const checked = groupTotals[0] + modifier;
+    const met = checked >= options.target;
+    return {
+      result: met ? 'success' : 'failure',
+      label: `${action.label}: ${met ? 'success' : 'failure'}`,
+      detail: `${checked} ${met ? '≥' : '<'} target ${options.target}`,
+      ...base,
+    };
   },
   getResources(sheet): ResourceState[] {
     const s = asSheet(sheet);

@@ -24,13 +24,31 @@ describe('generic ruleset', () => {
     expect(ruleset.resolveRoll(sheet, 'initiative', [15])).toEqual({
       result: 'neutral',
       label: 'Initiative: 13',
-      total: 13,
+      value: 13,
     });
     expect(ruleset.resolveRoll(sheet, 'custom:bow', [12, 5], { modifier: 1 })).toEqual({
       result: 'neutral',
       label: 'Longbow: 24',
-      total: 24,
+      value: 24,
       details: { groups: '19/4' },
+    });
+  });
+
+  it('checks the first group (plus modifier) against a target: meet or beat it', () => {
+    expect(ruleset.resolveRoll(sheet, 'custom:bow', [12, 5], { target: 19 })).toEqual({
+      result: 'success',
+      label: 'Longbow: success',
+      detail: '19 ≥ target 19',
+      value: 23,
+      details: { groups: '19/4' },
+    });
+    expect(ruleset.resolveRoll(sheet, 'custom:bow', [12, 5], { target: 19, modifier: -1 })).toMatchObject({
+      result: 'failure',
+      detail: '18 < target 19',
+    });
+    expect(ruleset.resolveRoll(sheet, 'initiative', [15], { target: 10 })).toMatchObject({
+      result: 'success',
+      value: 13,
     });
   });
 

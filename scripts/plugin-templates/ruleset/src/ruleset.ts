@@ -27,12 +27,16 @@ export default defineRuleset<Sheet>({
     { id: 'check', label: 'Check', diceString: `1d20${sheet.bonus >= 0 ? '+' : ''}${sheet.bonus}`, category: 'skill' },
   ],
 
-  resolveRoll(sheet, actionId, faces, options) {
-    if (actionId !== 'check') throw new Error(`unknown dice action "${actionId}"`);
-    const total = (faces[0] ?? 0) + sheet.bonus + (options?.modifier ?? 0);
-    return total >= 10
-      ? { result: 'success', label: 'Success', total }
-      : { result: 'failure', label: 'Failure', total };
+  // The host calls this only with an id your getDiceActions returned and one face per die of its dice string
+  // (here one d20, 1..20). Faces never include the string's constant: add the bonus yourself.
+  resolveRoll(sheet, _actionId, faces, options) {
+    const total = faces[0] + sheet.bonus + (options?.modifier ?? 0);
+    const target = options?.target ?? 10;
+    const detail = `${faces[0]} + ${sheet.bonus} vs ${target}`;
+    if (total === target) return { result: 'tie', label: 'Tie', value: total, detail };
+    return total > target
+      ? { result: 'success', label: 'Success', value: total, detail }
+      : { result: 'failure', label: 'Failure', value: total, detail };
   },
 
   getResources: (sheet) => [
