@@ -87,7 +87,7 @@ describe('plugin author commands (plugin:new, plugin:check)', () => {
     await writeFile(manifestPath, (await readFile(manifestPath, 'utf8')).replace('"^1.0.0"', '"^2.0.0"'));
     const incompatible = await run('plugin-check.mjs', [join(dir, 'unfit')]);
     expect(incompatible.code).toBe(1);
-    expect(incompatible.stdout).toContain('needs host API ^2.0.0, this host provides 1.0.0');
+    expect(incompatible.stdout).toContain('needs host API ^2.0.0, this host provides 1.1.0');
 
     const missing = await run('plugin-check.mjs', [join(dir, 'nothing-here')]);
     expect(missing.code).toBe(1);

@@ -62,6 +62,14 @@ describe('plugin host: discovery, bundles and the ruleset API', () => {
       JSON.stringify({ ...VALID_SHEET, hp: { current: 99, max: 12 } }),
     );
     await plugins.add('basic', 'basic-copy');
+    await plugins.add('basic', 'basic-throws', {
+      'plugin.json': manifestEdit((m) => (m.id = 'basic-throws')),
+      'src/ruleset.ts': (code) =>
+        code.replace(
+          "if (actionId === 'damage') return",
+          "if (actionId === 'damage') throw new Error(`unknown action ${actionId}`);\n    if (faces.length < 0) return",
+        ),
+    });
     host = await startTestHost({ DATABASE_URL: database.url, PLUGINS_DIR: plugins.dir, PLUGINS_WATCH: 'false' });
     http = createHttp(host.url);
     const response = await http<Status[]>('GET', '/v1/plugins');
@@ -92,7 +100,7 @@ describe('plugin host: discovery, bundles and the ruleset API', () => {
     ['escaping-entry', /"entry\.server" must be a relative path inside the plugin folder/],
     ['syntax-error', /server build failed: .*src\/ruleset\.ts:\d+:\d+: /],
     ['imports-fs', /server build failed: .*Node built-in module "fs" is not available to plugins/],
-    ['needs-v2', /incompatible host API: the plugin needs host API \^2\.0\.0, this host provides 1\.0\.0/],
+    ['needs-v2', /incompatible host API: the plugin needs host API \^2\.0\.0, this host provides 1\.1\.0/],
     ['bad-fixtures', /1 of 4 fixtures failed/],
     ['basic-copy', /duplicate plugin id "basic": already provided by folder basic\//],
   ])('reports %s with a clear message and skips it', async (folder, message) => {
@@ -101,7 +109,7 @@ describe('plugin host: discovery, bundles and the ruleset API', () => {
     expect(status.errors.join('\n')).toMatch(message);
     expect(status.ui).toBeNull();
     const rulesets = await http<Array<{ id: string }>>('GET', '/v1/rulesets');
-    expect(rulesets.body.map((r) => r.id)).toEqual(['basic']);
+    expect(rulesets.body.map((r) => r.id).sort()).toEqual(['basic', 'basic-throws']);
   });
 
   it('names the failing fixture and why', () => {
@@ -227,15 +235,15 @@ describe('plugin host: discovery, bundles and the ruleset API', () => {
     expect((await http('POST', '/v1/rulesets/basic/dice-actions', { body: { sheet: {} } })).status).toBe(422);
   });
 
-  it('resolves rolls, passing the modifier, and validates the request', async () => {
+  it('resolves rolls, passing the modifier, and reads a host API 1.0 `total` as the value with a tone', async () => {
     const success = await http('POST', '/v1/rulesets/basic/resolve-roll', {
       body: { sheet: VALID_SHEET, actionId: 'skill', faces: [12] },
     });
-    expect(success.body).toEqual({ result: 'success', label: 'Success', total: 15 });
+    expect(success.body).toEqual({ result: 'success', tone: 'success', label: 'Success', value: 15 });
     const modified = await http('POST', '/v1/rulesets/basic/resolve-roll', {
       body: { sheet: VALID_SHEET, actionId: 'skill', faces: [12], modifier: -1 },
     });
-    expect(modified.body).toMatchObject({ result: 'failure', total: 14 });
+    expect(modified.body).toMatchObject({ result: 'failure', tone: 'failure', value: 14 });
     const bad = await http('POST', '/v1/rulesets/basic/resolve-roll', {
       body: { sheet: VALID_SHEET, actionId: 'skill', faces: [0, 1.5] },
     });
@@ -243,12 +251,40 @@ describe('plugin host: discovery, bundles and the ruleset API', () => {
     expect(bad.body.errors.every((e: { path: string }) => e.path === 'faces')).toBe(true);
   });
 
-  it('turns a throwing plugin into a 502 problem without host internals', async () => {
-    const response = await http('POST', '/v1/rulesets/basic/resolve-roll', {
+  it('refuses an unknown action and faces that do not fit the dice string with 400, before the plugin runs', async () => {
+    const unknown = await http('POST', '/v1/rulesets/basic-throws/resolve-roll', {
       body: { sheet: VALID_SHEET, actionId: 'nope', faces: [1] },
     });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toMatchObject({ code: 'bad_request', detail: 'Unknown dice action "nope"' });
+    expect(unknown.body.errors).toEqual([
+      { path: 'actionId', message: 'the sheet has no dice action "nope" (it has: skill, damage)' },
+    ]);
+    const tooFew = await http('POST', '/v1/rulesets/basic-throws/resolve-roll', {
+      body: { sheet: VALID_SHEET, actionId: 'damage', faces: [3] },
+    });
+    expect(tooFew.status).toBe(400);
+    expect(tooFew.body.errors).toEqual([{ path: 'faces', message: '"2d6" rolls 2 dice, got 1 faces' }]);
+    const outOfRange = await http('POST', '/v1/rulesets/basic-throws/resolve-roll', {
+      body: { sheet: VALID_SHEET, actionId: 'damage', faces: [3, 7] },
+    });
+    expect(outOfRange.status).toBe(400);
+    expect(outOfRange.body.errors).toEqual([
+      { path: 'faces.1', message: 'must be an integer from 1 to 6 (a d6 of "2d6")' },
+    ]);
+    // the constant has no face: 1d20+3 takes exactly one
+    const constant = await http('POST', '/v1/rulesets/basic/resolve-roll', {
+      body: { sheet: VALID_SHEET, actionId: 'skill', faces: [12, 3] },
+    });
+    expect(constant.status).toBe(400);
+  });
+
+  it('turns a throwing plugin into a 502 problem without host internals', async () => {
+    const response = await http('POST', '/v1/rulesets/basic-throws/resolve-roll', {
+      body: { sheet: VALID_SHEET, actionId: 'damage', faces: [1, 2] },
+    });
     expect(response.status).toBe(502);
-    expect(response.body.detail).toMatch(/^Plugin "basic" failed: threw: .*unknown action nope/);
+    expect(response.body.detail).toMatch(/^Plugin "basic-throws" failed: threw: .*unknown action damage/);
     expect(JSON.stringify(response.body)).not.toMatch(/at .*\.js:\d+|apps\/host/);
   });
 

@@ -53,7 +53,10 @@ describe('group rolls (POST/GET /v1/groups/:id/rolls)', () => {
         fields: [],
         notes: '',
         initiativeBonus: 3,
-        dice: [{ id: 'bow', label: 'Longbow', diceString: '1d20+7' }],
+        dice: [
+          { id: 'bow', label: 'Longbow', diceString: '1d20+7' },
+          { id: 'strike', label: 'Strike', diceString: 'Hit:1d20+1d6+2' },
+        ],
       },
       genericGroup,
     );
@@ -84,7 +87,11 @@ describe('group rolls (POST/GET /v1/groups/:id/rolls)', () => {
     });
     expect(attack.total).toBe(attack.dice[0].faces[0] + 5);
     expect(damage.dice[0].faces).toHaveLength(2);
-    expect(body.total).toBe(attack.total + damage.total);
+    expect(body.diceTotal).toBe(attack.total + damage.total);
+    // a plain notation roll has no ruleset reading: the figure to show is the dice total
+    expect(body.value).toBe(body.diceTotal);
+    expect(body).not.toHaveProperty('total');
+    expect(body).not.toHaveProperty('options');
     const { rows } = await ctx.db.query(
       `SELECT e.type, e.payload, e.created_at = r.created_at AS same_tx FROM group_events e JOIN rolls r ON r.id = (e.payload->>'id')::uuid
         WHERE e.group_id = $1 AND e.type = 'roll.created' AND r.id = $2`,
@@ -99,7 +106,8 @@ describe('group rolls (POST/GET /v1/groups/:id/rolls)', () => {
       characterId: null,
       label: 'Sword',
       notation: body.notation,
-      total: body.total,
+      diceTotal: body.diceTotal,
+      value: body.diceTotal,
       groups: body.groups,
       source: 'server',
       outcome: null,
@@ -130,7 +138,13 @@ describe('group rolls (POST/GET /v1/groups/:id/rolls)', () => {
     expect(faces.every((face) => face >= 1 && face <= 20)).toBe(true);
     const outcome = created.body.outcome;
     expect(['success', 'failure', 'critical', 'botch']).toContain(outcome.result);
+    expect(outcome.tone).toBe(outcome.result);
     expect(outcome.details).toHaveProperty('qualityLevel');
+    // DSA5's figure is the remaining points, not the sum of the three d20 faces (issue 8)
+    expect(created.body.diceTotal).toBe(faces[0] + faces[1] + faces[2]);
+    expect(created.body.value).toBe(outcome.value);
+    expect(outcome.value).toBe(outcome.details.remainingPoints);
+    expect(created.body.options).toEqual({ modifier: 1 });
     if (outcome.result === 'success') expect(outcome.details.qualityLevel).toBeGreaterThanOrEqual(1);
     const { rows } = await ctx.db.query(`SELECT outcome, source, character_id FROM rolls WHERE id = $1`, [
       created.body.id,
@@ -140,7 +154,29 @@ describe('group rolls (POST/GET /v1/groups/:id/rolls)', () => {
       `SELECT payload FROM group_events WHERE type = 'roll.created' AND payload->>'id' = $1`,
       [created.body.id],
     );
-    expect(events[0].payload.outcome).toEqual(outcome);
+    expect(events[0].payload).toMatchObject({
+      outcome,
+      diceTotal: created.body.diceTotal,
+      value: outcome.value,
+      options: { modifier: 1 },
+    });
+  });
+
+  it('refuses a target for DSA5 (it takes a modifier) with 422 ruleset_refused, and a target without an action', async () => {
+    const before = await rollCount(dsaGroup);
+    const refused = await roll(player, dsaGroup, { characterId: alrik, actionId: 'attr:mu', target: 12 });
+    expect(refused.status).toBe(422);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect(refused.body).toMatchObject({
+      code: 'ruleset_refused',
+      rulesetCode: 'target_not_used',
+      pluginId: 'dsa5e',
+      errors: [{ path: 'target', message: expect.stringContaining('not a target number') }],
+    });
+    const bare = await roll(player, dsaGroup, { notation: '1d20', target: 12 });
+    expect(bare.status).toBe(400);
+    expect(bare.body.errors).toEqual([expect.objectContaining({ path: 'target' })]);
+    expect(await rollCount(dsaGroup)).toBe(before);
   });
 
   it('resolves reported TaleSpire faces of a dsa5e talent deterministically (QL 4 for FW 10 and faces 2/2/2)', async () => {
@@ -155,12 +191,15 @@ describe('group rolls (POST/GET /v1/groups/:id/rolls)', () => {
     expect(reported.status).toBe(201);
     expect(reported.body).toMatchObject({
       source: 'talespire',
-      total: 6,
+      diceTotal: 6,
+      value: 10,
       talespireRollId: 'ts-roll-1',
       characterId: alrik,
     });
     expect(reported.body.outcome).toMatchObject({
       result: 'success',
+      tone: 'success',
+      value: 10,
       details: { qualityLevel: 4, remainingPoints: 10 },
     });
     // the action's dice string (3d20) is enforced: 2 dice are refused
@@ -177,8 +216,27 @@ describe('group rolls (POST/GET /v1/groups/:id/rolls)', () => {
     const created = await roll(player, genericGroup, { characterId: aria, actionId: 'custom:bow', modifier: 2 });
     expect(created.status).toBe(201);
     const face = created.body.groups[0].dice[0].faces[0];
-    expect(created.body).toMatchObject({ label: 'Longbow', notation: '1d20+7', total: face + 7, characterId: aria });
-    expect(created.body.outcome).toEqual({ result: 'neutral', label: `Longbow: ${face + 9}`, total: face + 9 });
+    expect(created.body).toMatchObject({
+      label: 'Longbow',
+      notation: '1d20+7',
+      diceTotal: face + 7,
+      value: face + 9,
+      characterId: aria,
+    });
+    expect(created.body.outcome).toEqual({
+      result: 'neutral',
+      tone: 'neutral',
+      label: `Longbow: ${face + 9}`,
+      value: face + 9,
+    });
+    const aimed = await roll(player, genericGroup, { characterId: aria, actionId: 'custom:bow', target: 18 });
+    expect(aimed.status).toBe(201);
+    const aimedFace = aimed.body.groups[0].dice[0].faces[0];
+    expect(aimed.body.options).toEqual({ target: 18 });
+    expect(aimed.body.outcome).toMatchObject({
+      result: aimedFace + 7 >= 18 ? 'success' : 'failure',
+      detail: `${aimedFace + 7} ${aimedFace + 7 >= 18 ? '≥' : '<'} target 18`,
+    });
     const initiative = await roll(player, genericGroup, { characterId: aria, actionId: 'initiative' });
     expect(initiative.body.notation).toBe('1d20+3');
   });
@@ -226,9 +284,43 @@ describe('group rolls (POST/GET /v1/groups/:id/rolls)', () => {
     ];
     const created = await roll(player, genericGroup, { talespire: { rollId: 'abc', resultsGroups: smuggled } });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ total: 21, source: 'talespire', notation: 'Hit:1d20+4', label: 'Hit' });
+    expect(created.body).toMatchObject({ diceTotal: 21, source: 'talespire', notation: 'Hit:1d20+4', label: 'Hit' });
     const { rows } = await ctx.db.query(`SELECT total, source FROM rolls WHERE id = $1`, [created.body.id]);
     expect(rows[0]).toEqual({ total: 21, source: 'talespire' });
+  });
+
+  it("reads TaleSpire terms reported in another order in the order of the action's dice string", async () => {
+    // TaleSpire may report `Hit:1d20+1d6+2` as d6, d20, 2: the ruleset must still get [d20, d6]
+    const resultsGroups = [
+      {
+        name: 'Hit',
+        result: {
+          operator: '+',
+          operands: [
+            {
+              operator: '+',
+              operands: [
+                { kind: 'd6', results: [4] },
+                { kind: 'd20', results: [17] },
+              ],
+            },
+            { value: 2 },
+          ],
+        },
+      },
+    ];
+    const created = await roll(player, genericGroup, {
+      characterId: aria,
+      actionId: 'custom:strike',
+      talespire: { resultsGroups },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ notation: 'Hit:1d20+1d6+2', diceTotal: 23, value: 23 });
+    expect(created.body.groups[0].dice).toEqual([
+      { sign: '+', sides: 20, faces: [17] },
+      { sign: '+', sides: 6, faces: [4] },
+    ]);
+    expect(created.body.outcome).toMatchObject({ label: 'Strike: 23' });
   });
 
   it('refuses reported faces out of range and malformed trees with 400, storing nothing', async () => {

@@ -104,7 +104,7 @@ describe('a session across two host instances', () => {
       const [rolled, hurt] = eventsSeen(socket);
       expect(rolled).toMatchObject({
         type: 'roll.created',
-        payload: { id: roll.body.id, total: roll.body.total, label: 'Attack' },
+        payload: { id: roll.body.id, diceTotal: roll.body.diceTotal, label: 'Attack' },
       });
       expect(hurt).toMatchObject({ type: 'character.resource_changed', payload: { resource: 'hp', delta: -4 } });
     }
