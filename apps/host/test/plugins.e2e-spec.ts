@@ -61,6 +61,18 @@ describe('plugin host: discovery, bundles and the ruleset API', () => {
     await plugins.edit('bad-fixtures', 'fixtures/valid/ada.json', () =>
       JSON.stringify({ ...VALID_SHEET, hp: { current: 99, max: 12 } }),
     );
+    await plugins.add('basic', 'fixture-details', {
+      'plugin.json': manifestEdit((m) => (m.id = 'fixture-details')),
+      'fixtures/migrations/1.0.0.json': (text) => {
+        const fixture = JSON.parse(text);
+        fixture.expected.hp.max = 10;
+        fixture.expected.legacy = true;
+        return JSON.stringify(fixture);
+      },
+      'fixtures/invalid/hp-over-max.json': (text) => JSON.stringify({ ...JSON.parse(text), errors: ['hp'] }),
+      'fixtures/invalid/skill-too-high.json': (text) =>
+        JSON.stringify({ ...JSON.parse(text), errors: [{ path: 'skill', message: 'at most 5' }] }),
+    });
     await plugins.add('basic', 'basic-copy');
     await plugins.add('basic', 'basic-throws', {
       'plugin.json': manifestEdit((m) => (m.id = 'basic-throws')),
@@ -102,6 +114,7 @@ describe('plugin host: discovery, bundles and the ruleset API', () => {
     ['imports-fs', /server build failed: .*Node built-in module "fs" is not available to plugins/],
     ['needs-v2', /incompatible host API: the plugin needs host API \^2\.0\.0, this host provides 1\.1\.0/],
     ['bad-fixtures', /1 of 4 fixtures failed/],
+    ['fixture-details', /3 of 4 fixtures failed/],
     ['basic-copy', /duplicate plugin id "basic": already provided by folder basic\//],
   ])('reports %s with a clear message and skips it', async (folder, message) => {
     const status = statuses.get(folder)!;
@@ -119,6 +132,19 @@ describe('plugin host: discovery, bundles and the ruleset API', () => {
       fixture: 'valid/ada.json',
       message: expect.stringContaining('hp.current: must be at most hp.max'),
     });
+  });
+
+  it('shows what a migration fixture got as a per-path difference, and how invalid-fixture paths match', () => {
+    const failures = new Map(statuses.get('fixture-details')!.fixtures.failures.map((f) => [f.fixture, f.message]));
+    expect(failures.get('migrations/1.0.0.json')).toBe(
+      'migrating from 1.0.0 did not give "expected": hp.max: expected 10, got 9; legacy: expected true, missing',
+    );
+    expect(failures.get('invalid/hp-over-max.json')).toBe(
+      'expected errors at hp; got hp.current: must be at most hp.max (paths match exactly: hp.current is reported, not hp)',
+    );
+    expect(failures.get('invalid/skill-too-high.json')).toBe(
+      'expected errors at skill ("at most 5"); got skill: must be <= 20',
+    );
   });
 
   it('serves the catalog with no-cache and each bundle at an immutable content-hashed URL', async () => {

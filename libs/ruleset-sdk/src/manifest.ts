@@ -26,10 +26,14 @@ export interface PluginManifest {
   description?: string;
 }
 
-/** A fixture file in `fixtures/invalid/`: a sheet and the paths its errors must include. */
+/**
+ * A fixture file in `fixtures/invalid/`: a sheet and the errors it must produce. Each entry is a path that must be
+ * reported exactly (`hp.max`, `talents.0.fw`, `""` for the sheet itself), or `{ path, message }` where the reported
+ * message must contain `message`. Further errors may be reported.
+ */
 export interface InvalidSheetFixture {
   sheet: unknown;
-  errors: string[];
+  errors: Array<string | { path: string; message?: string }>;
 }
 
 /** A fixture file in `fixtures/migrations/`: a sheet of an older version and the sheet it must migrate to. */

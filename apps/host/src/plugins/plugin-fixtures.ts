@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { isDeepStrictEqual } from 'node:util';
 import { join, resolve } from 'node:path';
 import type { FieldError } from '@cm/ruleset-sdk';
+import diff from 'microdiff';
 import { isJsonObject, type PluginRuntime } from './plugin-runtime.js';
 
 /** One fixture that did not behave as it promised. */
@@ -60,27 +60,88 @@ async function check(kind: FixtureKind, data: unknown, runtime: PluginRuntime): 
     return errors.length === 0 ? undefined : `expected no errors, got ${describe(errors)}`;
   }
   if (!isJsonObject(data)) return 'a fixture must be a JSON object';
-  if (kind === 'invalid') {
-    if (!Array.isArray(data.errors) || data.errors.length === 0 || !data.errors.every((p) => typeof p === 'string')) {
-      return 'an invalid fixture needs { sheet, errors: ["path", ...] } with at least one path';
-    }
-    const errors = await runtime.validate(data.sheet);
-    const missing = data.errors.filter((path) => !errors.some((error) => error.path === path));
-    return missing.length === 0 ? undefined : `expected errors at ${missing.join(', ')}; got ${describe(errors)}`;
-  }
+  if (kind === 'invalid') return checkInvalid(data, runtime);
   if (typeof data.from !== 'string' || !isJsonObject(data.sheet) || !isJsonObject(data.expected)) {
     return 'a migration fixture needs { from: "x.y.z", sheet: {...}, expected: {...} }';
   }
   const migrated = await runtime.migrate(data.sheet, data.from);
-  if (!isDeepStrictEqual(migrated, data.expected)) {
-    return `migrating from ${data.from} gave ${truncate(JSON.stringify(migrated))}, expected ${truncate(JSON.stringify(data.expected))}`;
-  }
+  const differences = describeDifferences(data.expected, migrated);
+  if (differences) return `migrating from ${data.from} did not give "expected": ${differences}`;
   const errors = await runtime.validate(migrated);
   return errors.length === 0 ? undefined : `the migrated sheet is invalid: ${describe(errors)}`;
 }
 
+/** One expected error of an invalid fixture: a path, optionally with a part of its message. */
+interface ExpectedError {
+  path: string;
+  message?: string;
+}
+
+/**
+ * `{ sheet, errors }`: every expected error must be reported: its path exactly (`hp.max`, not `hp`; `""` for the
+ * sheet itself) and, when given as `{ path, message }`, a message containing that text. Other errors may be reported too.
+ */
+async function checkInvalid(data: Record<string, unknown>, runtime: PluginRuntime): Promise<string | undefined> {
+  const expected = Array.isArray(data.errors) ? data.errors.map(readExpected) : [];
+  if (expected.length === 0 || expected.some((entry) => entry === undefined)) {
+    return 'an invalid fixture needs { sheet, errors: ["path" or { "path", "message" }, ...] } with at least one entry';
+  }
+  const errors = await runtime.validate(data.sheet);
+  const missing = (expected as ExpectedError[]).filter(
+    (want) =>
+      !errors.some(
+        (got) => got.path === want.path && (want.message === undefined || got.message.includes(want.message)),
+      ),
+  );
+  if (missing.length === 0) return undefined;
+  const wanted = missing.map((want) =>
+    want.message === undefined ? show(want.path) : `${show(want.path)} ("${want.message}")`,
+  );
+  const related = (a: string, b: string): boolean =>
+    a !== b && (a.startsWith(b ? `${b}.` : '') || b.startsWith(`${a}.`));
+  const near = missing.flatMap((want) =>
+    errors
+      .filter((got) => related(got.path, want.path))
+      .slice(0, 1)
+      .map((got) => `${show(got.path)} is reported, not ${show(want.path)}`),
+  );
+  const hint = near.length > 0 ? ` (paths match exactly: ${near.join('; ')})` : '';
+  return `expected errors at ${wanted.join(', ')}; got ${describe(errors)}${hint}`;
+}
+
+function readExpected(entry: unknown): ExpectedError | undefined {
+  if (typeof entry === 'string') return { path: entry };
+  if (!isJsonObject(entry) || typeof entry.path !== 'string') return undefined;
+  if (entry.message !== undefined && typeof entry.message !== 'string') return undefined;
+  return entry.message === undefined ? { path: entry.path } : { path: entry.path, message: entry.message };
+}
+
+const MAX_DIFFERENCES = 10;
+
+/** The differences between what a fixture expects and what the plugin produced, one per path; '' when equal. */
+export function describeDifferences(expected: Record<string, unknown>, actual: Record<string, unknown>): string {
+  const differences = diff(expected, actual);
+  if (differences.length === 0) return '';
+  const lines = differences.slice(0, MAX_DIFFERENCES).map((difference) => {
+    const path = show(difference.path.join('.'));
+    if (difference.type === 'CREATE') return `${path}: not expected, got ${value(difference.value)}`;
+    if (difference.type === 'REMOVE') return `${path}: expected ${value(difference.oldValue)}, missing`;
+    return `${path}: expected ${value(difference.oldValue)}, got ${value(difference.value)}`;
+  });
+  const more = differences.length > MAX_DIFFERENCES ? `; … and ${differences.length - MAX_DIFFERENCES} more` : '';
+  return `${lines.join('; ')}${more}`;
+}
+
+function value(json: unknown): string {
+  return truncate(JSON.stringify(json) ?? 'undefined', 80);
+}
+
+function show(path: string): string {
+  return path === '' ? '(sheet)' : path;
+}
+
 function describe(errors: FieldError[]): string {
-  return errors.length === 0 ? 'none' : truncate(errors.map((e) => `${e.path || '(sheet)'}: ${e.message}`).join('; '));
+  return errors.length === 0 ? 'none' : truncate(errors.map((e) => `${show(e.path)}: ${e.message}`).join('; '));
 }
 
 function truncate(text: string, max = 300): string {
