@@ -67,23 +67,77 @@ async function select(id, keepSheet = false) {
 
 async function mount() {
   const { ruleset } = state;
-  state.mounted?.destroy();
-  state.mounted = null;
-  $('sheet-host').replaceChildren();
+  unmount();
   if (!ruleset.ui) return setStatus(`${ruleset.name} has no UI module.`);
-  const module = await import(ruleset.ui.url);
   state.uiUrl = ruleset.ui.url;
   const derived = await derive(state.sheet);
-  state.mounted = module.default.mount($('sheet-host'), {
-    sheet: state.sheet,
-    editable: true,
-    ...derived,
-    onChange: (sheet) => onEdit(sheet),
-    onRoll: (actionId) => roll(actionId),
-  });
+  const target = $('sheet-host');
+  const before = snapshot();
+  try {
+    const module = await import(ruleset.ui.url);
+    state.mounted = module.default.mount(target, {
+      sheet: state.sheet,
+      editable: true,
+      ...derived,
+      onChange: (sheet) => onEdit(sheet),
+      onRoll: (actionId, options) => roll(actionId, options),
+    });
+    if (typeof state.mounted?.update !== 'function' || typeof state.mounted?.destroy !== 'function')
+      throw new Error('mount() must return { update, destroy }');
+  } catch (error) {
+    state.mounted = null;
+    leaveNothingBehind(target, before);
+    showUiError(target, `The sheet UI of ${ruleset.name} ${ruleset.version} failed to mount`, error);
+    render(derived);
+    return;
+  }
   document.body.dataset.mountedUrl = ruleset.ui.url;
   setStatus(`${ruleset.name} ${ruleset.version} — UI ${ruleset.ui.url}`);
   render(derived);
+}
+
+/** Destroys the mounted UI (a throwing destroy is reported, not fatal) and empties its element. */
+function unmount() {
+  try {
+    state.mounted?.destroy();
+  } catch (error) {
+    console.error('The sheet UI threw in destroy()', error);
+  }
+  state.mounted = null;
+  delete document.body.dataset.mountedUrl;
+  delete document.body.dataset.uiError;
+  $('sheet-host').replaceChildren();
+}
+
+/** The element children of <head> and <body> before a mount, to remove what a failed mount added. */
+function snapshot() {
+  return new Set([...document.head.children, ...document.body.children]);
+}
+
+/** After a UI threw: empty its element and remove elements it appended to <head> or <body> (styles, overlays). */
+function leaveNothingBehind(target, before) {
+  target.replaceChildren();
+  for (const element of [...document.head.children, ...document.body.children])
+    if (!before.has(element)) element.remove();
+}
+
+/** An error card in place of the UI; the page keeps working (pick another ruleset, fix the file and save). */
+function showUiError(target, title, error) {
+  const card = document.createElement('div');
+  card.className = 'error-card';
+  card.setAttribute('role', 'alert');
+  card.dataset.testid = 'ui-error';
+  const heading = document.createElement('strong');
+  heading.textContent = title;
+  const message = document.createElement('pre');
+  message.textContent = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const hint = document.createElement('p');
+  hint.textContent = 'Fix the UI module and save: the playground reloads it. The browser console has the stack.';
+  card.append(heading, message, hint);
+  target.replaceChildren(card);
+  document.body.dataset.uiError = message.textContent;
+  setStatus(title);
+  console.error(title, error);
 }
 
 /** Validation errors, stat blocks and dice actions for a sheet (stat blocks and actions only when valid). */
@@ -107,7 +161,12 @@ async function onEdit(sheet) {
   const ticket = ++state.validation;
   const derived = await derive(sheet);
   if (ticket !== state.validation) return; // a newer edit is in flight
-  state.mounted?.update(derived);
+  try {
+    state.mounted?.update(derived);
+  } catch (error) {
+    unmount();
+    showUiError($('sheet-host'), `The sheet UI of ${state.ruleset.name} failed in update()`, error);
+  }
   render(derived);
 }
 
@@ -121,27 +180,103 @@ function render(derived) {
       return li;
     }),
   );
-  $('dice').replaceChildren(...derived.diceActions.map((a) => item(`${a.label} (${a.diceString})`, () => roll(a.id))));
+  $('dice').replaceChildren(
+    ...derived.diceActions.map((a) => item(`${a.label} (${a.diceString})`, () => roll(a.id).catch(() => {}))),
+  );
 }
 
-/** Rolls the action's dice client-side with the Web Crypto RNG and asks the ruleset what the faces mean. */
-async function roll(actionId) {
+/**
+ * Rolls the action's dice client-side with the Web Crypto RNG, asks the ruleset what the faces mean and resolves
+ * with the SDK's RollResultForUi (what a sheet's `onRoll` promise gets). Options from the UI win over the inputs.
+ */
+async function roll(actionId, fromUi) {
   const action = state.derived.diceActions.find((a) => a.id === actionId);
-  if (!action) return;
-  const faces = [];
-  for (const group of action.diceString.split('/')) {
-    for (const [, count, sides] of group.matchAll(/(\d*)d(\d+)/g)) {
-      for (let i = 0; i < Number(count || 1); i++) faces.push(randomInt(Number(sides)) + 1);
-    }
-  }
+  if (!action) return fail(`The sheet has no dice action "${actionId}"`);
+  const options = fromUi ?? formOptions();
+  const dice = rollDice(action.diceString);
   const result = await api('POST', `/rulesets/${state.ruleset.id}/resolve-roll`, {
     sheet: state.sheet,
     actionId,
-    faces,
+    faces: dice.faces,
+    ...options,
   });
-  $('outcome').textContent = result.ok
-    ? `${action.label}: [${faces.join(', ')}] → ${result.data.label}${result.data.total !== undefined ? ` (total ${result.data.total})` : ''}`
-    : `${action.label}: ${result.data?.detail ?? 'failed'}`;
+  if (!result.ok) return fail(`${action.label}: ${result.data?.detail ?? `failed (${result.status})`}`);
+  const outcome = result.data;
+  const rolled = {
+    actionId,
+    notation: action.diceString,
+    faces: dice.faces,
+    diceTotal: dice.total,
+    value: outcome.value ?? null,
+    outcome,
+    options,
+  };
+  showOutcome(action, rolled);
+  return rolled;
+}
+
+function fail(message) {
+  $('outcome').replaceChildren(message);
+  $('outcome').dataset.tone = 'failure';
+  return Promise.reject(new Error(message));
+}
+
+/** The modifier and target typed into the side panel (empty inputs are not sent). */
+function formOptions() {
+  const options = {};
+  for (const key of ['modifier', 'target']) {
+    const text = $(`roll-${key}`).value.trim();
+    if (text !== '') options[key] = Number(text);
+  }
+  return options;
+}
+
+/** Faces for every die of a dice string in order (keep rules roll all their dice) and the summed total. */
+function rollDice(diceString) {
+  const faces = [];
+  let total = 0;
+  for (const group of diceString.split('/')) {
+    const body = group.includes(':') ? group.slice(group.indexOf(':') + 1) : group;
+    for (const [, sign, count, sides, keep, constant] of body.matchAll(
+      /([+-]?)\s*(?:(\d*)d(\d+)(k[hl]?\d+)?|(\d+))/gi,
+    )) {
+      const direction = sign === '-' ? -1 : 1;
+      if (constant !== undefined) {
+        total += direction * Number(constant);
+        continue;
+      }
+      const rolled = Array.from({ length: Number(count || 1) }, () => randomInt(Number(sides)) + 1);
+      faces.push(...rolled);
+      total += direction * kept(rolled, keep).reduce((a, b) => a + b, 0);
+    }
+  }
+  return { faces, total };
+}
+
+function kept(faces, keep) {
+  if (!keep) return faces;
+  const n = Number(keep.replace(/\D/g, ''));
+  const sorted = [...faces].sort((a, b) => (/kl/i.test(keep) ? a - b : b - a));
+  return sorted.slice(0, n);
+}
+
+/** The generic outcome every client shows: label and tone, the value, a detail line, a ladder rung. */
+function showOutcome(action, rolled) {
+  const { outcome } = rolled;
+  const box = $('outcome');
+  box.dataset.tone = outcome.tone;
+  const line = (text, className) => {
+    const element = document.createElement('div');
+    element.className = className;
+    element.textContent = text;
+    return element;
+  };
+  const parts = [line(action.label, 'action'), line(outcome.label, 'label')];
+  if (rolled.value !== null) parts.push(line(String(rolled.value), 'value'));
+  if (outcome.detail) parts.push(line(outcome.detail, 'detail'));
+  if (outcome.ladder) parts.push(line(`rung ${outcome.ladder.rung}: ${outcome.ladder.name}`, 'detail'));
+  parts.push(line(`faces [${rolled.faces.join(', ')}] · dice total ${rolled.diceTotal}`, 'faces'));
+  box.replaceChildren(...parts);
 }
 
 function randomInt(max) {
@@ -165,16 +300,29 @@ async function selectFeature(id, keepState = false) {
   if (!plugin?.ui) return setStatus(`Feature plugin ${id} has no panel UI.`);
   if (!keepState) state.featureState = {};
   state.feature = { id, uiUrl: plugin.ui.url };
-  state.panel?.destroy();
-  $('panel-host').replaceChildren();
-  const module = await import(plugin.ui.url);
-  state.panel = module.default.mount($('panel-host'), {
-    groupId: 'playground',
-    userId: 'playground-user',
-    isDm: $('as-dm').checked,
-    state: state.featureState,
-    callAction: (action, input) => tryAction(id, action, input),
-  });
+  try {
+    state.panel?.destroy();
+  } catch (error) {
+    console.error('The panel UI threw in destroy()', error);
+  }
+  state.panel = null;
+  const target = $('panel-host');
+  target.replaceChildren();
+  const before = snapshot();
+  try {
+    const module = await import(plugin.ui.url);
+    state.panel = module.default.mount(target, {
+      groupId: 'playground',
+      userId: 'playground-user',
+      isDm: $('as-dm').checked,
+      state: state.featureState,
+      callAction: (action, input) => tryAction(id, action, input),
+    });
+  } catch (error) {
+    state.panel = null;
+    leaveNothingBehind(target, before);
+    showUiError(target, `The panel UI of ${plugin.name} ${plugin.version} failed to mount`, error);
+  }
   document.body.dataset.panelUrl = plugin.ui.url;
   await loadCatalog();
 }
