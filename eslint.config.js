@@ -8,7 +8,17 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/', '**/dist/', '**/build/', '**/.svelte-kit/', '.data/', 'coverage/', 'bench/results/'],
+    // The standalone plugin templates are copied into authors' own projects; the scripts test type-checks and runs them.
+    ignores: [
+      '**/node_modules/',
+      '**/dist/',
+      '**/build/',
+      '**/.svelte-kit/',
+      '.data/',
+      'coverage/',
+      'bench/results/',
+      'scripts/plugin-templates/standalone/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

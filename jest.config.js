@@ -23,6 +23,8 @@ const shared = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',
+  // The standalone plugin templates carry package.json files named __ID__ (one per kind).
+  modulePathIgnorePatterns: ['<rootDir>/scripts/plugin-templates/standalone/'],
 };
 const services = {
   globalSetup: '<rootDir>/apps/host/test/support/global-setup.mjs',
