@@ -216,7 +216,17 @@ describe('portable characters', () => {
     });
     expect(optolith.status).toBe(201);
     expect(optolith.body.character).toMatchObject({ rulesetId: 'dsa5e', name: 'Robak Sturmfels' });
-    expect(Array.isArray(optolith.body.warnings)).toBe(true);
+    // culture, profession, variants and sex survive the import (issue 13), named ids are listed in a warning
+    expect(optolith.body.character.sheet.details).toMatchObject({
+      culture: 'C_18',
+      profession: 'P_127',
+      speciesVariant: 'RV_1',
+      sex: 'm',
+      family: 'Sturmfels',
+    });
+    expect(optolith.body.warnings).toEqual(
+      expect.arrayContaining([expect.stringContaining('culture C_18, profession P_127')]),
+    );
     const robak = optolith.body.character.id as string;
 
     const generic = await genericCharacter(player);

@@ -6,7 +6,7 @@ import { SPECIES } from './data/species.js';
 import { TALENT_BY_ID } from './data/talents.js';
 import { BLESSED_TRADITIONS, MAGICAL_TRADITIONS } from './data/traditions.js';
 import { derivedValues } from './rules.js';
-import type { DsaSheet, Entry, Trait } from './sheet.js';
+import type { DsaSheet, Entry, HeroDetails, Trait } from './sheet.js';
 
 type Json = Record<string, unknown>;
 const obj = (value: unknown): Json =>
@@ -100,6 +100,64 @@ function readMagic(source: unknown): Entry[] {
     .map(([id, value]) => ({ id, name: id, value }));
 }
 
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() !== '' ? value.trim().slice(0, 200) : undefined;
+
+/** `pers` text fields and where they go in `details` (the numeric ids of hair, eyes and status have no names here). */
+const PERSONAL: Array<[string, keyof HeroDetails]> = [
+  ['family', 'family'],
+  ['placeofbirth', 'placeOfBirth'],
+  ['dateofbirth', 'dateOfBirth'],
+  ['age', 'age'],
+  ['size', 'height'],
+  ['weight', 'weight'],
+  ['title', 'title'],
+  ['characteristics', 'characteristics'],
+  ['otherinfo', 'otherInfo'],
+];
+const PERSONAL_IDS: Array<[string, string]> = [
+  ['haircolor', 'hair colour'],
+  ['eyecolor', 'eye colour'],
+  ['socialstatus', 'social status'],
+];
+
+/**
+ * Culture, profession (a custom one by its name), race variant, sex and the personal data of an export. Every field
+ * that is dropped gets its own warning; ids kept without a name are listed once.
+ */
+function readDetails(hero: Json, warnings: string[]): HeroDetails {
+  const details: HeroDetails = {};
+  const custom = hero.p === 'P_0' ? text(hero.professionName) : undefined;
+  const origin: Array<[keyof HeroDetails, unknown, string]> = [
+    ['culture', hero.c, 'culture'],
+    ['profession', custom ?? hero.p, 'profession'],
+    ['professionVariant', hero.pv, 'profession variant'],
+    ['speciesVariant', hero.rv, 'species variant'],
+    ['sex', hero.sex, 'sex'],
+  ];
+  const ids: string[] = [];
+  for (const [key, value, what] of origin) {
+    if (value === undefined || value === null) continue;
+    const kept = text(value);
+    if (kept === undefined) warnings.push(`${what} ${JSON.stringify(value).slice(0, 40)} not imported (not text)`);
+    else details[key] = kept;
+    if (kept !== undefined && key !== 'sex' && kept !== custom) ids.push(`${what} ${kept}`);
+  }
+  if (ids.length > 0) warnings.push(`${ids.join(', ')} kept as Optolith ids: dsa5e has no names for them`);
+  const pers = obj(hero.pers);
+  for (const [from, to] of PERSONAL) {
+    const raw = typeof pers[from] === 'number' && Number.isFinite(pers[from]) ? String(pers[from]) : pers[from];
+    const kept = raw === undefined || raw === '' ? undefined : text(raw);
+    if (kept !== undefined) details[to] = kept;
+    else if (pers[from] !== undefined && pers[from] !== '') warnings.push(`"pers.${from}" not imported (not text)`);
+  }
+  for (const [from, what] of PERSONAL_IDS)
+    if (pers[from] !== undefined)
+      warnings.push(`${what} (Optolith id ${JSON.stringify(pers[from]).slice(0, 20)}) not imported`);
+  if (text(hero.avatar)) warnings.push('the avatar is not imported: upload it as the portrait');
+  return details;
+}
+
 /** Converts an Optolith hero export (reference §7) to a dsa5e sheet. */
 function importHero(data: unknown): ImportedCharacter {
   if (!accepts(data)) throw new Error('Not an Optolith hero export (expected "id": "H_<number>" and "attr")');
@@ -152,6 +210,8 @@ function importHero(data: unknown): ImportedCharacter {
         : 0,
     },
   };
+  const details = readDetails(hero, warnings);
+  if (Object.keys(details).length > 0) sheet.details = details;
   readActivatable(obj(hero.activatable), sheet, warnings);
   const derived = derivedValues(sheet);
   sheet.current = {
@@ -168,7 +228,7 @@ function importHero(data: unknown): ImportedCharacter {
   const blessings = Array.isArray(hero.blessings) ? hero.blessings.length : 0;
   if (cantrips + blessings > 0) warnings.push(`${cantrips} cantrip(s) and ${blessings} blessing(s) not imported`);
   warnings.push('AP spent is not part of the export: set to 0');
-  for (const skipped of ['belongings', 'pets', 'pact', 'pers'])
+  for (const skipped of ['belongings', 'pets', 'pact'])
     if (hero[skipped] !== undefined) warnings.push(`"${skipped}" not imported`);
   return { name, sheet, warnings };
 }

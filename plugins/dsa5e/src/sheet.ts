@@ -8,7 +8,30 @@ export type Entry = { id?: string; name: string; value?: number; checks?: Attrib
 /** Which critical-success QS rule to use (reference §5a step 4). */
 export type CriticalQualityRule = 'keep-points' | 'full-points';
 
-/** A DSA5 hero (plugin version 1.0.0). Derived values are computed, never stored. */
+/** The keys of a hero's descriptive details (all optional text). */
+export const DETAIL_KEYS = [
+  'culture',
+  'profession',
+  'professionVariant',
+  'speciesVariant',
+  'sex',
+  'family',
+  'placeOfBirth',
+  'dateOfBirth',
+  'age',
+  'height',
+  'weight',
+  'title',
+  'characteristics',
+  'otherInfo',
+] as const;
+/**
+ * Who the hero is, as typed in or imported (plugin 1.1.0). Culture, profession and variants hold Optolith ids
+ * (`C_18`, `P_127`, `RV_1`) where the plugin has no name for them, or the name (a custom profession).
+ */
+export type HeroDetails = Partial<Record<(typeof DETAIL_KEYS)[number], string>>;
+
+/** A DSA5 hero (plugin version 1.1.0; 1.0.0 sheets are the same without `details`). Derived values are computed, never stored. */
 export type DsaSheet = {
   name: string;
   species: SpeciesId;
@@ -41,6 +64,7 @@ export type DsaSheet = {
   ap: { total: number; spent: number };
   notes: string;
   options: { criticalQualityRule: CriticalQualityRule; higherDefense: 0 | 2 | 4 };
+  details?: HeroDetails;
 };
 
 const obj = (value: unknown): Record<string, unknown> =>
@@ -108,9 +132,17 @@ export function normalize(raw: unknown): DsaSheet {
     liturgies: list<Entry>(s.liturgies),
     ap: { total: int(ap.total, 0), spent: int(ap.spent, 0) },
     notes: typeof s.notes === 'string' ? s.notes : '',
+    ...(typeof s.details === 'object' && s.details !== null ? { details: details(s.details) } : {}),
     options: {
       criticalQualityRule: options.criticalQualityRule === 'full-points' ? 'full-points' : 'keep-points',
       higherDefense: options.higherDefense === 2 || options.higherDefense === 4 ? options.higherDefense : 0,
     },
   };
+}
+
+function details(raw: unknown): HeroDetails {
+  const source = obj(raw);
+  return Object.fromEntries(
+    DETAIL_KEYS.flatMap((key) => (typeof source[key] === 'string' ? [[key, source[key]]] : [])),
+  );
 }

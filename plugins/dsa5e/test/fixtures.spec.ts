@@ -41,9 +41,12 @@ describe('dsa5e fixtures', () => {
     expect(errors).toEqual(expect.arrayContaining(fixture.errors as string[]));
   });
 
-  it('has no migrations yet (1.0.0 is the first version)', () => {
+  it('has no migration steps: 1.1.0 only added the optional `details`, so a 1.0.0 sheet is a 1.1.0 sheet', () => {
     expect(ruleset.migrations).toEqual([]);
-    expect(migrateChain({ name: 'x' }, '1.0.0')).toEqual({ name: 'x' });
+    expect(manifest.version).toBe('1.1.0');
+    expect(migrateChain({ name: 'x' }, '1.1.0')).toEqual({ name: 'x' });
+    const { details: _details, ...older } = load('valid').find(([file]) => file === 'optolith-robak-imported.json')![1];
+    expect(schemaCheck(older)).toBe(true);
   });
 
   it.each(load('valid'))('derives stat blocks, dice actions and resources for %s', (_file, sheet) => {

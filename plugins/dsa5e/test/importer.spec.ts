@@ -93,4 +93,61 @@ describe('dsa5e Optolith importer', () => {
       ]),
     );
   });
+
+  it('keeps culture, profession, variants, sex and personal data (fixture valid/optolith-robak-imported.json)', () => {
+    const expected = JSON.parse(
+      readFileSync(fileURLToPath(new URL('../fixtures/valid/optolith-robak-imported.json', import.meta.url)), 'utf8'),
+    ) as Record<string, unknown>;
+    const { sheet, warnings } = importer.import(hero);
+    expect(sheet).toEqual(expected);
+    expect(sheet.details).toEqual({
+      culture: 'C_18',
+      profession: 'P_127',
+      professionVariant: 'PV_0',
+      speciesVariant: 'RV_1',
+      sex: 'm',
+      family: 'Sturmfels',
+      placeOfBirth: 'Punin',
+      dateOfBirth: '3. Praios 1012 BF',
+      age: '27',
+      height: '1,82',
+      weight: '78',
+      title: 'Adeptus minor',
+      characteristics: 'Spricht leise, denkt laut.',
+    });
+    expect(warnings).toEqual(
+      expect.arrayContaining([
+        'culture C_18, profession P_127, profession variant PV_0, species variant RV_1 kept as Optolith ids: dsa5e has no names for them',
+        'hair colour (Optolith id 3) not imported',
+        'eye colour (Optolith id 7) not imported',
+        'social status (Optolith id 2) not imported',
+      ]),
+    );
+    expect(warnings.join('\n')).not.toMatch(/"pers" not imported/);
+  });
+
+  it('keeps a custom profession by its name and warns for each field it cannot keep', () => {
+    const { sheet, warnings } = importer.import({
+      ...hero,
+      p: 'P_0',
+      professionName: 'Wanderprediger',
+      pv: undefined,
+      sex: 3,
+      avatar: 'data:image/png;base64,AAAA',
+      pers: { ...hero.pers, age: 27, title: { de: 'x' } },
+    });
+    expect(sheet.details).toMatchObject({ profession: 'Wanderprediger', age: '27', culture: 'C_18' });
+    expect(sheet.details).not.toHaveProperty('sex');
+    expect(sheet.details).not.toHaveProperty('professionVariant');
+    expect(sheet.details).not.toHaveProperty('title');
+    expect(warnings).toEqual(
+      expect.arrayContaining([
+        'sex 3 not imported (not text)',
+        'culture C_18, species variant RV_1 kept as Optolith ids: dsa5e has no names for them',
+        '"pers.title" not imported (not text)',
+        'the avatar is not imported: upload it as the portrait',
+      ]),
+    );
+    expect(ruleset.validate(sheet)).toEqual([]);
+  });
 });
