@@ -123,7 +123,7 @@ describe('dsa5e Optolith importer', () => {
         'social status (Optolith id 2) not imported',
       ]),
     );
-    expect(warnings.join('\n')).not.toMatch(/"pers" not imported/);
+    expect((warnings ?? []).join('\n')).not.toMatch(/"pers" not imported/);
   });
 
   it('keeps a custom profession by its name and warns for each field it cannot keep', () => {
@@ -134,7 +134,7 @@ describe('dsa5e Optolith importer', () => {
       pv: undefined,
       sex: 3,
       avatar: 'data:image/png;base64,AAAA',
-      pers: { ...hero.pers, age: 27, title: { de: 'x' } },
+      pers: { ...(hero.pers as Record<string, unknown>), age: 27, title: { de: 'x' } },
     });
     expect(sheet.details).toMatchObject({ profession: 'Wanderprediger', age: '27', culture: 'C_18' });
     expect(sheet.details).not.toHaveProperty('sex');

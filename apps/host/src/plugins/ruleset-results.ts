@@ -35,7 +35,7 @@ export function badResult(pluginId: string, method: string, why: string): Domain
  */
 export function refusalFrom(pluginId: string, method: string, value: unknown): DomainError | undefined {
   if (!REFUSABLE.test(method) || !isRefusal(value)) return undefined;
-  const { code, message, path } = (value).refusal;
+  const { code, message, path } = value.refusal;
   const fail: Fail = (why) => badResult(pluginId, method, `returned a refusal whose ${why}`);
   if (!REFUSAL_CODE.test(code)) throw fail('code is not [a-z][a-z0-9_]{0,39}');
   if (message.trim() === '') throw fail('message is empty');
