@@ -53,3 +53,5 @@ export {
   type UnsubscribeMessage,
   type UnsubscribeReason,
 } from './realtime-events.js';
+/** A recorded dice-action roll as a sheet UI's onRoll promise resolves with it. */
+export { rollResultForUi, type RollResultForUi } from './rolls.js';
