@@ -40,6 +40,7 @@ describe('plugin playground in Chromium', () => {
     dir = await mkdtemp(join(tmpdir(), 'cm-playground-'));
     for (const id of ['generic', 'dsa5e', 'initiative'])
       await cp(join(REPO_PLUGINS_DIR, id), join(dir, id), { recursive: true });
+    await cp(join(TEST_PLUGINS_DIR, 'pool'), join(dir, 'pool'), { recursive: true });
     await cp(join(TEST_PLUGINS_DIR, 'basic'), join(dir, 'ui-throws'), { recursive: true });
     const manifest = JSON.parse(await readFile(join(dir, 'ui-throws', 'plugin.json'), 'utf8'));
     await writeFile(join(dir, 'ui-throws', 'plugin.json'), JSON.stringify({ ...manifest, id: 'ui-throws' }));
@@ -215,5 +216,17 @@ describe('plugin playground in Chromium', () => {
     expect(await page.locator('#outcome').getAttribute('data-tone')).toBe('failure');
     // the 422 refusal was the only failed request
     expect(pageErrors.splice(0)).toEqual([expect.stringMatching(/^422 .*\/v1\/rulesets\/dsa5e\/resolve-roll$/)]);
+  });
+
+  it('rolls the dice actions of a ruleset without a UI, showing a ladder outcome with its tone', async () => {
+    await page.goto(`${host.url}/playground?ruleset=pool`);
+    await page.locator('#dice button', { hasText: 'Carefully' }).waitFor({ timeout: 10_000 });
+    expect(await page.locator('#status').innerText()).toContain('has no UI module');
+    await page.locator('#roll-target').fill('-10');
+    await page.locator('#dice button', { hasText: 'Carefully' }).click();
+    await page.locator('#outcome .label', { hasText: 'Succeed with style' }).waitFor({ timeout: 5000 });
+    expect(await page.locator('#outcome').getAttribute('data-tone')).toBe('critical');
+    expect(await page.locator('#outcome').innerText()).toMatch(/rung -?\d+: \w+/);
+    expect(pageErrors).toEqual([]);
   });
 });

@@ -68,9 +68,14 @@ async function select(id, keepSheet = false) {
 async function mount() {
   const { ruleset } = state;
   unmount();
-  if (!ruleset.ui) return setStatus(`${ruleset.name} has no UI module.`);
-  state.uiUrl = ruleset.ui.url;
   const derived = await derive(state.sheet);
+  if (!ruleset.ui) {
+    // Without a UI the side panel still validates the sheet and rolls its dice actions.
+    state.uiUrl = null;
+    render(derived);
+    return setStatus(`${ruleset.name} ${ruleset.version} has no UI module: roll its dice actions on the right.`);
+  }
+  state.uiUrl = ruleset.ui.url;
   const target = $('sheet-host');
   const before = snapshot();
   try {
