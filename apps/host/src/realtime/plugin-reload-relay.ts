@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import { DataSource } from 'typeorm';
+import type { PluginReloadedPayload } from '@cm/contracts';
 import { PluginEvents, type PluginEvent } from '../plugins/plugin-events.js';
 import { GroupEventLog } from './group-event-log.js';
 
@@ -30,11 +31,12 @@ export class PluginReloadRelay implements OnApplicationBootstrap, OnApplicationS
 
   private async relay(event: PluginEvent): Promise<void> {
     if (event.type !== 'plugin.reloaded') return;
+    const reloaded = event.payload;
     try {
-      const groupIds = await this.groupsUsing(event.id);
-      for (const groupId of groupIds) await this.appendOnce(groupId, event);
+      const groupIds = await this.groupsUsing(reloaded.pluginId);
+      for (const groupId of groupIds) await this.appendOnce(groupId, reloaded);
     } catch (error) {
-      this.logger.warn(`Announcing the reload of plugin ${event.id} failed: ${(error as Error).message}`);
+      this.logger.warn(`Announcing the reload of plugin ${reloaded.pluginId} failed: ${(error as Error).message}`);
     }
   }
 
@@ -47,21 +49,19 @@ export class PluginReloadRelay implements OnApplicationBootstrap, OnApplicationS
     return rows.map((row) => row.id);
   }
 
-  private async appendOnce(groupId: string, event: Extract<PluginEvent, { type: 'plugin.reloaded' }>): Promise<void> {
+  /** Appends the event unless the group's last one for this plugin already says the same (URL and status). */
+  private async appendOnce(groupId: string, reloaded: PluginReloadedPayload): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`plugin-reload:${groupId}:${event.id}`]);
-      const [last]: { ui: string | null }[] = await manager.query(
-        `SELECT payload->>'uiUrl' AS ui FROM group_events WHERE group_id = $1 AND type = 'plugin.reloaded'
-           AND payload->>'pluginId' = $2 ORDER BY seq DESC LIMIT 1`,
-        [groupId, event.id],
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+        `plugin-reload:${groupId}:${reloaded.pluginId}`,
+      ]);
+      const [last]: { ui: string | null; status: string | null }[] = await manager.query(
+        `SELECT payload->>'uiUrl' AS ui, payload->>'status' AS status FROM group_events
+          WHERE group_id = $1 AND type = 'plugin.reloaded' AND payload->>'pluginId' = $2 ORDER BY seq DESC LIMIT 1`,
+        [groupId, reloaded.pluginId],
       );
-      if (last && last.ui === event.uiUrl) return;
-      await this.log.append(manager, groupId, 'plugin.reloaded', {
-        pluginId: event.id,
-        version: event.version,
-        status: 'loaded',
-        uiUrl: event.uiUrl,
-      });
+      if (last && last.ui === reloaded.uiUrl && last.status === reloaded.status) return;
+      await this.log.append(manager, groupId, 'plugin.reloaded', reloaded);
     });
   }
 }
