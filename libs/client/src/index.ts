@@ -1,0 +1,28 @@
+/**
+ * @cm/client: the framework-free client both apps share. The API client generated from the host's OpenAPI
+ * document, sessions with single-flight refresh across tabs, the realtime client with gap-free resume, and the
+ * plugin UI loader. Svelte state classes live in the `svelte` entry and build on these.
+ */
+
+/** The typed API client (openapi-fetch over the generated types), its options and helpers. */
+export {
+  createApi,
+  unwrap,
+  type AccessTokenSource,
+  type Api,
+  type ApiOptions,
+  type components,
+  type operations,
+  type paths,
+  type Schemas,
+} from './api.js';
+/** Problem responses as errors: status, stable code, title, detail and field errors. */
+export { ApiProblem, isApiProblem, problemOf } from './problem.js';
+/** A value that changes over time (the Svelte store contract). */
+export { type Readable } from './readable.js';
+/** Refresh-token transports: the HttpOnly cookie (web) or a body store (Symbiote). */
+export { cookieTransport, memoryTokenStore, type RefreshTokenStore } from './refresh-token-store.js';
+/** The cross-tab refresh lock: Web Locks, or an in-process lock where the runtime has none. */
+export { defaultRefreshLock, memoryLock, webLock, type RefreshLock } from './refresh-lock.js';
+/** The login of a tab: restore, login, register, logout, single-flight refresh, observable state. */
+export { Session, type SessionOptions, type SessionState, type SessionStatus, type User } from './session.js';
