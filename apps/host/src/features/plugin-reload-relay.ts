@@ -2,8 +2,11 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import type { Subscription } from 'rxjs';
 import { DataSource } from 'typeorm';
 import type { PluginReloadedPayload } from '@cm/contracts';
+import { GroupEventLog } from '../events/group-event-log.js';
+import { GroupEventReader } from '../events/group-event-reader.js';
+import { GroupsService } from '../groups/groups.service.js';
 import { PluginEvents, type PluginEvent } from '../plugins/plugin-events.js';
-import { GroupEventLog } from './group-event-log.js';
+import { FeatureStateStore } from './feature-state.store.js';
 
 /**
  * Writes `plugin.reloaded` into the log of every group that uses a reloaded plugin (its ruleset, or a feature
@@ -19,6 +22,9 @@ export class PluginReloadRelay implements OnApplicationBootstrap, OnApplicationS
     private readonly plugins: PluginEvents,
     private readonly dataSource: DataSource,
     private readonly log: GroupEventLog,
+    private readonly reader: GroupEventReader,
+    private readonly groups: GroupsService,
+    private readonly store: FeatureStateStore,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -41,12 +47,11 @@ export class PluginReloadRelay implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async groupsUsing(pluginId: string): Promise<string[]> {
-    const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM groups WHERE ruleset_id = $1
-       UNION SELECT DISTINCT group_id FROM plugin_state WHERE plugin_id = $1`,
-      [pluginId],
-    );
-    return rows.map((row) => row.id);
+    const [playing, holdingState] = await Promise.all([
+      this.groups.idsPlaying(pluginId),
+      this.store.groupIdsWithState(pluginId),
+    ]);
+    return [...new Set([...playing, ...holdingState])];
   }
 
   /** Appends the event unless the group's last one for this plugin already says the same (URL and status). */
@@ -55,12 +60,8 @@ export class PluginReloadRelay implements OnApplicationBootstrap, OnApplicationS
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
         `plugin-reload:${groupId}:${reloaded.pluginId}`,
       ]);
-      const [last]: { ui: string | null; status: string | null }[] = await manager.query(
-        `SELECT payload->>'uiUrl' AS ui, payload->>'status' AS status FROM group_events
-          WHERE group_id = $1 AND type = 'plugin.reloaded' AND payload->>'pluginId' = $2 ORDER BY seq DESC LIMIT 1`,
-        [groupId, reloaded.pluginId],
-      );
-      if (last && last.ui === reloaded.uiUrl && last.status === reloaded.status) return;
+      const last = await this.reader.latest(manager, groupId, 'plugin.reloaded', { pluginId: reloaded.pluginId });
+      if (last && last.uiUrl === reloaded.uiUrl && last.status === reloaded.status) return;
       await this.log.append(manager, groupId, 'plugin.reloaded', reloaded);
     });
   }
