@@ -26,3 +26,8 @@ export { cookieTransport, memoryTokenStore, type RefreshTokenStore } from './ref
 export { defaultRefreshLock, memoryLock, webLock, type RefreshLock } from './refresh-lock.js';
 /** The login of a tab: restore, login, register, logout, single-flight refresh, observable state. */
 export { Session, type SessionOptions, type SessionState, type SessionStatus, type User } from './session.js';
+/** The realtime client: one WebSocket, watches per group with gap-free resume, connection state. */
+export { RealtimeClient, type ConnectionState, type RealtimeOptions, type RealtimeSession } from './realtime.js';
+export { type WatchEndReason, type WatchOptions } from './group-watch.js';
+/** Exponential backoff with jitter (the realtime client's reconnects). */
+export { Backoff, type BackoffOptions } from './backoff.js';
