@@ -15,13 +15,13 @@ export interface WatchOptions {
    * `eventSeq` of that fetch; events after it are delivered next (events that came meanwhile are held until then).
    */
   onResync?: (reason: ResyncReason) => Promise<number | void> | number | void;
-  /** The server ended the watch; nothing more comes for this group. */
-  onEnded?: (reason: WatchEndReason) => void;
+  /** The server ended the subscription (removed, left, group deleted, not found): nothing more comes for this group. */
+  onUnsubscribed?: (reason: WatchEndReason) => void;
 }
 
 /** What a GroupWatch asks of the connection. */
 export interface WatchLink {
-  /** (Re)subscribes the group from `lastSeq` on the current socket. */
+  /** (Re)subscribes the watch's group from the last seq its watchers saw, on the current socket. */
   resubscribe(watch: GroupWatch): void;
 }
 
@@ -95,7 +95,7 @@ export class GroupWatch {
 
   ended(reason: WatchEndReason): void {
     try {
-      this.options.onEnded?.(reason);
+      this.options.onUnsubscribed?.(reason);
     } catch (error) {
       reportError(error);
     }

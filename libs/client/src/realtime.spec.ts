@@ -153,8 +153,8 @@ describe(RealtimeClient.name, () => {
   it('tells a watcher when the server ends its watch, and stops connecting once nothing is watched', async () => {
     const { realtime, states } = client();
     const ended: string[] = [];
-    realtime.watch(G1, { onEvent: () => undefined, onEnded: (reason) => ended.push(`G1 ${reason}`) });
-    realtime.watch(G2, { onEvent: () => undefined, onEnded: (reason) => ended.push(`G2 ${reason}`) });
+    realtime.watch(G1, { onEvent: () => undefined, onUnsubscribed: (reason) => ended.push(`G1 ${reason}`) });
+    realtime.watch(G2, { onEvent: () => undefined, onUnsubscribed: (reason) => ended.push(`G2 ${reason}`) });
     await until(() => gateway.received.length === 1, 'the subscription');
     gateway.broadcast({ type: 'unsubscribed', groupId: G1, reason: 'member.removed' });
     gateway.broadcast({ type: 'error', code: 'not_found', message: 'Group not found', groupId: G2 });
@@ -173,6 +173,27 @@ describe(RealtimeClient.name, () => {
     unwatch[0]();
     await until(() => gateway.received.length === 3, 'the unsubscribe');
     expect(gateway.received[2].message).toEqual({ type: 'unsubscribe', groupIds: [ids[0]] });
-    expect(() => realtime.watch(ids[1], { onEvent: () => undefined })).toThrow(/already watched/);
+  });
+
+  it('lets two views watch one group, each with its own last seq, over one subscription', async () => {
+    for (let i = 0; i < 4; i++) gateway.publish(G1);
+    const { realtime } = client();
+    const log = collect();
+    const panel = collect();
+    const stopLog = realtime.watch(G1, { lastSeq: 1, onEvent: log.onEvent });
+    await until(() => log.seqs.length === 3, 'the replay for the first view');
+    realtime.watch(G1, { lastSeq: 3, onEvent: panel.onEvent });
+    await until(() => gateway.received.length === 2, 'the second subscribe');
+    expect(gateway.received[1].message).toEqual({ type: 'subscribe', groups: [{ groupId: G1, lastSeq: 3 }] });
+    await until(() => panel.seqs.length === 1, 'the replay for the second view');
+    gateway.publish(G1);
+    await until(() => log.seqs.length === 4 && panel.seqs.length === 2, 'a live event for both');
+    expect(log.seqs).toEqual([2, 3, 4, 5]);
+    expect(panel.seqs).toEqual([4, 5]);
+    stopLog();
+    gateway.publish(G1);
+    await until(() => panel.seqs.length === 3, 'the next event for the remaining view');
+    expect(log.seqs).toHaveLength(4);
+    expect(gateway.received.map(({ message }) => message.type)).toEqual(['subscribe', 'subscribe']);
   });
 });

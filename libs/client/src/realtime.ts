@@ -53,7 +53,8 @@ export class RealtimeClient implements WatchLink {
   /** The connection state, for a "reconnecting…" indicator. */
   readonly state: Readable<ConnectionState>;
   private readonly value = new WritableValue<ConnectionState>('offline');
-  private readonly watches = new Map<string, GroupWatch>();
+  /** The watchers of each group on screen (several views may watch one group). */
+  private readonly watches = new Map<string, Set<GroupWatch>>();
   private readonly backoff: Backoff;
   private readonly WebSocketImpl: typeof WebSocket;
   private readonly url: string;
@@ -79,20 +80,34 @@ export class RealtimeClient implements WatchLink {
     this.stopOnline = listenOnline(() => this.reconnectNow());
   }
 
-  /** Watches a group until the returned function is called (or the server ends it, see `onEnded`). */
+  /** The connection state now (`state.get()`). */
+  get status(): ConnectionState {
+    return this.value.get();
+  }
+
+  /** Calls `listener` with the connection state now and on every change; returns the unsubscriber. */
+  subscribeStatus(listener: (state: ConnectionState) => void): () => void {
+    return this.value.subscribe(listener);
+  }
+
+  /**
+   * Watches a group until the returned function is called (or the server ends it: `onUnsubscribed`). Each watcher
+   * keeps its own last seq; the group is subscribed once, from the oldest of them.
+   */
   watch(groupId: string, options: WatchOptions): () => void {
     const id = groupId.toLowerCase();
-    if (this.watches.has(id)) throw new Error(`Group ${groupId} is already watched; share one watch per group`);
     const watch = new GroupWatch(id, options, this);
-    this.watches.set(id, watch);
-    if (this.socket && this.isOpen(this.socket)) this.subscribe(this.socket, [watch]);
+    const watchers = this.watches.get(id) ?? new Set<GroupWatch>();
+    watchers.add(watch);
+    this.watches.set(id, watchers);
+    if (this.socket && this.isOpen(this.socket)) this.subscribe(this.socket, [id]);
     else this.ensureConnected();
     return () => this.unwatch(watch);
   }
 
-  /** The last seq delivered for a watched group. */
+  /** The oldest last seq the watchers of a group were given or delivered. */
   lastSeq(groupId: string): number | undefined {
-    return this.watches.get(groupId.toLowerCase())?.lastSeq;
+    return oldestSeq(this.watches.get(groupId.toLowerCase()));
   }
 
   /** Closes the connection for good. */
@@ -104,13 +119,14 @@ export class RealtimeClient implements WatchLink {
     this.disconnect();
   }
 
-  /** WatchLink: replay a group from its last seq on the current socket. */
+  /** WatchLink: replay a group from its watchers' last seq on the current socket. */
   resubscribe(watch: GroupWatch): void {
-    if (this.socket && this.isOpen(this.socket)) this.subscribe(this.socket, [watch]);
+    if (this.socket && this.isOpen(this.socket)) this.subscribe(this.socket, [watch.groupId]);
   }
 
   private unwatch(watch: GroupWatch): void {
-    if (this.watches.get(watch.groupId) !== watch) return;
+    const watchers = this.watches.get(watch.groupId);
+    if (!watchers?.delete(watch) || watchers.size > 0) return;
     this.watches.delete(watch.groupId);
     if (this.socket && this.isOpen(this.socket))
       this.send(this.socket, { type: 'unsubscribe', groupIds: [watch.groupId] });
@@ -189,7 +205,7 @@ export class RealtimeClient implements WatchLink {
       if (old) this.retire(old, 1000, 'token renewed');
     }
     this.value.set('open');
-    this.subscribe(socket, [...this.watches.values()]);
+    this.subscribe(socket, [...this.watches.keys()]);
     this.startTimers(socket);
   }
 
@@ -217,14 +233,13 @@ export class RealtimeClient implements WatchLink {
     await this.connect(socket.token);
   }
 
-  private subscribe(socket: Socket, watches: GroupWatch[]): void {
-    for (let i = 0; i < watches.length; i += REALTIME_LIMITS.maxGroupsPerMessage) {
-      const chunk = watches.slice(i, i + REALTIME_LIMITS.maxGroupsPerMessage);
-      const groups = chunk.map((watch): GroupSubscription => {
-        watch.subscribing();
-        return watch.lastSeq === undefined
-          ? { groupId: watch.groupId }
-          : { groupId: watch.groupId, lastSeq: watch.lastSeq };
+  private subscribe(socket: Socket, groupIds: string[]): void {
+    for (let i = 0; i < groupIds.length; i += REALTIME_LIMITS.maxGroupsPerMessage) {
+      const groups = groupIds.slice(i, i + REALTIME_LIMITS.maxGroupsPerMessage).map((groupId): GroupSubscription => {
+        const watchers = this.watches.get(groupId);
+        for (const watch of watchers ?? []) watch.subscribing();
+        const lastSeq = oldestSeq(watchers);
+        return lastSeq === undefined ? { groupId } : { groupId, lastSeq };
       });
       this.send(socket, { type: 'subscribe', groups });
     }
@@ -245,12 +260,12 @@ export class RealtimeClient implements WatchLink {
   private dispatch(message: ServerMessage): void {
     switch (message.type) {
       case 'event':
-        return this.watches.get(message.event.groupId)?.event(message.event);
+        return this.each(message.event.groupId, (watch) => watch.event(message.event));
       case 'subscribed':
         this.backoff.reset();
-        return this.watches.get(message.groupId)?.subscribed(message.seq);
+        return this.each(message.groupId, (watch) => watch.subscribed(message.seq));
       case 'resync_required':
-        return this.watches.get(message.groupId)?.resyncRequired(message.reason);
+        return this.each(message.groupId, (watch) => watch.resyncRequired(message.reason));
       case 'unsubscribed':
         return this.end(message.groupId, message.reason);
       case 'error':
@@ -261,11 +276,15 @@ export class RealtimeClient implements WatchLink {
     }
   }
 
+  private each(groupId: string, action: (watch: GroupWatch) => void): void {
+    for (const watch of [...(this.watches.get(groupId) ?? [])]) action(watch);
+  }
+
   private end(groupId: string, reason: WatchEndReason): void {
-    const watch = this.watches.get(groupId);
-    if (!watch) return;
+    const watchers = this.watches.get(groupId);
+    if (!watchers) return;
     this.watches.delete(groupId);
-    watch.ended(reason);
+    for (const watch of watchers) watch.ended(reason);
     if (this.watches.size === 0) this.disconnect();
   }
 
@@ -328,6 +347,12 @@ export class RealtimeClient implements WatchLink {
   private send(socket: Socket, message: ClientMessage): void {
     if (this.isOpen(socket)) socket.ws.send(JSON.stringify(message));
   }
+}
+
+/** The oldest last seq among a group's watchers (undefined when none has one yet). */
+function oldestSeq(watchers: Set<GroupWatch> | undefined): number | undefined {
+  const seqs = [...(watchers ?? [])].map((watch) => watch.lastSeq).filter((seq): seq is number => seq !== undefined);
+  return seqs.length > 0 ? Math.min(...seqs) : undefined;
 }
 
 /** When to renew a socket opened with this JWT: `renewBeforeMs` (at most a third of its lifetime) before expiry. */

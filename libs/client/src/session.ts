@@ -90,6 +90,11 @@ export class Session implements Readable<SessionState> {
     return this.value.subscribe(listener);
   }
 
+  /** `restoring`, `anonymous` or `authenticated` (`get().status`). */
+  get status(): SessionStatus {
+    return this.value.get().status;
+  }
+
   /** The logged-in user, or null. */
   get user(): User | null {
     return this.value.get().user;
