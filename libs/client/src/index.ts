@@ -31,3 +31,12 @@ export { RealtimeClient, type ConnectionState, type RealtimeOptions, type Realti
 export { type WatchEndReason, type WatchOptions } from './group-watch.js';
 /** Exponential backoff with jitter (the realtime client's reconnects). */
 export { Backoff, type BackoffOptions } from './backoff.js';
+/** Plugin UIs: on-demand import by content-hashed URL, mount through the SDK contract, error cards, reload with edits kept. */
+export {
+  PluginUiLoader,
+  type MountedPluginUi,
+  type MountOptions,
+  type PluginUiFailure,
+  type PluginUiLoaderOptions,
+  type UiModule,
+} from './plugin-ui-loader.js';
