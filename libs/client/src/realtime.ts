@@ -27,7 +27,10 @@ export interface RealtimeOptions {
   /** A WebSocket constructor (default: the global one). */
   WebSocket?: typeof WebSocket;
   backoff?: BackoffOptions;
-  /** Reconnect with a fresh token this long before the socket's token expires (at most a third of its life). */
+  /**
+   * Reconnect with a fresh token this long before the socket's token expires (at most a third of its life;
+   * default 60 s). 0 turns it off: the server's 4402 at expiry then triggers the reconnect.
+   */
   renewBeforeMs?: number;
   /** Send a ping after this long without a message; a socket silent for twice as long is replaced. */
   pingIntervalMs?: number;
@@ -192,7 +195,8 @@ export class RealtimeClient implements WatchLink {
     ws.onopen = () => this.onOpen(socket);
     ws.onmessage = (event: MessageEvent) => this.onMessage(socket, event.data);
     ws.onclose = (event: CloseEvent) => this.onClose(socket, event.code);
-    ws.onerror = () => undefined;
+    // Browsers follow an error with a close; Node's WebSocket reports a refused connection with an error only.
+    ws.onerror = () => this.onError(socket);
   }
 
   private onOpen(socket: Socket): void {
@@ -288,6 +292,16 @@ export class RealtimeClient implements WatchLink {
     if (this.watches.size === 0) this.disconnect();
   }
 
+  private onError(socket: Socket): void {
+    if (socket.retired) return;
+    this.onClose(socket, 1006);
+    try {
+      socket.ws.close();
+    } catch {
+      // already closing
+    }
+  }
+
   private onClose(socket: Socket, code: number): void {
     const wasRetired = socket.retired;
     this.retire(socket);
@@ -358,7 +372,7 @@ function oldestSeq(watchers: Set<GroupWatch> | undefined): number | undefined {
 /** When to renew a socket opened with this JWT: `renewBeforeMs` (at most a third of its lifetime) before expiry. */
 function renewalDelay(token: string, renewBeforeMs: number): number | undefined {
   const claims = decodeJwtTimes(token);
-  if (!claims) return undefined;
+  if (!claims || renewBeforeMs <= 0) return undefined;
   const lifetimeMs = (claims.exp - claims.iat) * 1000;
   const margin = Math.min(renewBeforeMs, lifetimeMs / 3);
   return Math.max(0, claims.exp * 1000 - margin - Date.now());
