@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import type { RollCreatedPayload } from './realtime-events.js';
+import { OUTCOME_TONES } from '@cm/ruleset-sdk';
+import { ROLL_OUTCOME_RESULTS, ROLL_OUTCOME_TONES, type RollCreatedPayload } from './realtime-events.js';
 import { rollResultForUi } from './rolls.js';
 
 const roll: RollCreatedPayload = {
@@ -43,5 +44,12 @@ describe('rollResultForUi', () => {
   it('is null for a roll the ruleset did not read, and defaults the options', () => {
     expect(rollResultForUi({ ...roll, outcome: null }, 'x')).toBeNull();
     expect(rollResultForUi({ ...roll, options: undefined }, 'x')?.options).toEqual({});
+  });
+});
+
+describe('ROLL_OUTCOME_RESULTS and ROLL_OUTCOME_TONES', () => {
+  it("list exactly the SDK's outcome results and tones (the API's enums)", () => {
+    expect([...ROLL_OUTCOME_RESULTS].sort()).toEqual(Object.keys(OUTCOME_TONES).sort());
+    expect([...ROLL_OUTCOME_TONES].sort()).toEqual([...new Set(Object.values(OUTCOME_TONES))].sort());
   });
 });

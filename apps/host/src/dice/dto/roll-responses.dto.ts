@@ -1,8 +1,16 @@
+import {
+  ROLL_SOURCES,
+  type RollCreatedPayload,
+  type RollDiceSummary,
+  type RollGroupSummary,
+  type RollOptions,
+  type RollSource,
+} from '@cm/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { RollOutcomeDto } from '../../plugins/dto/ruleset-responses.dto.js';
 
 /** The dice of one term: faces in roll order and, for keep rules, the dropped indices. */
-export class RollDiceDto {
+export class RollDiceDto implements RollDiceSummary {
   @ApiProperty({ enum: ['+', '-'] })
   sign!: '+' | '-';
 
@@ -17,7 +25,7 @@ export class RollDiceDto {
 }
 
 /** One `/`-separated group of a roll. */
-export class RollGroupDto {
+export class RollGroupDto implements RollGroupSummary {
   @ApiPropertyOptional()
   name?: string;
 
@@ -32,13 +40,13 @@ export class RollGroupDto {
 }
 
 /** The modifier and target a dice-action roll was made with. */
-export class RollOptionsDto {
+export class RollOptionsDto implements RollOptions {
   @ApiPropertyOptional() modifier?: number;
   @ApiPropertyOptional() target?: number;
 }
 
-/** One entry of a group's roll log. */
-export class RollDto {
+/** One entry of a group's roll log: the `roll.created` payload plus where and when. */
+export class RollDto implements RollCreatedPayload {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
@@ -76,8 +84,8 @@ export class RollDto {
   })
   groups!: RollGroupDto[];
 
-  @ApiProperty({ enum: ['server', 'talespire', 'discord'], description: '`talespire` = client-reported results' })
-  source!: 'server' | 'talespire' | 'discord';
+  @ApiProperty({ enum: ROLL_SOURCES, enumName: 'RollSource', description: '`talespire` = client-reported results' })
+  source!: RollSource;
 
   @ApiPropertyOptional({ type: RollOptionsDto, description: 'Set only when the roll had a modifier or target' })
   options?: RollOptionsDto;

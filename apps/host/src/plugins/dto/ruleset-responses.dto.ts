@@ -1,11 +1,22 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { OUTCOME_TONES, type JsonPrimitive, type OutcomeResult, type OutcomeTone } from '@cm/ruleset-sdk';
+import {
+  PLUGIN_KINDS,
+  PLUGIN_RELOAD_STATUSES,
+  ROLL_OUTCOME_RESULTS,
+  ROLL_OUTCOME_TONES,
+  type FieldError,
+  type LadderRung,
+  type OutcomeLadder,
+  type OutcomeTone,
+  type PluginKind,
+  type RollOutcomeResult,
+  type RollOutcomeSummary,
+} from '@cm/contracts';
+import type { ResourceState } from '@cm/ruleset-sdk';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 
-/** Every outcome result and tone, for the OpenAPI enums. */
-export const OUTCOME_RESULTS = Object.keys(OUTCOME_TONES) as OutcomeResult[];
-const OUTCOME_TONE_VALUES: OutcomeTone[] = ['critical', 'success', 'mixed', 'neutral', 'failure', 'botch'];
-
-export class FieldErrorDto {
+/** Shares its schema name with the problems' field errors: one `FieldError` in the document. */
+@ApiSchema({ name: 'FieldError' })
+export class FieldErrorDto implements FieldError {
   @ApiProperty({ example: 'hp.current' }) path!: string;
   @ApiProperty({ example: 'must be at most hp.max' }) message!: string;
 }
@@ -43,31 +54,43 @@ export class DiceActionsDto {
   @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) diceActions!: unknown[];
 }
 
-export class LadderRungDto {
+export class LadderRungDto implements LadderRung {
   @ApiProperty({ example: 3, description: 'Position on the scale; higher is better, may be negative' }) rung!: number;
   @ApiProperty({ example: 'Good' }) name!: string;
 }
 
-export class OutcomeLadderDto extends LadderRungDto {
+export class OutcomeLadderDto extends LadderRungDto implements OutcomeLadder {
   @ApiPropertyOptional({ type: [LadderRungDto], description: 'The whole scale, lowest first' }) rungs?: LadderRungDto[];
 }
 
 /** A ruleset's reading of a roll as clients show it: label, tone, optional value, detail line and ladder rung. */
-export class RollOutcomeDto {
-  @ApiProperty({ enum: OUTCOME_RESULTS, description: 'What the roll achieved, in the ruleset’s terms' })
-  result!: OutcomeResult;
-  @ApiProperty({ enum: OUTCOME_TONE_VALUES, description: 'How clients colour it (partial → mixed, tie → neutral)' })
+export class RollOutcomeDto implements RollOutcomeSummary {
+  @ApiProperty({
+    enum: ROLL_OUTCOME_RESULTS,
+    enumName: 'RollOutcomeResult',
+    description: 'What the roll achieved, in the ruleset’s terms',
+  })
+  result!: RollOutcomeResult;
+  @ApiProperty({
+    enum: ROLL_OUTCOME_TONES,
+    enumName: 'RollOutcomeTone',
+    description: 'How clients colour it (partial → mixed, tie and neutral → neutral)',
+  })
   tone!: OutcomeTone;
   @ApiProperty({ example: 'Erfolg, QS 2 (success, QL 2)' }) label!: string;
   @ApiPropertyOptional({ example: 5, description: 'The number to show as the roll’s result, when the ruleset has one' })
   value?: number;
   @ApiPropertyOptional({ example: 'QS 2 · 5 FP left', description: 'One short secondary line' }) detail?: string;
   @ApiPropertyOptional({ type: OutcomeLadderDto }) ladder?: OutcomeLadderDto;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) details?: Record<string, JsonPrimitive>;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }], nullable: true },
+  })
+  details?: Record<string, string | number | boolean | null>;
 }
 
 /** One resource of a sheet (HP, a stress track, XP) with its bounds. */
-export class ResourceStateDto {
+export class ResourceStateDto implements ResourceState {
   @ApiProperty({ example: 'hp' }) id!: string;
   @ApiProperty({ example: 'HP' }) label!: string;
   @ApiProperty({ type: [String], example: ['hp', 'current'] }) path!: string[];
@@ -77,6 +100,7 @@ export class ResourceStateDto {
     number | null;
   @ApiPropertyOptional({
     enum: ['bar', 'track', 'counter'],
+    enumName: 'ResourceDisplay',
     description: '`track`: `max` boxes of which `value` are marked; default `bar` with a max, `counter` without',
   })
   display?: 'bar' | 'track' | 'counter';
@@ -103,9 +127,10 @@ export class PluginStatusDto {
   @ApiProperty() folder!: string;
   @ApiProperty({ nullable: true, type: String }) name!: string | null;
   @ApiProperty({ nullable: true, type: String }) version!: string | null;
-  @ApiProperty({ nullable: true, enum: ['ruleset', 'feature'] }) kind!: string | null;
+  @ApiProperty({ nullable: true, enum: PLUGIN_KINDS, enumName: 'PluginKind' }) kind!: PluginKind | null;
   @ApiProperty({
-    enum: ['loaded', 'failed'],
+    enum: PLUGIN_RELOAD_STATUSES,
+    enumName: 'PluginLoadStatus',
     description: 'loaded: a good version is served; failed: nothing is served',
   })
   status!: string;
