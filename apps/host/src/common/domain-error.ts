@@ -10,11 +10,17 @@ export const DOMAIN_ERROR_STATUS = {
   forbidden: 403,
   email_not_verified: 403,
   not_found: 404,
+  method_not_allowed: 405,
+  request_timeout: 408,
   conflict: 409,
   gone: 410,
   payload_too_large: 413,
+  uri_too_long: 414,
+  unsupported_media_type: 415,
   rate_limited: 429,
+  request_header_fields_too_large: 431,
   dependency_unavailable: 503,
+  shutting_down: 503,
   plugin_failed: 502,
 } as const;
 
