@@ -26,26 +26,45 @@ export function problemServerOptions(): Pick<FastifyServerOptions, 'frameworkErr
             : 'The request could not be routed';
       sendProblem(reply, code, detail);
     },
-    clientErrorHandler: (error: Error & { code?: string }, socket: Socket) => {
-      if (error.code === 'ECONNRESET' || socket.destroyed) return;
-      const [code, detail]: [DomainErrorCode, string] =
-        error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-          ? ['request_timeout', 'The request took too long to arrive']
-          : error.code === 'HPE_HEADER_OVERFLOW'
-            ? ['request_header_fields_too_large', 'The request line and headers exceed 16 KiB']
-            : ['bad_request', 'The request is not valid HTTP'];
-      const status = DOMAIN_ERROR_STATUS[code];
-      const body = JSON.stringify(problem(status, code, detail));
-      // Like Node's own handler: only when nothing of a response was written yet.
-      if (socket.writable && socket.bytesWritten === 0) {
-        socket.write(
-          `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
-            `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-        );
-      }
-      socket.destroy(error);
-    },
+    clientErrorHandler: (error: Error & { code?: string }, socket: Socket) => answerClientError(error, socket),
   };
+}
+
+/** Sockets already answered: Node reports every later chunk of a broken request as another parse error. */
+const answered = new WeakSet<Socket>();
+/** How long a refused connection is kept reading (and discarding) so that its client can read the answer. */
+const LINGER_MS = 2000;
+
+/**
+ * Answers what Node's HTTP parser refused with a problem, then half-closes and keeps discarding input for a
+ * moment: destroying a socket with unread bytes resets the connection, and a client still sending (a 40 KiB
+ * URL) would see ECONNRESET instead of the 431.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed || answered.has(socket)) return;
+  answered.add(socket);
+  const [code, detail]: [DomainErrorCode, string] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? ['request_timeout', 'The request took too long to arrive']
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? ['request_header_fields_too_large', 'The request line and headers exceed 16 KiB']
+        : ['bad_request', 'The request is not valid HTTP'];
+  // Like Node's own handler: not into a response that has started (a kept-alive socket may have carried
+  // earlier, complete ones; Node tracks the in-flight response as `_httpMessage`).
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } | null })._httpMessage;
+  if (!socket.writable || inFlight?.headersSent) {
+    socket.destroy(error);
+    return;
+  }
+  const status = DOMAIN_ERROR_STATUS[code];
+  const body = JSON.stringify(problem(status, code, detail));
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+  const timer = setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  socket.once('end', () => socket.destroy());
+  socket.once('close', () => clearTimeout(timer));
 }
 
 function sendProblem(reply: FastifyReply, code: DomainErrorCode, detail: string): void {
