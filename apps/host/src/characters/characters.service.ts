@@ -5,7 +5,7 @@ import type { EntityManager } from 'typeorm';
 import { DomainError, notFound } from '../common/domain-error.js';
 import { isUuid } from '../groups/group-access.service.js';
 import { RulesetCatalog, type RulesetInfo } from '../plugins/ruleset-catalog.js';
-import { GroupEventLog } from '../realtime/group-event-log.js';
+import { GroupEventLog } from '../events/group-event-log.js';
 import { StorageService } from '../storage/storage.service.js';
 import { CharacterVersionEntity } from './character-version.entity.js';
 import { CharacterEntity } from './character.entity.js';

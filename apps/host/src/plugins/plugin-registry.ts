@@ -16,7 +16,7 @@ import {
 import { discoverPluginFolders, PluginLoadError, readManifest, readSchema } from './plugin-discovery.js';
 import type { PluginEvents } from './plugin-events.js';
 import { runFixtures, type FixtureReport } from './plugin-fixtures.js';
-import { runFeatureFixtures } from './features/feature-fixtures.js';
+import { runFeatureFixtures } from './feature-fixtures.js';
 import { pluginFailure, PluginRuntime, type SandboxPort } from './plugin-runtime.js';
 
 // ajv-formats is CommonJS with `module.exports = formatsPlugin`; its typings describe an ES default export.

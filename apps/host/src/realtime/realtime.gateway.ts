@@ -7,7 +7,7 @@ import type { WebSocket } from 'ws';
 import { AccessTokenService } from '../auth/access-token.service.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { ResolvedConfig } from '../config/app-config.js';
-import { GroupEventReader } from './group-event-reader.js';
+import { GroupAccessService } from '../groups/group-access.service.js';
 import { PresenceService } from './presence.service.js';
 import { RealtimeHub } from './realtime-hub.js';
 import { CLOSE_TOKEN_EXPIRED, CLOSE_UNAUTHENTICATED, SocketConnection } from './socket-connection.js';
@@ -27,7 +27,7 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayDisconnect
   constructor(
     private readonly tokens: AccessTokenService,
     private readonly hub: RealtimeHub,
-    private readonly reader: GroupEventReader,
+    private readonly access: GroupAccessService,
     private readonly presence: PresenceService,
     @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
   ) {
@@ -114,7 +114,7 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayDisconnect
       return;
     }
     const requested = message.groups.map((group) => group.groupId);
-    const allowed = await this.reader.memberships(connection.userId, requested);
+    const allowed = await this.access.memberGroupIds(connection.userId, requested);
     for (const { groupId, lastSeq } of message.groups) {
       if (!allowed.has(groupId)) {
         // Not a member and not existing answer alike.

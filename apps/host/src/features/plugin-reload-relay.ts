@@ -1,8 +1,11 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import { DataSource } from 'typeorm';
+import { GroupEventLog } from '../events/group-event-log.js';
+import { GroupEventReader } from '../events/group-event-reader.js';
+import { GroupsService } from '../groups/groups.service.js';
 import { PluginEvents, type PluginEvent } from '../plugins/plugin-events.js';
-import { GroupEventLog } from './group-event-log.js';
+import { FeatureStateStore } from './feature-state.store.js';
 
 /**
  * Writes `plugin.reloaded` into the log of every group that uses a reloaded plugin (its ruleset, or a feature
@@ -18,6 +21,9 @@ export class PluginReloadRelay implements OnApplicationBootstrap, OnApplicationS
     private readonly plugins: PluginEvents,
     private readonly dataSource: DataSource,
     private readonly log: GroupEventLog,
+    private readonly reader: GroupEventReader,
+    private readonly groups: GroupsService,
+    private readonly store: FeatureStateStore,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -39,23 +45,18 @@ export class PluginReloadRelay implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async groupsUsing(pluginId: string): Promise<string[]> {
-    const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM groups WHERE ruleset_id = $1
-       UNION SELECT DISTINCT group_id FROM plugin_state WHERE plugin_id = $1`,
-      [pluginId],
-    );
-    return rows.map((row) => row.id);
+    const [playing, holdingState] = await Promise.all([
+      this.groups.idsPlaying(pluginId),
+      this.store.groupIdsWithState(pluginId),
+    ]);
+    return [...new Set([...playing, ...holdingState])];
   }
 
   private async appendOnce(groupId: string, event: Extract<PluginEvent, { type: 'plugin.reloaded' }>): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`plugin-reload:${groupId}:${event.id}`]);
-      const [last]: { ui: string | null }[] = await manager.query(
-        `SELECT payload->>'uiUrl' AS ui FROM group_events WHERE group_id = $1 AND type = 'plugin.reloaded'
-           AND payload->>'pluginId' = $2 ORDER BY seq DESC LIMIT 1`,
-        [groupId, event.id],
-      );
-      if (last && last.ui === event.uiUrl) return;
+      const last = await this.reader.latest(manager, groupId, 'plugin.reloaded', { pluginId: event.id });
+      if (last && last.uiUrl === event.uiUrl) return;
       await this.log.append(manager, groupId, 'plugin.reloaded', {
         pluginId: event.id,
         version: event.version,

@@ -12,7 +12,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { CurrentUser, type AuthUser } from '../../auth/current-user.decorator.js';
+import { CurrentUser, type AuthUser } from '../auth/current-user.decorator.js';
 import { FeatureActionDto, FeatureActionResultDto, FeatureStateDto } from './dto/feature.dto.js';
 import { FeaturesService } from './features.service.js';
 
