@@ -27,6 +27,8 @@ export interface Schema {
 export interface ValuePool {
   components: Record<string, Schema>;
   uuids: string[];
+  /** Values the scenario has for a property name (`rulesetId`, `characterId`, `version`, …). */
+  named: Record<string, unknown[]>;
   emails: string[];
   strings: string[];
   objects: Array<Record<string, unknown>>;
@@ -159,7 +161,14 @@ function stringFor(schema: Schema, pool: ValuePool): fc.Arbitrary<string> {
 
 function objectFor(schema: Schema, pool: ValuePool, depth: number): fc.Arbitrary<unknown> {
   const model = Object.fromEntries(
-    Object.entries(schema.properties ?? {}).map(([key, property]) => [key, valueFor(property, pool, depth + 1)]),
+    Object.entries(schema.properties ?? {}).map(([key, property]) => {
+      const generated = valueFor(property, pool, depth + 1);
+      const named = pool.named[key];
+      return [
+        key,
+        named?.length ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...named) }, generated) : generated,
+      ];
+    }),
   );
   return fc.record(model, { requiredKeys: (schema.required ?? []).filter((key) => key in model) });
 }

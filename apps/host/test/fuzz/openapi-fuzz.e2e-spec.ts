@@ -179,6 +179,13 @@ describe('fuzzing every OpenAPI operation', () => {
       values: {
         components: document.components.schemas,
         uuids: [s.groupId, s.characterId, s.inviteId, ...userIds],
+        // A body property `<thing>Id` takes the ids of `<thing>s`, like a path parameter.
+        named: {
+          ...Object.fromEntries(Object.entries(known).map(([name, ids]) => [`${name.replace(/s$/, '')}Id`, ids])),
+          version: [1],
+          token: [s.inviteToken],
+          resource: ['hp'],
+        },
         emails: Object.values(users).map((user) => user.email),
         strings: [...harvested, s.inviteToken, ...Object.values(users).map((user) => user.password)],
         objects: s.sheets as Array<Record<string, unknown>>,
