@@ -19,7 +19,7 @@ const shared = {
   transform: { '^.+\\.ts$': swc, '^.+\\.m?js$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY_REQUIRED_BY_CJS.join('|')})/)`],
   moduleNameMapper: {
-    '^@cm/(ruleset-sdk|dice|contracts)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@cm/(ruleset-sdk|dice|contracts|client)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',

@@ -50,9 +50,7 @@ export class GroupCharactersService implements GroupParticipant, OnModuleInit {
       [groupId],
     );
     if (count > 0)
-      throw new DomainError('conflict', 'Unassign every character before changing the group’s ruleset', {
-        code: 'characters_assigned',
-      });
+      throw new DomainError('characters_assigned', 'Unassign every character before changing the group’s ruleset');
   }
 
   async list(userId: string, groupId: string): Promise<GroupCharacterDto[]> {

@@ -1,7 +1,7 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
-import { DOMAIN_ERROR_STATUS, type DomainErrorCode } from './domain-error.js';
+import { PROBLEM_STATUS, type DomainErrorCode } from './domain-error.js';
 import { problem, PROBLEM_CONTENT_TYPE } from './problem.js';
 
 /** A refused request body is read (and discarded) up to this much, so the client can finish sending and see the answer. */
@@ -56,7 +56,7 @@ function answerClientError(error: Error & { code?: string }, socket: Socket): vo
     socket.destroy(error);
     return;
   }
-  const status = DOMAIN_ERROR_STATUS[code];
+  const status = PROBLEM_STATUS[code];
   const body = JSON.stringify(problem(status, code, detail));
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
@@ -69,9 +69,9 @@ function answerClientError(error: Error & { code?: string }, socket: Socket): vo
 
 function sendProblem(reply: FastifyReply, code: DomainErrorCode, detail: string): void {
   void reply
-    .code(DOMAIN_ERROR_STATUS[code])
+    .code(PROBLEM_STATUS[code])
     .type(PROBLEM_CONTENT_TYPE)
-    .send(problem(DOMAIN_ERROR_STATUS[code], code, detail));
+    .send(problem(PROBLEM_STATUS[code], code, detail));
 }
 
 /**

@@ -22,7 +22,7 @@ export class FeatureTrialController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Try a feature action on supplied state (nothing is stored)' })
   @ApiOkResponse({ type: FeatureActionResultDto })
-  async tryAction(
+  async tryFeatureAction(
     @Param('pluginId') pluginId: string,
     @Param('action') action: string,
     @Body() body: TryFeatureActionDto,

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import { DataSource } from 'typeorm';
+import type { PluginReloadedPayload } from '@cm/contracts';
 import { GroupEventLog } from '../events/group-event-log.js';
 import { GroupEventReader } from '../events/group-event-reader.js';
 import { GroupsService } from '../groups/groups.service.js';
@@ -36,11 +37,12 @@ export class PluginReloadRelay implements OnApplicationBootstrap, OnApplicationS
 
   private async relay(event: PluginEvent): Promise<void> {
     if (event.type !== 'plugin.reloaded') return;
+    const reloaded = event.payload;
     try {
-      const groupIds = await this.groupsUsing(event.id);
-      for (const groupId of groupIds) await this.appendOnce(groupId, event);
+      const groupIds = await this.groupsUsing(reloaded.pluginId);
+      for (const groupId of groupIds) await this.appendOnce(groupId, reloaded);
     } catch (error) {
-      this.logger.warn(`Announcing the reload of plugin ${event.id} failed: ${(error as Error).message}`);
+      this.logger.warn(`Announcing the reload of plugin ${reloaded.pluginId} failed: ${(error as Error).message}`);
     }
   }
 
@@ -52,17 +54,15 @@ export class PluginReloadRelay implements OnApplicationBootstrap, OnApplicationS
     return [...new Set([...playing, ...holdingState])];
   }
 
-  private async appendOnce(groupId: string, event: Extract<PluginEvent, { type: 'plugin.reloaded' }>): Promise<void> {
+  /** Appends the event unless the group's last one for this plugin already says the same (URL and status). */
+  private async appendOnce(groupId: string, reloaded: PluginReloadedPayload): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`plugin-reload:${groupId}:${event.id}`]);
-      const last = await this.reader.latest(manager, groupId, 'plugin.reloaded', { pluginId: event.id });
-      if (last && last.uiUrl === event.uiUrl) return;
-      await this.log.append(manager, groupId, 'plugin.reloaded', {
-        pluginId: event.id,
-        version: event.version,
-        status: 'loaded',
-        uiUrl: event.uiUrl,
-      });
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+        `plugin-reload:${groupId}:${reloaded.pluginId}`,
+      ]);
+      const last = await this.reader.latest(manager, groupId, 'plugin.reloaded', { pluginId: reloaded.pluginId });
+      if (last && last.uiUrl === reloaded.uiUrl && last.status === reloaded.status) return;
+      await this.log.append(manager, groupId, 'plugin.reloaded', reloaded);
     });
   }
 }

@@ -156,7 +156,7 @@ export class GroupsService {
       const { role } = await this.access.requireMember(userId, groupId, manager, true);
       const leaving = targetUserId === userId;
       if (leaving && role === 'dm')
-        throw new DomainError('conflict', 'Transfer the DM role before leaving the group', { code: 'dm_cannot_leave' });
+        throw new DomainError('dm_cannot_leave', 'Transfer the DM role before leaving the group');
       if (!leaving && role !== 'dm') throw new DomainError('forbidden', 'Only the group’s DM may remove members');
       if (!isUuid(targetUserId) || (await this.access.roleOf(targetUserId, groupId, manager)) === undefined)
         throw notFound('Member');

@@ -120,10 +120,9 @@ export class InvitesService {
     )[0];
     if (updated.length > 0) return;
     const invite = await manager.findOneByOrFail(GroupInviteEntity, { tokenHash });
-    if (invite.revokedAt !== null) throw new DomainError('gone', 'This invite was revoked', { code: 'invite_revoked' });
-    if (invite.expiresAt.getTime() <= Date.now())
-      throw new DomainError('gone', 'This invite has expired', { code: 'invite_expired' });
-    throw new DomainError('gone', 'This invite has been used up', { code: 'invite_used_up' });
+    if (invite.revokedAt !== null) throw new DomainError('invite_revoked', 'This invite was revoked');
+    if (invite.expiresAt.getTime() <= Date.now()) throw new DomainError('invite_expired', 'This invite has expired');
+    throw new DomainError('invite_used_up', 'This invite has been used up');
   }
 }
 

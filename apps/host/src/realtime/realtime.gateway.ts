@@ -1,6 +1,6 @@
 import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection, type OnGatewayDisconnect } from '@nestjs/websockets';
-import { parseClientMessage, type ClientMessage } from '@cm/contracts';
+import { parseClientMessage, REALTIME_CLOSE_CODES, type ClientMessage } from '@cm/contracts';
 import { decodeJwt } from 'jose';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
@@ -36,7 +36,8 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayDisconnect
 
   onModuleDestroy(): void {
     clearInterval(this.heartbeat);
-    for (const connection of this.connections.values()) connection.close(1001, 'server shutting down');
+    for (const connection of this.connections.values())
+      connection.close(REALTIME_CLOSE_CODES.goingAway, 'server shutting down');
   }
 
   async handleConnection(socket: WebSocket, request: IncomingMessage): Promise<void> {
