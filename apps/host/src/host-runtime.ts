@@ -3,9 +3,15 @@ import cookie from '@fastify/cookie';
 import { Logger as NestLogger, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { LogController } from 'fastify';
+import { LogController, type FastifyInstance } from 'fastify';
 import { AppLogger, createPino } from './common/app-logger.js';
-import { installBodyDepthLimit } from './common/body-depth.js';
+import {
+  installClosingRefusal,
+  installRefusedBodyDrain,
+  installRouteTable,
+  problemServerOptions,
+} from './common/http-refusals.js';
+import { installJsonBodyParser, installUrlParameterCheck } from './common/json-body.js';
 import { installSecurityHeaders } from './common/security-headers.js';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { AppModule } from './app.module.js';
@@ -88,17 +94,20 @@ async function createApp(config: ResolvedConfig, options: { preview?: boolean } 
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
-    return503OnClosing: true,
+    // installClosingRefusal answers requests during shutdown with a 503 problem instead.
+    return503OnClosing: false,
+    ...problemServerOptions(),
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: config.nodeEnv === 'test' }),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: options.preview ? false : new AppLogger(logger),
-    rawBody: true,
+    // installJsonBodyParser is the only body parser (it keeps `request.rawBody`).
+    bodyParser: false,
     preview: options.preview ?? false,
   });
   app.useWebSocketAdapter(new WsAdapter(app));
-  installBodyDepthLimit(app.getHttpAdapter().getInstance());
+  installRequestIntake(app.getHttpAdapter().getInstance());
   installSecurityHeaders(app.getHttpAdapter().getInstance());
   await app.register(cookie);
   app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, credentials: true });
@@ -111,6 +120,15 @@ async function createApp(config: ResolvedConfig, options: { preview?: boolean } 
   app.useGlobalPipes(createValidationPipe());
   setUpOpenApi(app);
   return app;
+}
+
+/** What every request passes through before a controller: issue 13's one rule per class of bad input. */
+function installRequestIntake(fastify: FastifyInstance): void {
+  installJsonBodyParser(fastify);
+  installUrlParameterCheck(fastify);
+  installRefusedBodyDrain(fastify);
+  installClosingRefusal(fastify);
+  installRouteTable(fastify);
 }
 
 async function closeHost(

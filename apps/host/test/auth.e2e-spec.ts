@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ExecutionContext } from '@nestjs/common';
 import pg from 'pg';
 import { AuthGuard } from '../src/auth/auth.guard.js';
+import { AccountMailService } from '../src/auth/account-mail.service.js';
 import { RequireVerifiedEmail, VerifiedEmailGuard } from '../src/auth/verified-email.guard.js';
 import { DomainError } from '../src/common/domain-error.js';
 import { createUser, mailedToken } from './support/auth.js';
@@ -108,8 +109,12 @@ describe.each(STORES)('auth with the $name', ({ env }) => {
     ).toBe(false);
   });
 
+  /** Mails go out after the answer (AccountMailService); this resolves once every queued one is handled. */
+  const mailSettled = (): Promise<void> => host.app.get(AccountMailService).idle();
+
   it('resends a fresh verification link only to unverified accounts, always answering 202', async () => {
     const user = await createUser(http, smtp, { verified: false });
+    await mailSettled();
     const before = smtp.to(user.email).length;
     const resend = await http('POST', '/v1/auth/verify-email/resend', { body: { email: user.email } });
     const unknown = await http('POST', '/v1/auth/verify-email/resend', { body: { email: 'nobody-here@example.com' } });
@@ -124,7 +129,7 @@ describe.each(STORES)('auth with the $name', ({ env }) => {
 
     const verifiedCount = smtp.to(user.email).length;
     expect((await http('POST', '/v1/auth/verify-email/resend', { body: { email: user.email } })).status).toBe(202);
-    await new Promise((r) => setTimeout(r, 200));
+    await mailSettled();
     expect(smtp.to(user.email).length).toBe(verifiedCount);
     expect(smtp.to('nobody-here@example.com')).toHaveLength(0);
   });
@@ -162,7 +167,56 @@ describe.each(STORES)('auth with the $name', ({ env }) => {
     expect((await http('POST', '/v1/auth/refresh', { body: { refreshToken: fresh.body.refreshToken } })).status).toBe(
       200,
     );
+    await mailSettled();
     expect(smtp.to('ghost@example.com')).toHaveLength(0);
+  });
+
+  /** Asks for a reset link and returns its token (each request mails a new one). */
+  async function resetToken(email: string): Promise<string> {
+    const known = new Set(smtp.to(email).map((mail) => mail.raw));
+    expect((await http('POST', '/v1/auth/password-reset/request', { body: { email } })).status).toBe(202);
+    await mailSettled();
+    const mail = smtp.to(email).find((candidate) => !known.has(candidate.raw));
+    const token = mail && /reset-password\?token=([A-Za-z0-9_-]+)/.exec(mail.raw)?.[1];
+    if (!token) throw new Error(`no new reset mail to ${email}`);
+    return token;
+  }
+
+  it('spends every outstanding reset link when one is used: an older one is refused after a newer one', async () => {
+    const user = await createUser(http, smtp);
+    const older = await resetToken(user.email);
+    const newer = await resetToken(user.email);
+    expect(older).not.toBe(newer);
+    const confirm = (token: string, password: string) =>
+      http('POST', '/v1/auth/password-reset/confirm', { body: { token, password } });
+    expect((await confirm(newer, 'the newest secret')).status).toBe(204);
+    const stale = await confirm(older, 'an older secret');
+    expect(stale.status).toBe(400);
+    expect(stale.body.code).toBe('invalid_token');
+    expect(
+      (await http('POST', '/v1/auth/login', { body: { email: user.email, password: 'the newest secret' } })).status,
+    ).toBe(200);
+    expect(
+      (await http('POST', '/v1/auth/login', { body: { email: user.email, password: 'an older secret' } })).status,
+    ).toBe(401);
+  });
+
+  it('spends every outstanding reset link when the password is changed', async () => {
+    const user = await createUser(http, smtp);
+    const pending = await resetToken(user.email);
+    const changed = await http('PATCH', '/v1/me', {
+      token: user.accessToken,
+      body: { currentPassword: user.password, newPassword: 'changed on purpose' },
+    });
+    expect(changed.status).toBe(200);
+    const late = await http('POST', '/v1/auth/password-reset/confirm', {
+      body: { token: pending, password: 'hijacked!!' },
+    });
+    expect(late.status).toBe(400);
+    expect(late.body.code).toBe('invalid_token');
+    expect(
+      (await http('POST', '/v1/auth/login', { body: { email: user.email, password: 'changed on purpose' } })).status,
+    ).toBe(200);
   });
 
   it('changes the display name and the password; a password change keeps only the current session', async () => {

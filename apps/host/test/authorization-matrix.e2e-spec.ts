@@ -136,18 +136,18 @@ const EXPECTED: Record<string, RouteCase> = {
     expect: [401, 404, 404, 404, 'ok', 'ok'],
   },
   'GET /v1/characters/{id}/export': { primary: 'character', expect: [401, 404, 404, 404, 'ok', 'ok'] },
-  // Portraits (engineer P): owner only; the DM sees the character but is answered like anyone else (404).
+  // Portraits: owner only; the DM sees the character, so is told 403 like for any other owner-only action.
   'POST /v1/characters/{id}/portrait': {
     primary: 'character',
     body: () => ({ contentType: 'image/png', size: 1000 }),
-    expect: [401, 404, 404, 404, 'ok', 404],
+    expect: [401, 404, 404, 404, 'ok', 403],
   },
   'POST /v1/characters/{id}/portrait/confirm': {
     primary: 'character',
     body: (s) => ({ key: `portraits/${s.characterId}/none.png` }),
-    expect: [401, 404, 404, 404, 422, 404],
+    expect: [401, 404, 404, 404, 422, 403],
   },
-  'DELETE /v1/characters/{id}/portrait': { primary: 'character', expect: [401, 404, 404, 404, 'ok', 404] },
+  'DELETE /v1/characters/{id}/portrait': { primary: 'character', expect: [401, 404, 404, 404, 'ok', 403] },
 };
 
 describe('authorization matrix: groups and characters', () => {

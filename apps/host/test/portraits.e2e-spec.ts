@@ -287,7 +287,8 @@ describe('character portraits', () => {
     const seenByDm = await setup.http('GET', `/v1/characters/${characterId}`, dm);
     expect(seenByDm.status).toBe(200);
     expect(seenByDm.body.portraitUrl).toBe(portraitUrl);
-    expect((await setup.http('DELETE', `/v1/characters/${characterId}/portrait`, dm)).status).toBe(404);
+    // The DM sees the character, so the refusal is 403 (README: may see but not act), not 404.
+    expect((await setup.http('DELETE', `/v1/characters/${characterId}/portrait`, dm)).status).toBe(403);
     expect(await setup.storage.head(sent.key)).not.toBeNull();
   });
 

@@ -21,7 +21,8 @@ export const PROBLEM_CODE_MEANINGS = {
   email_not_verified: 'Verify the email address first (creating or joining a group)',
   wrong_password: 'The current password is wrong (changing the password)',
   not_found: 'No such resource, or one the caller may not see (indistinguishable)',
-  method_not_allowed: 'The route does not accept this HTTP method',
+  method_not_allowed: 'The route does not accept this HTTP method (the `Allow` header lists those it does)',
+  request_timeout: 'The request did not arrive in time',
   conflict: 'The action conflicts with the current state (e.g. a feature plugin refused it)',
   stale_version: 'The write was based on an older version (`currentVersion` names the current one)',
   characters_assigned: 'The group’s ruleset cannot change while characters are assigned',
@@ -30,11 +31,14 @@ export const PROBLEM_CODE_MEANINGS = {
   invite_revoked: 'The invite was revoked',
   invite_used_up: 'The invite has no uses left',
   payload_too_large: 'The body or upload is larger than allowed',
+  uri_too_long: 'A segment of the URL is longer than the host accepts',
   rate_limited: 'Too many requests (`retryAfterSeconds` and the Retry-After header say when to retry)',
+  request_header_fields_too_large: 'The request line and headers exceed 16 KiB',
   internal_error: 'An unexpected error on the server',
   plugin_failed: 'A plugin threw, timed out or returned a bad result (`pluginId`, `failure`)',
   dependency_unavailable: 'A service the host needs (database, Redis, object store, SMTP) is unavailable',
   not_ready: 'Readiness check: a dependency is down (`checks`)',
+  shutting_down: 'The host is shutting down; retry (another instance, or this one once restarted, answers)',
 } as const;
 
 /** A stable, machine-readable problem code (see PROBLEM_CODE_MEANINGS). */

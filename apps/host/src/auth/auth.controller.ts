@@ -71,8 +71,8 @@ export class AuthController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Mail a fresh verification link if the account exists and is unverified' })
   @ApiAcceptedResponse({ type: MessageDto })
-  async resendVerification(@Body() body: EmailDto): Promise<MessageDto> {
-    await this.auth.resendVerification(body.email);
+  resendVerification(@Body() body: EmailDto): MessageDto {
+    this.auth.resendVerification(body.email);
     return MAIL_ON_ITS_WAY;
   }
 
@@ -124,8 +124,8 @@ export class AuthController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Mail a password-reset link (single use, 1 h) if the account exists' })
   @ApiAcceptedResponse({ type: MessageDto })
-  async requestPasswordReset(@Body() body: EmailDto): Promise<MessageDto> {
-    await this.auth.requestPasswordReset(body.email);
+  requestPasswordReset(@Body() body: EmailDto): MessageDto {
+    this.auth.requestPasswordReset(body.email);
     return MAIL_ON_ITS_WAY;
   }
 

@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { MailModule } from '../mail/mail.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccessTokenService } from './access-token.service.js';
+import { AccountMailService } from './account-mail.service.js';
 import { AuthRateLimitGuard } from './auth-rate-limit.guard.js';
 import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
@@ -30,6 +31,7 @@ export { RequireVerifiedEmail, VerifiedEmailGuard } from './verified-email.guard
     PasswordService,
     RefreshTokenService,
     AuthService,
+    AccountMailService,
     AuthRateLimitGuard,
     VerifiedEmailGuard,
     AuthGuard,

@@ -1,17 +1,14 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ResolvedConfig } from '../config/app-config.js';
-import { APP_CONFIG } from '../config/config.module.js';
+import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../common/domain-error.js';
-import { MailService } from '../mail/mail.service.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UserTokensService } from '../users/user-tokens.service.js';
 import { UsersService } from '../users/users.service.js';
 import { ACCESS_TOKEN_TTL_SECONDS, AccessTokenService } from './access-token.service.js';
+import { AccountMailService } from './account-mail.service.js';
 import { PasswordService } from './password.service.js';
 import { RefreshTokenService } from './refresh-token.service.js';
 
-export const VERIFY_EMAIL_TTL_MS = 24 * 60 * 60 * 1000;
-export const PASSWORD_RESET_TTL_MS = 60 * 60 * 1000;
+export { PASSWORD_RESET_TTL_MS, VERIFY_EMAIL_TTL_MS } from './account-mail.service.js';
 
 /** Access + refresh token pair for one session. */
 export interface SessionTokens {
@@ -25,41 +22,30 @@ const INVALID_CREDENTIALS = 'The email address or password is wrong';
 
 /**
  * Accounts and sessions: registration with email verification, login, refresh-token rotation,
- * logout, password reset and password change. Answers never reveal whether an address has an account.
+ * logout, password reset and password change. Answers never reveal whether an address has an account, in
+ * their content or their timing: what differs between the two cases runs after the answer (AccountMailService).
  */
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger(AuthService.name);
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
     private readonly users: UsersService,
     private readonly userTokens: UserTokensService,
     private readonly passwords: PasswordService,
     private readonly accessTokens: AccessTokenService,
     private readonly refreshTokens: RefreshTokenService,
-    private readonly mail: MailService,
+    private readonly accountMail: AccountMailService,
   ) {}
 
-  /** Creates an unverified account and mails a verification link; an existing address gets a warning mail instead. */
+  /**
+   * Creates an unverified account and mails a verification link; an existing address gets a notice instead.
+   * Both paths hash, run the same statement and queue one mail, so they take the same time.
+   */
   async register(input: { email: string; password: string; displayName: string }): Promise<void> {
-    // Hash first on both paths, so an existing address does not answer measurably faster.
     const passwordHash = await this.passwords.hash(input.password);
-    const existing = await this.users.findByEmail(input.email);
-    const created = existing ? null : await this.users.create({ ...input, passwordHash });
-    if (!created) {
-      await this.mail.sendQuietly({
-        to: existing?.email ?? input.email,
-        subject: 'Someone tried to register with your address',
-        text: [
-          'Someone (maybe you) tried to create a Campaign Manager account with this email address, which already has one.',
-          `If it was you, log in instead or reset your password: ${this.link('/reset-password')}`,
-          'If it was not you, you can ignore this message.',
-        ].join('\n\n'),
-      });
-      return;
-    }
-    await this.sendVerification(created);
+    const { user, created } = await this.users.register({ ...input, passwordHash });
+    this.accountMail.registered(user, created);
   }
 
   async verifyEmail(token: string): Promise<void> {
@@ -68,10 +54,9 @@ export class AuthService {
     await this.users.update(userId, { emailVerified: true });
   }
 
-  /** Mails a fresh verification link when the account exists and is unverified; silent otherwise. */
-  async resendVerification(email: string): Promise<void> {
-    const user = await this.users.findByEmail(email);
-    if (user && !user.emailVerified) await this.sendVerification(user);
+  /** Mails a fresh verification link when the account exists and is unverified (after the answer). */
+  resendVerification(email: string): void {
+    this.accountMail.verificationRequested(email);
   }
 
   /** Unknown address and wrong password answer identically and take comparable time (dummy hash). */
@@ -93,22 +78,15 @@ export class AuthService {
     if (refreshToken) await this.refreshTokens.revokeByToken(refreshToken);
   }
 
-  async requestPasswordReset(email: string): Promise<void> {
-    const user = await this.users.findByEmail(email);
-    if (!user) return;
-    const token = await this.userTokens.issue(user.id, 'reset_password', PASSWORD_RESET_TTL_MS);
-    await this.mail.sendQuietly({
-      to: user.email,
-      subject: 'Reset your Campaign Manager password',
-      text: [
-        `Hello ${user.displayName},`,
-        `Open this link within one hour to choose a new password: ${this.link('/reset-password', token)}`,
-        'If you did not ask for this, you can ignore this message; your password stays unchanged.',
-      ].join('\n\n'),
-    });
+  /** Mails a reset link when the account exists (after the answer). */
+  requestPasswordReset(email: string): void {
+    this.accountMail.passwordResetRequested(email);
   }
 
-  /** Sets the new password, marks the address verified (the mailbox was proven) and ends every session. */
+  /**
+   * Sets the new password, marks the address verified (the mailbox was proven), and ends every session and
+   * every other outstanding reset link.
+   */
   async confirmPasswordReset(token: string, password: string): Promise<void> {
     const passwordHash = await this.passwords.hash(password);
     const invalid = () => new DomainError('invalid_token', 'The reset link is invalid, used or expired');
@@ -119,12 +97,14 @@ export class AuthService {
     const userId = await this.userTokens.consume(token, 'reset_password');
     if (userId !== owner) throw invalid();
     await this.users.update(userId, { passwordHash, emailVerified: true });
+    // Every other reset link dies with the one used.
+    await this.userTokens.revokeAll(userId, 'reset_password');
     // And again after the write, for sessions opened with the old password in between.
     await this.refreshTokens.revokeAllForUser(userId);
     this.logger.log(`Password reset for user ${userId}; all sessions revoked`);
   }
 
-  /** Changes the password after checking the current one; every other session is revoked. */
+  /** Changes the password after checking the current one; every other session and every reset link are revoked. */
   async changePassword(userId: string, sessionId: string, currentPassword: string, newPassword: string): Promise<void> {
     const user = await this.users.getById(userId);
     if (!(await this.passwords.verify(user.passwordHash, currentPassword))) {
@@ -135,28 +115,13 @@ export class AuthService {
     // any session opened with the old password in between.
     await this.refreshTokens.revokeAllForUser(userId, sessionId);
     await this.users.update(userId, { passwordHash });
+    // A reset link mailed before the change must not undo it.
+    await this.userTokens.revokeAll(userId, 'reset_password');
     await this.refreshTokens.revokeAllForUser(userId, sessionId);
   }
 
   private async sessionTokens(userId: string, familyId: string, refreshToken: string): Promise<SessionTokens> {
     const accessToken = await this.accessTokens.sign({ sub: userId, sid: familyId });
     return { accessToken, expiresIn: ACCESS_TOKEN_TTL_SECONDS, tokenType: 'Bearer', refreshToken };
-  }
-
-  private async sendVerification(user: UserEntity): Promise<void> {
-    const token = await this.userTokens.issue(user.id, 'verify_email', VERIFY_EMAIL_TTL_MS);
-    await this.mail.sendQuietly({
-      to: user.email,
-      subject: 'Confirm your Campaign Manager email address',
-      text: [
-        `Hello ${user.displayName},`,
-        `Open this link within 24 hours to confirm your email address: ${this.link('/verify-email', token)}`,
-        'If you did not create an account, you can ignore this message.',
-      ].join('\n\n'),
-    });
-  }
-
-  private link(path: string, token?: string): string {
-    return `${this.config.publicUrl}${path}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
   }
 }

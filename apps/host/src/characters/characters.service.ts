@@ -221,7 +221,7 @@ export class CharactersService {
     return this.toDto(saved, userId, 'owner');
   }
 
-  /** The caller's own character, or 404 (also used by portraits). */
+  /** The caller's own character, or 404 whoever else asks (assignment: a foreign character is as good as missing). */
   async findOwned(userId: string, characterId: string): Promise<CharacterEntity> {
     const character = isUuid(characterId) ? await this.manager.findOneBy(CharacterEntity, { id: characterId }) : null;
     if (!character || character.ownerUserId !== userId) throw notFound('Character');
@@ -404,8 +404,8 @@ export class CharactersService {
     };
   }
 
-  /** Owner-only actions: 404 when the caller cannot see the character, 403 when they see it as a DM. */
-  private async editable(userId: string, characterId: string): Promise<CharacterEntity> {
+  /** Owner-only actions (also portraits): 404 when the caller cannot see the character, 403 when they see it as a DM. */
+  async editable(userId: string, characterId: string): Promise<CharacterEntity> {
     const { character, access } = await this.readable(userId, characterId);
     if (access !== 'owner') throw new DomainError('forbidden', 'Only the character’s owner may do this');
     return character;

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -15,7 +16,8 @@ import { PortraitService } from './portrait.service.js';
 
 @ApiTags('characters')
 @ApiBearerAuth()
-@ApiNotFoundResponse({ description: 'No such character, or not yours' })
+@ApiNotFoundResponse({ description: 'No such character, or one you may not see' })
+@ApiForbiddenResponse({ description: 'A DM who sees the character: only its owner changes the portrait' })
 @ApiServiceUnavailableResponse({ description: 'The object store is unavailable' })
 @Controller('characters/:id/portrait')
 export class PortraitController {

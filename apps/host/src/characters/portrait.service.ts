@@ -10,7 +10,7 @@ import type { PortraitDto, PortraitUploadDto, RequestPortraitUploadDto } from '.
 const UPLOAD_URL_SECONDS = 600;
 
 /**
- * Character portraits (SPEC §5): the owner gets a presigned upload URL limited to the declared
+ * Character portraits (SPEC §5), owner only (a DM who sees the character gets 403): the owner gets a presigned upload URL limited to the declared
  * type and size, uploads straight to the store, then confirms; only a checked object (size, type,
  * magic bytes) becomes the character's portraitUrl. Replaced and removed portraits are deleted.
  */
@@ -22,7 +22,7 @@ export class PortraitService {
   ) {}
 
   async requestUpload(userId: string, characterId: string, body: RequestPortraitUploadDto): Promise<PortraitUploadDto> {
-    const character = await this.characters.findOwned(userId, characterId);
+    const character = await this.characters.editable(userId, characterId);
     // Presigning is local computation: ask the store first so a client never gets a URL to a dead store.
     await this.storage.ping();
     const key = `portraits/${character.id}/${randomBytes(16).toString('hex')}.${PORTRAIT_CONTENT_TYPES[body.contentType]}`;
@@ -41,7 +41,7 @@ export class PortraitService {
   }
 
   async confirm(userId: string, characterId: string, key: string): Promise<PortraitDto> {
-    const character = await this.characters.findOwned(userId, characterId);
+    const character = await this.characters.editable(userId, characterId);
     if (!isPortraitKeyOf(character.id, key)) {
       throw new DomainError('validation_failed', 'The key is not a portrait upload of this character', {
         errors: [{ path: 'key', message: 'key must be the key returned with this character’s upload URL' }],
@@ -59,7 +59,7 @@ export class PortraitService {
   }
 
   async remove(userId: string, characterId: string): Promise<void> {
-    const character = await this.characters.findOwned(userId, characterId);
+    const character = await this.characters.editable(userId, characterId);
     const old = await this.characters.setPortraitUrl(character.id, null);
     if (old) await this.deleteObjectOf(old);
   }

@@ -19,6 +19,7 @@ export const PROBLEM_STATUS: Record<ProblemCode, number> = {
   wrong_password: 403,
   not_found: 404,
   method_not_allowed: 405,
+  request_timeout: 408,
   conflict: 409,
   stale_version: 409,
   characters_assigned: 409,
@@ -27,11 +28,14 @@ export const PROBLEM_STATUS: Record<ProblemCode, number> = {
   invite_revoked: 410,
   invite_used_up: 410,
   payload_too_large: 413,
+  uri_too_long: 414,
   rate_limited: 429,
+  request_header_fields_too_large: 431,
   internal_error: 500,
   plugin_failed: 502,
   dependency_unavailable: 503,
   not_ready: 503,
+  shutting_down: 503,
 };
 
 /** A code a service may throw. */

@@ -1,8 +1,9 @@
-import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, HttpException, Logger, NotFoundException, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from './domain-error.js';
 import { isDependencyFailure } from './dependency-failure.js';
 import type { ProblemCode } from '@cm/contracts';
+import { allowedMethods } from './http-refusals.js';
 import { problem, PROBLEM_CONTENT_TYPE, type Problem } from './problem.js';
 
 /** Maps every error an HTTP request can raise to an RFC 9457 problem response. */
@@ -15,7 +16,7 @@ export class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    sendProblem(reply, this.toProblem(exception, request));
+    sendProblem(reply, this.toProblem(methodNotAllowed(exception, request, reply) ?? exception, request));
   }
 
   toProblem(exception: unknown, request: Pick<FastifyRequest, 'url' | 'method'>): Problem {
@@ -33,6 +34,15 @@ export class ProblemFilter implements ExceptionFilter {
         exception instanceof Error ? exception.stack : undefined,
       );
   }
+}
+
+/** A path the host serves, asked with another method: 405 with `Allow` instead of the router's 404. */
+function methodNotAllowed(exception: unknown, request: FastifyRequest, reply: FastifyReply): DomainError | undefined {
+  if (!(exception instanceof NotFoundException) || !request.is404) return undefined;
+  const allow = allowedMethods(request);
+  if (allow.length === 0) return undefined;
+  void reply.header('Allow', allow.join(', '));
+  return new DomainError('method_not_allowed', `${request.method} is not allowed here (allowed: ${allow.join(', ')})`);
 }
 
 /** Writes a problem body with the problem content type and any Retry-After header. */
@@ -64,6 +74,7 @@ const HTTP_CODES: Record<number, ProblemCode> = {
   404: 'not_found',
   405: 'method_not_allowed',
   413: 'payload_too_large',
+  414: 'uri_too_long',
   415: 'unsupported_media_type',
   429: 'rate_limited',
 };

@@ -7,6 +7,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import { LocalStorageDriver } from './local-storage.driver.js';
 import { S3StorageDriver } from './s3-storage.driver.js';
 import type { StorageDriver } from './storage-driver.js';
+import { DomainError } from '../common/domain-error.js';
 import { StorageController, UploadBody } from './storage.controller.js';
 import { STORAGE_DRIVER, StorageService } from './storage.service.js';
 
@@ -20,6 +21,8 @@ export function createStorageDriver(config: ResolvedConfig): StorageDriver {
   logger.log('Object storage: local disk (no S3_BUCKET); uploads go through host-signed URLs');
   return new LocalStorageDriver(join(config.dataDir, 'uploads'), config.publicUrl, config.jwtSecret);
 }
+
+const UPLOAD_PATH = '/v1/storage/uploads/';
 
 @Global()
 @Module({
@@ -35,15 +38,20 @@ export class StorageModule implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * Upload bodies are images, which Fastify has no parser for: hand the raw request stream to the
-   * upload route, which enforces the signed size limit itself while writing to disk. No other
-   * route accepts image bodies (their DTO validation rejects a stream).
+   * upload route, which enforces the signed size limit itself while writing to disk. Every other
+   * route refuses image bodies with 415, like any body that is not JSON.
    */
   onModuleInit(): void {
     if (!this.storage.localDriver) return;
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     if (!fastify.hasContentTypeParser('image/png')) {
-      fastify.addContentTypeParser(/^image\/[a-z0-9.+-]+$/i, (_request, payload, done) =>
-        done(null, new UploadBody(payload)),
+      fastify.addContentTypeParser(/^image\/[a-z0-9.+-]+$/i, (request, payload, done) =>
+        request.url.startsWith(UPLOAD_PATH)
+          ? done(null, new UploadBody(payload))
+          : done(
+              new DomainError('unsupported_media_type', 'Only the upload route takes image bodies; send JSON'),
+              undefined,
+            ),
       );
     }
   }

@@ -53,4 +53,12 @@ export class UserTokensService {
     const first = list[0] as { user_id?: string } | undefined;
     return first?.user_id ?? null;
   }
+
+  /** Spends every outstanding token of a purpose for the user: a password reset or change ends all reset links. */
+  async revokeAll(userId: string, purpose: UserTokenPurpose): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE "user_tokens" SET "used_at" = now() WHERE "user_id" = $1 AND "purpose" = $2 AND "used_at" IS NULL`,
+      [userId, purpose],
+    );
+  }
 }

@@ -64,23 +64,24 @@ export class UsersService {
     return user?.emailVerified;
   }
 
-  /** Inserts a user; returns null when the email is already taken (unique violation), so callers never race. */
-  async create(input: { email: string; passwordHash: string; displayName: string }): Promise<UserEntity | null> {
-    const result = await this.users
-      .createQueryBuilder()
-      .insert()
-      .into(UserEntity)
-      .values({
-        email: input.email.trim(),
-        passwordHash: input.passwordHash,
-        displayName: input.displayName,
-        emailVerified: false,
-      })
-      .orIgnore()
-      .returning('*')
-      .execute();
-    const id = (result.raw as Array<{ id: string }>)[0]?.id;
-    return id ? this.getById(id) : null;
+  /**
+   * Creates an unverified account, or finds the one that has the address already. One statement does the
+   * same work either way: on a taken address it rewrites the row unchanged, so both paths write a tuple and
+   * wait for the same commit (an insert-or-nothing would answer measurably faster for existing addresses).
+   * `xmax = 0` holds only for a row this statement inserted. Concurrent registrations cannot both create.
+   */
+  async register(input: {
+    email: string;
+    passwordHash: string;
+    displayName: string;
+  }): Promise<{ user: UserEntity; created: boolean }> {
+    const rows: Array<UserRow & { created: boolean }> = await this.users.query(
+      `INSERT INTO "users" ("email", "password_hash", "display_name", "email_verified") VALUES ($1, $2, $3, false)
+         ON CONFLICT (lower("email")) DO UPDATE SET "email" = "users"."email"
+         RETURNING ${USER_COLUMNS}, ("xmax" = 0) AS "created"`,
+      [input.email.trim(), input.passwordHash, input.displayName],
+    );
+    return { user: toEntity(rows[0]), created: rows[0].created };
   }
 
   async update(

@@ -1508,7 +1508,7 @@ export interface components {
         };
         FeatureActionDto: {
             /** @description Any JSON value the action expects, e.g. `{ "name": "Goblin", "initiative": 12 }` */
-            input?: Record<string, never>;
+            input?: Record<string, never> | null;
         };
         FeatureActionResultDto: {
             /** @description What the plugin replied (any JSON, null when nothing) */
@@ -1528,7 +1528,7 @@ export interface components {
         };
         TryFeatureActionDto: {
             /** @description Any JSON value the action expects, e.g. `{ "name": "Goblin", "initiative": 12 }` */
-            input?: Record<string, never>;
+            input?: Record<string, never> | null;
             /** @description The plugin state to run against (key → JSON) */
             state: {
                 [key: string]: unknown;
@@ -1550,7 +1550,8 @@ export interface components {
          *     - `email_not_verified`: Verify the email address first (creating or joining a group)
          *     - `wrong_password`: The current password is wrong (changing the password)
          *     - `not_found`: No such resource, or one the caller may not see (indistinguishable)
-         *     - `method_not_allowed`: The route does not accept this HTTP method
+         *     - `method_not_allowed`: The route does not accept this HTTP method (the `Allow` header lists those it does)
+         *     - `request_timeout`: The request did not arrive in time
          *     - `conflict`: The action conflicts with the current state (e.g. a feature plugin refused it)
          *     - `stale_version`: The write was based on an older version (`currentVersion` names the current one)
          *     - `characters_assigned`: The group’s ruleset cannot change while characters are assigned
@@ -1559,14 +1560,17 @@ export interface components {
          *     - `invite_revoked`: The invite was revoked
          *     - `invite_used_up`: The invite has no uses left
          *     - `payload_too_large`: The body or upload is larger than allowed
+         *     - `uri_too_long`: A segment of the URL is longer than the host accepts
          *     - `rate_limited`: Too many requests (`retryAfterSeconds` and the Retry-After header say when to retry)
+         *     - `request_header_fields_too_large`: The request line and headers exceed 16 KiB
          *     - `internal_error`: An unexpected error on the server
          *     - `plugin_failed`: A plugin threw, timed out or returned a bad result (`pluginId`, `failure`)
          *     - `dependency_unavailable`: A service the host needs (database, Redis, object store, SMTP) is unavailable
          *     - `not_ready`: Readiness check: a dependency is down (`checks`)
+         *     - `shutting_down`: The host is shutting down; retry (another instance, or this one once restarted, answers)
          * @enum {string}
          */
-        ProblemCode: "bad_request" | "malformed_body" | "unsupported_media_type" | "validation_failed" | "ruleset_refused" | "invalid_token" | "unauthenticated" | "forbidden" | "email_not_verified" | "wrong_password" | "not_found" | "method_not_allowed" | "conflict" | "stale_version" | "characters_assigned" | "dm_cannot_leave" | "invite_expired" | "invite_revoked" | "invite_used_up" | "payload_too_large" | "rate_limited" | "internal_error" | "plugin_failed" | "dependency_unavailable" | "not_ready";
+        ProblemCode: "bad_request" | "malformed_body" | "unsupported_media_type" | "validation_failed" | "ruleset_refused" | "invalid_token" | "unauthenticated" | "forbidden" | "email_not_verified" | "wrong_password" | "not_found" | "method_not_allowed" | "request_timeout" | "conflict" | "stale_version" | "characters_assigned" | "dm_cannot_leave" | "invite_expired" | "invite_revoked" | "invite_used_up" | "payload_too_large" | "uri_too_long" | "rate_limited" | "request_header_fields_too_large" | "internal_error" | "plugin_failed" | "dependency_unavailable" | "not_ready" | "shutting_down";
         /** @description An RFC 9457 problem details body (`application/problem+json`) */
         Problem: {
             /**
@@ -4471,7 +4475,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such character, or not yours */
+            /** @description A DM who sees the character: only its owner changes the portrait */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such character, or one you may not see */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4535,7 +4548,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such character, or not yours */
+            /** @description A DM who sees the character: only its owner changes the portrait */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such character, or one you may not see */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4605,7 +4627,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such character, or not yours */
+            /** @description A DM who sees the character: only its owner changes the portrait */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such character, or one you may not see */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -1,6 +1,19 @@
 import type { JsonObject } from '@cm/ruleset-sdk';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateBy,
+  ValidateIf,
+  type ValidationArguments,
+} from 'class-validator';
 
 const RULESET_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const SHEET_DESCRIPTION = 'The ruleset’s sheet (opaque JSON validated by the ruleset plugin)';
@@ -88,6 +101,19 @@ export class ResourceDeltaDto {
   delta!: number;
 }
 
+/** A property that belongs to one import format only: sent with the other format, it is refused, not ignored. */
+function OnlyWithFormat(format: 'cmchar' | 'foreign'): PropertyDecorator {
+  return ValidateBy({
+    name: 'onlyWithFormat',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) =>
+        value === undefined || (args?.object as ImportCharacterDto | undefined)?.format === format,
+      defaultMessage: (args?: ValidationArguments) =>
+        `${args?.property ?? 'this property'} is only accepted with format "${format}"`,
+    },
+  });
+}
+
 export class ImportCharacterDto {
   @ApiProperty({
     enum: ['cmchar', 'foreign'],
@@ -101,7 +127,8 @@ export class ImportCharacterDto {
     additionalProperties: true,
     description: 'The .cmchar document (format `cmchar`)',
   })
-  @ValidateIf((body: ImportCharacterDto) => body.format === 'cmchar')
+  @ValidateIf((body: ImportCharacterDto) => body.format === 'cmchar' || body.document !== undefined)
+  @OnlyWithFormat('cmchar')
   @IsObject()
   document?: JsonObject;
 
@@ -110,12 +137,14 @@ export class ImportCharacterDto {
     additionalProperties: true,
     description: 'The foreign file’s JSON (format `foreign`)',
   })
-  @ValidateIf((body: ImportCharacterDto) => body.format === 'foreign')
+  @ValidateIf((body: ImportCharacterDto) => body.format === 'foreign' || body.data !== undefined)
+  @OnlyWithFormat('foreign')
   @IsObject()
   data?: JsonObject;
 
   @ApiPropertyOptional({ description: 'Format `foreign`: only try this ruleset’s importers' })
   @IsOptional()
+  @OnlyWithFormat('foreign')
   @IsString()
   @Matches(RULESET_ID, { message: 'rulesetId must be a ruleset id (lowercase letters, digits, dashes)' })
   rulesetId?: string;

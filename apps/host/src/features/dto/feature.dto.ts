@@ -16,6 +16,7 @@ import {
 export class FeatureActionDto {
   @ApiPropertyOptional({
     description: 'Any JSON value the action expects, e.g. `{ "name": "Goblin", "initiative": 12 }`',
+    nullable: true,
   })
   @Allow()
   input?: unknown;
