@@ -138,3 +138,27 @@ export class GroupCharacterDto {
   @ApiProperty({ description: 'Whether the caller may read this character’s sheet (its owner, or the DM)' })
   canReadSheet!: boolean;
 }
+
+/** What an invite link leads to, for anyone holding it (the join page shows it before login). */
+export class InvitePreviewDto {
+  @ApiProperty({ format: 'uuid' })
+  groupId!: string;
+
+  @ApiProperty()
+  groupName!: string;
+
+  @ApiProperty()
+  rulesetId!: string;
+
+  @ApiProperty({ description: 'The DM’s display name' })
+  dmDisplayName!: string;
+
+  @ApiProperty({
+    enum: ['valid', 'expired', 'revoked', 'used_up'],
+    description: 'Whether joining with it would work now (a member re-joining always works)',
+  })
+  status!: 'valid' | 'expired' | 'revoked' | 'used_up';
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  expiresAt!: string;
+}
