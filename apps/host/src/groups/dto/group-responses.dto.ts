@@ -110,6 +110,24 @@ export class ActiveGroupDto {
   group!: GroupDto | null;
 }
 
+/** A resource of a character (HP, LeP…): current value and bounds, as its ruleset computes them. */
+export class GroupCharacterResourceDto {
+  @ApiProperty({ example: 'hp' })
+  id!: string;
+
+  @ApiProperty({ example: 'HP' })
+  label!: string;
+
+  @ApiProperty()
+  value!: number;
+
+  @ApiProperty()
+  min!: number;
+
+  @ApiProperty()
+  max!: number;
+}
+
 export class GroupCharacterDto {
   @ApiProperty({ format: 'uuid' })
   characterId!: string;
@@ -137,6 +155,15 @@ export class GroupCharacterDto {
 
   @ApiProperty({ description: 'Whether the caller may read this character’s sheet (its owner, or the DM)' })
   canReadSheet!: boolean;
+
+  @ApiProperty({
+    type: GroupCharacterResourceDto,
+    isArray: true,
+    nullable: true,
+    description:
+      'Its resources (HP…) with bounds, for callers who may read the sheet; null otherwise or when the ruleset is not loaded',
+  })
+  resources!: GroupCharacterResourceDto[] | null;
 }
 
 /** What an invite link leads to, for anyone holding it (the join page shows it before login). */
