@@ -25,7 +25,8 @@ export default defineConfig({
       { find: /^@cm\/ruleset-sdk$/, replacement: lib('ruleset-sdk/src/index.ts') },
     ],
   },
-  build: { target: 'es2022' },
+  // Plugin timing notes are for plugin authors, not for every `npm start`.
+  build: { target: 'es2022', rolldownOptions: { checks: { pluginTimings: false } } },
   server: {
     port: 5173,
     proxy: {

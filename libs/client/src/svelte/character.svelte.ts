@@ -103,7 +103,7 @@ export class CharacterState {
 
   /** An edit from the sheet UI (the whole sheet) or the name field: shown at once, saved after a pause. */
   edit(change: { sheet?: Sheet; name?: string }): void {
-    if (change.sheet !== undefined) this.sheet = structuredClone(change.sheet);
+    if (change.sheet !== undefined) this.sheet = JSON.parse(JSON.stringify(change.sheet)) as Sheet;
     if (change.name !== undefined) this.name = change.name;
     if (!this.editable) return;
     this.saveState = this.saveState === 'conflict' ? 'conflict' : 'pending';
