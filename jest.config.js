@@ -55,7 +55,7 @@ export default {
       ...services,
       globalSetup: '<rootDir>/apps/host/test/support/browser-setup.mjs',
       displayName: 'browser',
-      testMatch: ['<rootDir>/apps/host/test/browser/**/*.e2e-spec.ts'],
+      testMatch: ['<rootDir>/apps/host/test/browser/**/*.e2e-spec.ts', '<rootDir>/web/test/**/*.e2e-spec.ts'],
     },
   ],
 };
