@@ -4,3646 +4,3646 @@
  */
 
 export interface paths {
-    "/health/live": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The process is running */
-        get: operations["HealthController_live"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+  '/health/live': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/health/ready": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The database and Redis answer (503 when either is down) */
-        get: operations["HealthController_ready"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** The process is running */
+    get: operations['HealthController_live'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/health/ready': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/auth/register": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Create an account (the same answer whether or not the address already has one) */
-        post: operations["AuthController_register"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** The database and Redis answer (503 when either is down) */
+    get: operations['HealthController_ready'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/auth/register': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/auth/verify-email": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Confirm an email address with the token from the mailed link (single use, 24 h) */
-        post: operations["AuthController_verifyEmail"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    /** Create an account (the same answer whether or not the address already has one) */
+    post: operations['AuthController_register'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/auth/verify-email': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/auth/verify-email/resend": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Mail a fresh verification link if the account exists and is unverified */
-        post: operations["AuthController_resendVerification"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    /** Confirm an email address with the token from the mailed link (single use, 24 h) */
+    post: operations['AuthController_verifyEmail'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/auth/verify-email/resend': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/auth/login": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Log in; `transport: cookie` puts the refresh token only in the HttpOnly cookie cm_rt */
-        post: operations["AuthController_login"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    /** Mail a fresh verification link if the account exists and is unverified */
+    post: operations['AuthController_resendVerification'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/auth/login': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/auth/refresh": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Spend a refresh token (body or cm_rt cookie) for a new pair; a reused token revokes its session */
-        post: operations["AuthController_refresh"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    /** Log in; `transport: cookie` puts the refresh token only in the HttpOnly cookie cm_rt */
+    post: operations['AuthController_login'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/auth/refresh': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/auth/logout": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Revoke the session of a refresh token (body or cookie) and clear the cookie */
-        post: operations["AuthController_logout"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    /** Spend a refresh token (body or cm_rt cookie) for a new pair; a reused token revokes its session */
+    post: operations['AuthController_refresh'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/auth/logout': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/auth/password-reset/request": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Mail a password-reset link (single use, 1 h) if the account exists */
-        post: operations["AuthController_requestPasswordReset"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    /** Revoke the session of a refresh token (body or cookie) and clear the cookie */
+    post: operations['AuthController_logout'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/auth/password-reset/request': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/auth/password-reset/confirm": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Set a new password with the mailed token; verifies the email and ends every session */
-        post: operations["AuthController_confirmPasswordReset"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    /** Mail a password-reset link (single use, 1 h) if the account exists */
+    post: operations['AuthController_requestPasswordReset'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/auth/password-reset/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/me": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** My account */
-        get: operations["MeController_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /** Change my display name and/or password (a password change ends every other session) */
-        patch: operations["MeController_update"];
-        trace?: never;
+    get?: never;
+    put?: never;
+    /** Set a new password with the mailed token; verifies the email and ends every session */
+    post: operations['AuthController_confirmPasswordReset'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/rulesets": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Loaded rulesets with their UI bundle URLs (the catalog clients revalidate) */
-        get: operations["RulesetsController_list"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** My account */
+    get: operations['MeController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change my display name and/or password (a password change ends every other session) */
+    patch: operations['MeController_update'];
+    trace?: never;
+  };
+  '/v1/rulesets': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/rulesets/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One loaded ruleset */
-        get: operations["RulesetsController_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** Loaded rulesets with their UI bundle URLs (the catalog clients revalidate) */
+    get: operations['RulesetsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/rulesets/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/rulesets/{id}/default-sheet": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A new, valid sheet of this ruleset */
-        get: operations["RulesetsController_defaultSheet"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** One loaded ruleset */
+    get: operations['RulesetsController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/rulesets/{id}/default-sheet': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/rulesets/{id}/validate": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Validates a sheet: the JSON Schema, then the ruleset (field errors with dotted paths) */
-        post: operations["RulesetsController_validate"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** A new, valid sheet of this ruleset */
+    get: operations['RulesetsController_defaultSheet'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/rulesets/{id}/validate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/rulesets/{id}/stat-blocks": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Derived values of a valid sheet (422 with field errors when invalid) */
-        post: operations["RulesetsController_statBlocks"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    /** Validates a sheet: the JSON Schema, then the ruleset (field errors with dotted paths) */
+    post: operations['RulesetsController_validate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/rulesets/{id}/stat-blocks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/rulesets/{id}/dice-actions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** The rolls a valid sheet offers, with TaleSpire dice strings */
-        post: operations["RulesetsController_diceActions"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    /** Derived values of a valid sheet (422 with field errors when invalid) */
+    post: operations['RulesetsController_statBlocks'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/rulesets/{id}/dice-actions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/rulesets/{id}/resolve-roll": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Interprets rolled faces for one dice action in the ruleset’s terms */
-        post: operations["RulesetsController_resolveRoll"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    /** The rolls a valid sheet offers, with TaleSpire dice strings */
+    post: operations['RulesetsController_diceActions'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/rulesets/{id}/resolve-roll': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/plugins": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Every discovered plugin with its status, load errors and fixture results */
-        get: operations["PluginsController_list"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    /** Interprets rolled faces for one dice action in the ruleset’s terms */
+    post: operations['RulesetsController_resolveRoll'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/plugins': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/plugins/events": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Server-Sent Events: `plugin.reloaded` {id, version, kind, uiUrl} and `plugin.removed` {id} */
-        get: operations["PluginsController_events"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** Every discovered plugin with its status, load errors and fixture results */
+    get: operations['PluginsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/plugins/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/plugins/assets/{file}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A built plugin or shared vendor module at its content-hashed, immutable URL */
-        get: operations["PluginsController_asset"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** Server-Sent Events: `plugin.reloaded` {id, version, kind, uiUrl} and `plugin.removed` {id} */
+    get: operations['PluginsController_events'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/plugins/assets/{file}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/groups": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** My groups, with my role in each */
-        get: operations["GroupsController_list"];
-        put?: never;
-        /** Create a group; I become its DM */
-        post: operations["GroupsController_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** A built plugin or shared vendor module at its content-hashed, immutable URL */
+    get: operations['PluginsController_asset'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/groups': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/groups/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A group I am a member of */
-        get: operations["GroupsController_get"];
-        put?: never;
-        post?: never;
-        /** DM: delete the group (memberships, invites, assignments); characters survive */
-        delete: operations["GroupsController_delete"];
-        options?: never;
-        head?: never;
-        /** DM: change name, description or (with no characters assigned) the ruleset */
-        patch: operations["GroupsController_update"];
-        trace?: never;
+    /** My groups, with my role in each */
+    get: operations['GroupsController_list'];
+    put?: never;
+    /** Create a group; I become its DM */
+    post: operations['GroupsController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/groups/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/groups/{id}/members": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The members of a group I am in */
-        get: operations["GroupsController_members"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** A group I am a member of */
+    get: operations['GroupsController_get'];
+    put?: never;
+    post?: never;
+    /** DM: delete the group (memberships, invites, assignments); characters survive */
+    delete: operations['GroupsController_delete'];
+    options?: never;
+    head?: never;
+    /** DM: change name, description or (with no characters assigned) the ruleset */
+    patch: operations['GroupsController_update'];
+    trace?: never;
+  };
+  '/v1/groups/{id}/members': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/groups/{id}/members/{userId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** DM removes a player, or a player leaves (userId = self) */
-        delete: operations["GroupsController_removeMember"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** The members of a group I am in */
+    get: operations['GroupsController_members'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/groups/{id}/members/{userId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/groups/{id}/transfer-dm": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** DM: hand the DM role to another member; I become a player */
-        post: operations["GroupsController_transferDm"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    post?: never;
+    /** DM removes a player, or a player leaves (userId = self) */
+    delete: operations['GroupsController_removeMember'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/groups/{id}/transfer-dm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/groups/{id}/invite": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** DM: create an invite link (default 168 h, at most 720 h; optional max uses) */
-        post: operations["GroupsController_createInvite"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    /** DM: hand the DM role to another member; I become a player */
+    post: operations['GroupsController_transferDm'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/groups/{id}/invite': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/groups/{id}/invites": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** DM: the group’s invites (without tokens) */
-        get: operations["GroupsController_listInvites"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    /** DM: create an invite link (default 168 h, at most 720 h; optional max uses) */
+    post: operations['GroupsController_createInvite'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/groups/{id}/invites': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/groups/{id}/invites/{inviteId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** DM: revoke an invite */
-        delete: operations["GroupsController_revokeInvite"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** DM: the group’s invites (without tokens) */
+    get: operations['GroupsController_listInvites'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/groups/{id}/invites/{inviteId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/groups/{id}/join/{token}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Public: what an invite link leads to (group name, DM) and whether it can be used now */
-        get: operations["GroupsController_previewInvite"];
-        put?: never;
-        /** Join with an invite token (idempotent for members: no use is consumed) */
-        post: operations["GroupsController_join"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    post?: never;
+    /** DM: revoke an invite */
+    delete: operations['GroupsController_revokeInvite'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/groups/{id}/join/{token}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/me/active-group": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** My active group (null when none) */
-        get: operations["ActiveGroupController_get"];
-        /** Set my active group (a group I am a member of) or clear it (null) */
-        put: operations["ActiveGroupController_set"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** Public: what an invite link leads to (group name, DM) and whether it can be used now */
+    get: operations['GroupsController_previewInvite'];
+    put?: never;
+    /** Join with an invite token (idempotent for members: no use is consumed) */
+    post: operations['GroupsController_join'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/me/active-group': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/characters": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** My characters */
-        get: operations["CharactersController_list"];
-        put?: never;
-        /** Create a character (the ruleset’s default sheet unless `sheet` is given) */
-        post: operations["CharactersController_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** My active group (null when none) */
+    get: operations['ActiveGroupController_get'];
+    /** Set my active group (a group I am a member of) or clear it (null) */
+    put: operations['ActiveGroupController_set'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/characters': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/characters/import": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Import a .cmchar document or a foreign export (e.g. Optolith); validated before anything is stored */
-        post: operations["CharactersController_import"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** My characters */
+    get: operations['CharactersController_list'];
+    put?: never;
+    /** Create a character (the ruleset’s default sheet unless `sheet` is given) */
+    post: operations['CharactersController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/characters/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/characters/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A character I own, or one in a group where I am the DM */
-        get: operations["CharactersController_get"];
-        /** Owner: replace name and sheet, based on `version` */
-        put: operations["CharactersController_replace"];
-        post?: never;
-        /** Owner: delete the character (it leaves every group) */
-        delete: operations["CharactersController_delete"];
-        options?: never;
-        head?: never;
-        /** Owner: rename and/or merge-patch (RFC 7396) the sheet, based on `version` */
-        patch: operations["CharactersController_patch"];
-        trace?: never;
+    get?: never;
+    put?: never;
+    /** Import a .cmchar document or a foreign export (e.g. Optolith); validated before anything is stored */
+    post: operations['CharactersController_import'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/characters/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/characters/{id}/history": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Owner: the last 10 versions, newest first */
-        get: operations["CharactersController_history"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** A character I own, or one in a group where I am the DM */
+    get: operations['CharactersController_get'];
+    /** Owner: replace name and sheet, based on `version` */
+    put: operations['CharactersController_replace'];
+    post?: never;
+    /** Owner: delete the character (it leaves every group) */
+    delete: operations['CharactersController_delete'];
+    options?: never;
+    head?: never;
+    /** Owner: rename and/or merge-patch (RFC 7396) the sheet, based on `version` */
+    patch: operations['CharactersController_patch'];
+    trace?: never;
+  };
+  '/v1/characters/{id}/history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/characters/{id}/history/{version}/restore": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Owner: restore an old version as a new version (body: the current version) */
-        post: operations["CharactersController_restore"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** Owner: the last 10 versions, newest first */
+    get: operations['CharactersController_history'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/characters/{id}/history/{version}/restore': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/characters/{id}/resources": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Owner or DM: apply an atomic delta to a resource (hp, lep, ...), clamped to its bounds */
-        post: operations["CharactersController_applyDelta"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    /** Owner: restore an old version as a new version (body: the current version) */
+    post: operations['CharactersController_restore'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/characters/{id}/resources': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/characters/{id}/export": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Download the character as a .cmchar file (owner, or a DM who may read it) */
-        get: operations["CharactersController_export"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    /** Owner or DM: apply an atomic delta to a resource (hp, lep, ...), clamped to its bounds */
+    post: operations['CharactersController_applyDelta'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/characters/{id}/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/groups/{groupId}/characters": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The group’s characters (name, owner, active, portrait; sheets only for their owner and the DM) */
-        get: operations["GroupCharactersController_list"];
-        put?: never;
-        /** Bring one of my characters into the group (active by default) */
-        post: operations["GroupCharactersController_assign"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** Download the character as a .cmchar file (owner, or a DM who may read it) */
+    get: operations['CharactersController_export'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/groups/{groupId}/characters': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/groups/{groupId}/characters/{characterId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Take a character out of the group (its owner or the DM) */
-        delete: operations["GroupCharactersController_unassign"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** The group’s characters (name, owner, active, portrait; sheets only for their owner and the DM) */
+    get: operations['GroupCharactersController_list'];
+    put?: never;
+    /** Bring one of my characters into the group (active by default) */
+    post: operations['GroupCharactersController_assign'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/groups/{groupId}/characters/{characterId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/characters/{id}/portrait": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Get a presigned URL to upload a portrait (PNG, JPEG or WebP, at most 2 MiB) */
-        post: operations["PortraitController_requestUpload"];
-        /** Remove the portrait (its object is deleted) */
-        delete: operations["PortraitController_remove"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Take a character out of the group (its owner or the DM) */
+    delete: operations['GroupCharactersController_unassign'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/characters/{id}/portrait': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/characters/{id}/portrait/confirm": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Check the uploaded object and make it the portrait (the previous one is deleted) */
-        post: operations["PortraitController_confirm"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    /** Get a presigned URL to upload a portrait (PNG, JPEG or WebP, at most 2 MiB) */
+    post: operations['PortraitController_requestUpload'];
+    /** Remove the portrait (its object is deleted) */
+    delete: operations['PortraitController_remove'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/characters/{id}/portrait/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/groups/{id}/rolls": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The roll log, newest first, cursor-paginated */
-        get: operations["DiceController_list"];
-        put?: never;
-        /**
-         * Roll (server RNG) or report a TaleSpire result
-         * @description Body is one of: `{ notation, label? }` (the server rolls with a cryptographic RNG); `{ characterId, actionId, modifier?, label? }` (the server rolls the character’s dice action, the ruleset resolves it into `outcome`); `{ talespire: { rollId?, resultsGroups }, characterId?, actionId?, label? }` (results reported by the Symbiote, stored with source `talespire`; totals are recomputed). Stored and announced as `roll.created` in one transaction.
-         */
-        post: operations["DiceController_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    /** Check the uploaded object and make it the portrait (the previous one is deleted) */
+    post: operations['PortraitController_confirm'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/groups/{id}/rolls': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/groups/{id}/plugins/{pluginId}/state": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The feature plugin’s state in the group */
-        get: operations["FeaturesController_state"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** The roll log, newest first, cursor-paginated */
+    get: operations['DiceController_list'];
+    put?: never;
+    /**
+     * Roll (server RNG) or report a TaleSpire result
+     * @description Body is one of: `{ notation, label? }` (the server rolls with a cryptographic RNG); `{ characterId, actionId, modifier?, label? }` (the server rolls the character’s dice action, the ruleset resolves it into `outcome`); `{ talespire: { rollId?, resultsGroups }, characterId?, actionId?, label? }` (results reported by the Symbiote, stored with source `talespire`; totals are recomputed). Stored and announced as `roll.created` in one transaction.
+     */
+    post: operations['DiceController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/groups/{id}/plugins/{pluginId}/state': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/groups/{id}/plugins/{pluginId}/actions/{action}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Run one of the plugin’s actions
-         * @description Runs in the plugin sandbox under a per-(plugin, group) lock; state changes are stored and announced as `plugin.state_changed` atomically.
-         */
-        post: operations["FeaturesController_act"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    /** The feature plugin’s state in the group */
+    get: operations['FeaturesController_state'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/groups/{id}/plugins/{pluginId}/actions/{action}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/v1/plugins/{pluginId}/try/actions/{action}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Try a feature action on supplied state (nothing is stored) */
-        post: operations["FeatureTrialController_tryAction"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    get?: never;
+    put?: never;
+    /**
+     * Run one of the plugin’s actions
+     * @description Runs in the plugin sandbox under a per-(plugin, group) lock; state changes are stored and announced as `plugin.state_changed` atomically.
+     */
+    post: operations['FeaturesController_act'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/plugins/{pluginId}/try/actions/{action}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
+    get?: never;
+    put?: never;
+    /** Try a feature action on supplied state (nothing is stored) */
+    post: operations['FeatureTrialController_tryAction'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: {
-        RegisterDto: {
-            /** @example ada@example.com */
-            email: string;
-            /**
-             * Format: password
-             * @description Between 8 and 128 characters
-             */
-            password: string;
-            /**
-             * @description Trimmed
-             * @example Ada
-             */
-            displayName: string;
-        };
-        MessageDto: {
-            /** @example If the address can receive mail, a message is on its way. */
-            message: string;
-        };
-        TokenDto: {
-            /** @description The token from the emailed link */
-            token: string;
-        };
-        EmailDto: {
-            /** @example ada@example.com */
-            email: string;
-        };
-        LoginDto: {
-            /** @example ada@example.com */
-            email: string;
-            /** Format: password */
-            password: string;
-            /**
-             * @description `cookie`: the refresh token is set only as the HttpOnly cookie `cm_rt` (web app); `body`: returned in the body (Symbiote)
-             * @default body
-             * @enum {string}
-             */
-            transport: "body" | "cookie";
-        };
-        UserDto: {
-            /** Format: uuid */
-            id: string;
-            email: string;
-            displayName: string;
-            emailVerified: boolean;
-            /** Format: date-time */
-            createdAt: string;
-        };
-        LoginResponseDto: {
-            /** @description JWT (HS256) for `Authorization: Bearer` */
-            accessToken: string;
-            /**
-             * @description Seconds until the access token expires
-             * @example 900
-             */
-            expiresIn: number;
-            /** @enum {string} */
-            tokenType: "Bearer";
-            /** @description Only with the body transport: the single-use refresh token (30 days) */
-            refreshToken?: string;
-            user: components["schemas"]["UserDto"];
-        };
-        RefreshDto: {
-            /** @description The refresh token; omit it to use the `cm_rt` cookie */
-            refreshToken?: string;
-        };
-        TokenResponseDto: {
-            /** @description JWT (HS256) for `Authorization: Bearer` */
-            accessToken: string;
-            /**
-             * @description Seconds until the access token expires
-             * @example 900
-             */
-            expiresIn: number;
-            /** @enum {string} */
-            tokenType: "Bearer";
-            /** @description Only with the body transport: the single-use refresh token (30 days) */
-            refreshToken?: string;
-        };
-        PasswordResetConfirmDto: {
-            /** @description The token from the password-reset mail */
-            token: string;
-            /**
-             * Format: password
-             * @description The new password, between 8 and 128 characters
-             */
-            password: string;
-        };
-        UpdateMeDto: {
-            /** @description Trimmed */
-            displayName?: string;
-            /**
-             * Format: password
-             * @description Required with newPassword
-             */
-            currentPassword?: string;
-            /**
-             * Format: password
-             * @description Revokes every other session
-             */
-            newPassword?: string;
-        };
-        UiBundleDto: {
-            /**
-             * @description Content-hashed, immutable ES module
-             * @example /v1/plugins/assets/generic-ui.1a2b3c4d5e6f7a8b.js
-             */
-            url: string;
-        };
-        RulesetSummaryDto: {
-            /** @example dsa5e */
-            id: string;
-            /** @example Das Schwarze Auge 5 */
-            name: string;
-            /** @example 1.0.0 */
-            version: string;
-            description?: string;
-            author?: string;
-            license?: string;
-            /** @example ^1.0.0 */
-            hostApi: string;
-            ui: components["schemas"]["UiBundleDto"] | null;
-        };
-        SheetRequestDto: {
-            /** @description The character sheet (ruleset-specific JSON) */
-            sheet: {
-                [key: string]: unknown;
-            };
-        };
-        FieldErrorDto: {
-            /** @example hp.current */
-            path: string;
-            /** @example must be at most hp.max */
-            message: string;
-        };
-        ValidationResultDto: {
-            valid: boolean;
-            errors: components["schemas"]["FieldErrorDto"][];
-        };
-        StatBlocksDto: {
-            statBlocks: {
-                [key: string]: unknown;
-            }[];
-        };
-        DiceActionsDto: {
-            diceActions: {
-                [key: string]: unknown;
-            }[];
-        };
-        ResolveRollRequestDto: {
-            /** @description The character sheet (ruleset-specific JSON) */
-            sheet: {
-                [key: string]: unknown;
-            };
-            /** @example talent-klettern */
-            actionId: string;
-            /**
-             * @description The faces rolled, in the order of the dice string
-             * @example [
-             *       12,
-             *       5,
-             *       9
-             *     ]
-             */
-            faces: number[];
-            /**
-             * @description A ruleset modifier (+ easier, − harder)
-             * @example -1
-             */
-            modifier?: number;
-        };
-        RollOutcomeDto: {
-            /** @enum {string} */
-            result: "success" | "failure" | "critical" | "botch" | "neutral";
-            /** @example Erfolg, QS 2 */
-            label: string;
-            total?: number;
-            details?: {
-                [key: string]: unknown;
-            };
-        };
-        FixtureFailureDto: {
-            /** @example invalid/negative-hp.json */
-            fixture: string;
-            message: string;
-        };
-        FixtureReportDto: {
-            passed: number;
-            failed: number;
-            failures: components["schemas"]["FixtureFailureDto"][];
-        };
-        PluginStatusDto: {
-            id: string;
-            folder: string;
-            name: string | null;
-            version: string | null;
-            /** @enum {string|null} */
-            kind: "ruleset" | "feature" | null;
-            /**
-             * @description loaded: a good version is served; failed: nothing is served
-             * @enum {string}
-             */
-            status: "loaded" | "failed";
-            errors: string[];
-            /** @description The newest edit failed; the previous good version keeps serving */
-            lastReloadError: string | null;
-            fixtures: components["schemas"]["FixtureReportDto"];
-            hostApi: string | null;
-            description: string | null;
-            author: string | null;
-            license: string | null;
-            ui: components["schemas"]["UiBundleDto"] | null;
-            serverBundleHash: string | null;
-            loadedAt: string | null;
-        };
-        GroupDto: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            description: string;
-            rulesetId: string;
-            /** Format: uuid */
-            dmUserId: string;
-            /**
-             * @description The caller’s role in the group
-             * @enum {string}
-             */
-            myRole: "dm" | "player";
-            /** @description The last realtime event seq of the group (subscribe with it to get only newer events) */
-            eventSeq: number;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            updatedAt: string;
-        };
-        CreateGroupDto: {
-            name: string;
-            /** @description An installed ruleset id, e.g. `dsa5e` */
-            rulesetId: string;
-            description?: string;
-        };
-        UpdateGroupDto: {
-            name?: string;
-            description?: string;
-            /** @description Only while no characters are assigned (409 otherwise) */
-            rulesetId?: string;
-        };
-        GroupMemberDto: {
-            /** Format: uuid */
-            userId: string;
-            displayName: string;
-            /** @enum {string} */
-            role: "dm" | "player";
-            /** Format: date-time */
-            joinedAt: string;
-        };
-        TransferDmDto: {
-            /**
-             * Format: uuid
-             * @description A member of the group
-             */
-            userId: string;
-        };
-        CreateInviteDto: {
-            /** @default 168 */
-            expiresInHours: number;
-            /** @description Unlimited when omitted */
-            maxUses?: number;
-        };
-        CreatedInviteDto: {
-            /** @description The secret invite token (shown once; only its hash is stored) */
-            token: string;
-            /** @description The link to share: `<PUBLIC_URL>/join/<groupId>/<token>` */
-            url: string;
-            /** @description The invite’s public id (for listing and revoking) */
-            id: string;
-            /** Format: date-time */
-            expiresAt: string;
-            maxUses: number | null;
-        };
-        InviteDto: {
-            /** @description Public id: a prefix of the token’s hash */
-            id: string;
-            /** Format: uuid */
-            createdBy: string;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            expiresAt: string;
-            uses: number;
-            maxUses: number | null;
-            revoked: boolean;
-            expired: boolean;
-        };
-        InvitePreviewDto: {
-            /** Format: uuid */
-            groupId: string;
-            groupName: string;
-            rulesetId: string;
-            /** @description The DM’s display name */
-            dmDisplayName: string;
-            /**
-             * @description Whether joining with it would work now (a member re-joining always works)
-             * @enum {string}
-             */
-            status: "valid" | "expired" | "revoked" | "used_up";
-            /** Format: date-time */
-            expiresAt: string;
-        };
-        ActiveGroupDto: {
-            /** Format: uuid */
-            groupId: string | null;
-            group?: components["schemas"]["GroupDto"] | null;
-        };
-        SetActiveGroupDto: {
-            /**
-             * Format: uuid
-             * @description A group I am a member of, or null to clear
-             */
-            groupId: string | null;
-        };
-        CharacterSummaryDto: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            rulesetId: string;
-            rulesetVersion: string;
-            version: number;
-            portraitUrl: string | null;
-            /** Format: date-time */
-            updatedAt: string;
-        };
-        CreateCharacterDto: {
-            /** @description An installed ruleset id */
-            rulesetId: string;
-            name: string;
-            /** @description The ruleset’s sheet (opaque JSON validated by the ruleset plugin); the ruleset’s default sheet when omitted */
-            sheet?: {
-                [key: string]: unknown;
-            };
-        };
-        CharacterGroupDto: {
-            /** Format: uuid */
-            groupId: string;
-            groupName: string;
-            isActive: boolean;
-        };
-        CharacterDto: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            rulesetId: string;
-            rulesetVersion: string;
-            version: number;
-            portraitUrl: string | null;
-            /** Format: date-time */
-            updatedAt: string;
-            /** Format: uuid */
-            ownerId: string;
-            sheet: {
-                [key: string]: unknown;
-            };
-            /** @description The ruleset is not installed: the sheet is raw and writes are refused */
-            rulesetMissing: boolean;
-            /** Format: date-time */
-            createdAt: string;
-            /** @description The groups it is in (for a DM: only groups the DM is in) */
-            groups: components["schemas"]["CharacterGroupDto"][];
-        };
-        ImportCharacterDto: {
-            /**
-             * @description `cmchar`: a .cmchar document; `foreign`: another tool’s export (e.g. Optolith)
-             * @enum {string}
-             */
-            format: "cmchar" | "foreign";
-            /** @description The .cmchar document (format `cmchar`) */
-            document?: {
-                [key: string]: unknown;
-            };
-            /** @description The foreign file’s JSON (format `foreign`) */
-            data?: {
-                [key: string]: unknown;
-            };
-            /** @description Format `foreign`: only try this ruleset’s importers */
-            rulesetId?: string;
-        };
-        ImportedCharacterDto: {
-            character: components["schemas"]["CharacterDto"];
-            /** @description What the importer skipped or approximated */
-            warnings: string[];
-        };
-        ReplaceCharacterDto: {
-            name: string;
-            /** @description The ruleset’s sheet (opaque JSON validated by the ruleset plugin) */
-            sheet: {
-                [key: string]: unknown;
-            };
-            /** @description The version this write is based on (409 when stale) */
-            version: number;
-        };
-        PatchCharacterDto: {
-            /** @description The version this write is based on (409 when stale) */
-            version: number;
-            name?: string;
-            /** @description An RFC 7396 JSON merge patch applied to the sheet */
-            sheetPatch?: {
-                [key: string]: unknown;
-            };
-        };
-        CharacterVersionDto: {
-            version: number;
-            name: string;
-            rulesetVersion: string;
-            /** Format: date-time */
-            createdAt: string;
-            sheet: {
-                [key: string]: unknown;
-            };
-        };
-        RestoreVersionDto: {
-            /** @description The character’s current version (409 when stale) */
-            version: number;
-        };
-        ResourceDeltaDto: {
-            /** @description A resource id the ruleset declares, e.g. `hp`, `lep` */
-            resource: string;
-            /** @description Added to the current value, then clamped to the resource’s bounds */
-            delta: number;
-        };
-        ResourceChangeDto: {
-            /** Format: uuid */
-            characterId: string;
-            resource: string;
-            /** @description The value after the delta, clamped to [min, max] */
-            value: number;
-            /** @description The delta actually applied (after clamping) */
-            appliedDelta: number;
-            min: number;
-            max: number;
-            version: number;
-        };
-        CharacterFileDto: {
-            /** @example 1 */
-            cm_version: number;
-            ruleset_id: string;
-            ruleset_version: string;
-            name: string;
-            sheet_data: {
-                [key: string]: unknown;
-            };
-            /** Format: date-time */
-            exported_at?: string;
-        };
-        GroupCharacterResourceDto: {
-            /** @example hp */
-            id: string;
-            /** @example HP */
-            label: string;
-            value: number;
-            min: number;
-            max: number;
-        };
-        GroupCharacterDto: {
-            /** Format: uuid */
-            characterId: string;
-            name: string;
-            /** Format: uuid */
-            ownerId: string;
-            ownerDisplayName: string;
-            rulesetId: string;
-            isActive: boolean;
-            portraitUrl: string | null;
-            /** Format: date-time */
-            assignedAt: string;
-            /** @description Whether the caller may read this character’s sheet (its owner, or the DM) */
-            canReadSheet: boolean;
-            /** @description Its resources (HP…) with bounds, for callers who may read the sheet; null otherwise or when the ruleset is not loaded */
-            resources: components["schemas"]["GroupCharacterResourceDto"][] | null;
-        };
-        AssignCharacterDto: {
-            /**
-             * Format: uuid
-             * @description One of my characters, of the group’s ruleset
-             */
-            characterId: string;
-            /**
-             * @description Make it my active character in this group (deactivates my other one)
-             * @default true
-             */
-            active: boolean;
-        };
-        RequestPortraitUploadDto: {
-            /**
-             * @description The image type the client will upload
-             * @enum {string}
-             */
-            contentType: "image/png" | "image/jpeg" | "image/webp";
-            /** @description The exact size of the file in bytes (at most 2 MiB) */
-            size: number;
-        };
-        PortraitUploadDto: {
-            /** @description Where to send the bytes: a presigned object-store URL or a host-signed upload URL */
-            uploadUrl: string;
-            /** @enum {string} */
-            method: "PUT";
-            /** @description Headers to send with the upload (Content-Type); the body must be exactly `size` bytes */
-            headers: {
-                [key: string]: string;
-            };
-            /** @description The object key to confirm once the upload succeeded */
-            key: string;
-            /**
-             * Format: date-time
-             * @description The upload URL stops working after this
-             */
-            expiresAt: string;
-        };
-        ConfirmPortraitDto: {
-            /** @description The key returned with the upload URL */
-            key: string;
-        };
-        PortraitDto: {
-            /** @description The public URL of the character’s portrait */
-            portraitUrl: string;
-        };
-        TaleSpireReportDto: {
-            /** @description The rollId TaleSpire returned from putDiceInTray */
-            rollId?: string;
-            /** @description TaleSpire `resultsGroups`: `[{ name, result }]` where a node is `{ operator, operands }`, `{ kind: "d20", results: [faces] }` or `{ value }`. Checked node by node; totals are recomputed from the faces. */
-            resultsGroups: Record<string, never>[];
-        };
-        CreateRollDto: {
-            /**
-             * @description TaleSpire roll notation (with the `k`/`kh`/`kl` keep extension)
-             * @example 2d6+3
-             */
-            notation?: string;
-            /** @description Shown in the roll log (default: the action label or the notation) */
-            label?: string;
-            /**
-             * Format: uuid
-             * @description A character assigned to the group: the caller’s, or any when the caller is the DM
-             */
-            characterId?: string;
-            /**
-             * @description One of the character’s dice actions (its ruleset’s ids)
-             * @example talent:TAL_1
-             */
-            actionId?: string;
-            /** @description Passed to the ruleset’s resolveRoll (e.g. DSA5: + easier, − harder) */
-            modifier?: number;
-            talespire?: components["schemas"]["TaleSpireReportDto"];
-        };
-        RollDiceDto: {
-            /** @enum {string} */
-            sign: "+" | "-";
-            sides: number;
-            faces: number[];
-            dropped?: number[];
-        };
-        RollGroupDto: {
-            name?: string;
-            dice: components["schemas"]["RollDiceDto"][];
-            /** @description Net constant modifier of the group */
-            modifier: number;
-            total: number;
-        };
-        RollDto: {
-            /** Format: uuid */
-            id: string;
-            /** Format: uuid */
-            groupId: string;
-            /** Format: uuid */
-            userId: string;
-            /** Format: uuid */
-            characterId: string | null;
-            label: string;
-            /** @description Normal form of what was rolled, e.g. `1d20+5` */
-            notation: string;
-            /** @description Sum of the dice and the notation’s modifiers, always computed by the host */
-            total: number;
-            groups: components["schemas"]["RollGroupDto"][];
-            /**
-             * @description `talespire` = client-reported results
-             * @enum {string}
-             */
-            source: "server" | "talespire" | "discord";
-            outcome: components["schemas"]["RollOutcomeDto"] | null;
-            /** @description TaleSpire’s roll id, for reported results */
-            talespireRollId?: string;
-            /** Format: date-time */
-            createdAt: string;
-        };
-        RollPageDto: {
-            items: components["schemas"]["RollDto"][];
-            /** @description Pass as `cursor` for the next (older) page; null at the end */
-            nextCursor: string | null;
-        };
-        FeatureStateDto: {
-            /** @description key → JSON value */
-            state: {
-                [key: string]: unknown;
-            };
-        };
-        FeatureActionDto: {
-            /** @description Any JSON value the action expects, e.g. `{ "name": "Goblin", "initiative": 12 }` */
-            input?: Record<string, never>;
-        };
-        FeatureActionResultDto: {
-            /** @description What the plugin replied (any JSON, null when nothing) */
-            reply: Record<string, never> | null;
-            /** @description The plugin’s whole state after the action */
-            state: {
-                [key: string]: unknown;
-            };
-        };
-        TrialCharacterDto: {
-            id: string;
-            name: string;
-            ownerId: string;
-            rulesetId: string;
-            /** @description { label, diceString } of the ruleset’s initiative action */
-            initiative?: Record<string, never> | null;
-        };
-        TryFeatureActionDto: {
-            /** @description Any JSON value the action expects, e.g. `{ "name": "Goblin", "initiative": 12 }` */
-            input?: Record<string, never>;
-            /** @description The plugin state to run against (key → JSON) */
-            state: {
-                [key: string]: unknown;
-            };
-            /** @description Whether the simulated caller is the DM */
-            isDm: boolean;
-            characters: components["schemas"]["TrialCharacterDto"][];
-        };
+  schemas: {
+    RegisterDto: {
+      /** @example ada@example.com */
+      email: string;
+      /**
+       * Format: password
+       * @description Between 8 and 128 characters
+       */
+      password: string;
+      /**
+       * @description Trimmed
+       * @example Ada
+       */
+      displayName: string;
     };
-    responses: never;
-    parameters: never;
-    requestBodies: never;
-    headers: never;
-    pathItems: never;
+    MessageDto: {
+      /** @example If the address can receive mail, a message is on its way. */
+      message: string;
+    };
+    TokenDto: {
+      /** @description The token from the emailed link */
+      token: string;
+    };
+    EmailDto: {
+      /** @example ada@example.com */
+      email: string;
+    };
+    LoginDto: {
+      /** @example ada@example.com */
+      email: string;
+      /** Format: password */
+      password: string;
+      /**
+       * @description `cookie`: the refresh token is set only as the HttpOnly cookie `cm_rt` (web app); `body`: returned in the body (Symbiote)
+       * @default body
+       * @enum {string}
+       */
+      transport: 'body' | 'cookie';
+    };
+    UserDto: {
+      /** Format: uuid */
+      id: string;
+      email: string;
+      displayName: string;
+      emailVerified: boolean;
+      /** Format: date-time */
+      createdAt: string;
+    };
+    LoginResponseDto: {
+      /** @description JWT (HS256) for `Authorization: Bearer` */
+      accessToken: string;
+      /**
+       * @description Seconds until the access token expires
+       * @example 900
+       */
+      expiresIn: number;
+      /** @enum {string} */
+      tokenType: 'Bearer';
+      /** @description Only with the body transport: the single-use refresh token (30 days) */
+      refreshToken?: string;
+      user: components['schemas']['UserDto'];
+    };
+    RefreshDto: {
+      /** @description The refresh token; omit it to use the `cm_rt` cookie */
+      refreshToken?: string;
+    };
+    TokenResponseDto: {
+      /** @description JWT (HS256) for `Authorization: Bearer` */
+      accessToken: string;
+      /**
+       * @description Seconds until the access token expires
+       * @example 900
+       */
+      expiresIn: number;
+      /** @enum {string} */
+      tokenType: 'Bearer';
+      /** @description Only with the body transport: the single-use refresh token (30 days) */
+      refreshToken?: string;
+    };
+    PasswordResetConfirmDto: {
+      /** @description The token from the password-reset mail */
+      token: string;
+      /**
+       * Format: password
+       * @description The new password, between 8 and 128 characters
+       */
+      password: string;
+    };
+    UpdateMeDto: {
+      /** @description Trimmed */
+      displayName?: string;
+      /**
+       * Format: password
+       * @description Required with newPassword
+       */
+      currentPassword?: string;
+      /**
+       * Format: password
+       * @description Revokes every other session
+       */
+      newPassword?: string;
+    };
+    UiBundleDto: {
+      /**
+       * @description Content-hashed, immutable ES module
+       * @example /v1/plugins/assets/generic-ui.1a2b3c4d5e6f7a8b.js
+       */
+      url: string;
+    };
+    RulesetSummaryDto: {
+      /** @example dsa5e */
+      id: string;
+      /** @example Das Schwarze Auge 5 */
+      name: string;
+      /** @example 1.0.0 */
+      version: string;
+      description?: string;
+      author?: string;
+      license?: string;
+      /** @example ^1.0.0 */
+      hostApi: string;
+      ui: components['schemas']['UiBundleDto'] | null;
+    };
+    SheetRequestDto: {
+      /** @description The character sheet (ruleset-specific JSON) */
+      sheet: {
+        [key: string]: unknown;
+      };
+    };
+    FieldErrorDto: {
+      /** @example hp.current */
+      path: string;
+      /** @example must be at most hp.max */
+      message: string;
+    };
+    ValidationResultDto: {
+      valid: boolean;
+      errors: components['schemas']['FieldErrorDto'][];
+    };
+    StatBlocksDto: {
+      statBlocks: {
+        [key: string]: unknown;
+      }[];
+    };
+    DiceActionsDto: {
+      diceActions: {
+        [key: string]: unknown;
+      }[];
+    };
+    ResolveRollRequestDto: {
+      /** @description The character sheet (ruleset-specific JSON) */
+      sheet: {
+        [key: string]: unknown;
+      };
+      /** @example talent-klettern */
+      actionId: string;
+      /**
+       * @description The faces rolled, in the order of the dice string
+       * @example [
+       *       12,
+       *       5,
+       *       9
+       *     ]
+       */
+      faces: number[];
+      /**
+       * @description A ruleset modifier (+ easier, − harder)
+       * @example -1
+       */
+      modifier?: number;
+    };
+    RollOutcomeDto: {
+      /** @enum {string} */
+      result: 'success' | 'failure' | 'critical' | 'botch' | 'neutral';
+      /** @example Erfolg, QS 2 */
+      label: string;
+      total?: number;
+      details?: {
+        [key: string]: unknown;
+      };
+    };
+    FixtureFailureDto: {
+      /** @example invalid/negative-hp.json */
+      fixture: string;
+      message: string;
+    };
+    FixtureReportDto: {
+      passed: number;
+      failed: number;
+      failures: components['schemas']['FixtureFailureDto'][];
+    };
+    PluginStatusDto: {
+      id: string;
+      folder: string;
+      name: string | null;
+      version: string | null;
+      /** @enum {string|null} */
+      kind: 'ruleset' | 'feature' | null;
+      /**
+       * @description loaded: a good version is served; failed: nothing is served
+       * @enum {string}
+       */
+      status: 'loaded' | 'failed';
+      errors: string[];
+      /** @description The newest edit failed; the previous good version keeps serving */
+      lastReloadError: string | null;
+      fixtures: components['schemas']['FixtureReportDto'];
+      hostApi: string | null;
+      description: string | null;
+      author: string | null;
+      license: string | null;
+      ui: components['schemas']['UiBundleDto'] | null;
+      serverBundleHash: string | null;
+      loadedAt: string | null;
+    };
+    GroupDto: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+      description: string;
+      rulesetId: string;
+      /** Format: uuid */
+      dmUserId: string;
+      /**
+       * @description The caller’s role in the group
+       * @enum {string}
+       */
+      myRole: 'dm' | 'player';
+      /** @description The last realtime event seq of the group (subscribe with it to get only newer events) */
+      eventSeq: number;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    CreateGroupDto: {
+      name: string;
+      /** @description An installed ruleset id, e.g. `dsa5e` */
+      rulesetId: string;
+      description?: string;
+    };
+    UpdateGroupDto: {
+      name?: string;
+      description?: string;
+      /** @description Only while no characters are assigned (409 otherwise) */
+      rulesetId?: string;
+    };
+    GroupMemberDto: {
+      /** Format: uuid */
+      userId: string;
+      displayName: string;
+      /** @enum {string} */
+      role: 'dm' | 'player';
+      /** Format: date-time */
+      joinedAt: string;
+    };
+    TransferDmDto: {
+      /**
+       * Format: uuid
+       * @description A member of the group
+       */
+      userId: string;
+    };
+    CreateInviteDto: {
+      /** @default 168 */
+      expiresInHours: number;
+      /** @description Unlimited when omitted */
+      maxUses?: number;
+    };
+    CreatedInviteDto: {
+      /** @description The secret invite token (shown once; only its hash is stored) */
+      token: string;
+      /** @description The link to share: `<PUBLIC_URL>/join/<groupId>/<token>` */
+      url: string;
+      /** @description The invite’s public id (for listing and revoking) */
+      id: string;
+      /** Format: date-time */
+      expiresAt: string;
+      maxUses: number | null;
+    };
+    InviteDto: {
+      /** @description Public id: a prefix of the token’s hash */
+      id: string;
+      /** Format: uuid */
+      createdBy: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      expiresAt: string;
+      uses: number;
+      maxUses: number | null;
+      revoked: boolean;
+      expired: boolean;
+    };
+    InvitePreviewDto: {
+      /** Format: uuid */
+      groupId: string;
+      groupName: string;
+      rulesetId: string;
+      /** @description The DM’s display name */
+      dmDisplayName: string;
+      /**
+       * @description Whether joining with it would work now (a member re-joining always works)
+       * @enum {string}
+       */
+      status: 'valid' | 'expired' | 'revoked' | 'used_up';
+      /** Format: date-time */
+      expiresAt: string;
+    };
+    ActiveGroupDto: {
+      /** Format: uuid */
+      groupId: string | null;
+      group?: components['schemas']['GroupDto'] | null;
+    };
+    SetActiveGroupDto: {
+      /**
+       * Format: uuid
+       * @description A group I am a member of, or null to clear
+       */
+      groupId: string | null;
+    };
+    CharacterSummaryDto: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+      rulesetId: string;
+      rulesetVersion: string;
+      version: number;
+      portraitUrl: string | null;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    CreateCharacterDto: {
+      /** @description An installed ruleset id */
+      rulesetId: string;
+      name: string;
+      /** @description The ruleset’s sheet (opaque JSON validated by the ruleset plugin); the ruleset’s default sheet when omitted */
+      sheet?: {
+        [key: string]: unknown;
+      };
+    };
+    CharacterGroupDto: {
+      /** Format: uuid */
+      groupId: string;
+      groupName: string;
+      isActive: boolean;
+    };
+    CharacterDto: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+      rulesetId: string;
+      rulesetVersion: string;
+      version: number;
+      portraitUrl: string | null;
+      /** Format: date-time */
+      updatedAt: string;
+      /** Format: uuid */
+      ownerId: string;
+      sheet: {
+        [key: string]: unknown;
+      };
+      /** @description The ruleset is not installed: the sheet is raw and writes are refused */
+      rulesetMissing: boolean;
+      /** Format: date-time */
+      createdAt: string;
+      /** @description The groups it is in (for a DM: only groups the DM is in) */
+      groups: components['schemas']['CharacterGroupDto'][];
+    };
+    ImportCharacterDto: {
+      /**
+       * @description `cmchar`: a .cmchar document; `foreign`: another tool’s export (e.g. Optolith)
+       * @enum {string}
+       */
+      format: 'cmchar' | 'foreign';
+      /** @description The .cmchar document (format `cmchar`) */
+      document?: {
+        [key: string]: unknown;
+      };
+      /** @description The foreign file’s JSON (format `foreign`) */
+      data?: {
+        [key: string]: unknown;
+      };
+      /** @description Format `foreign`: only try this ruleset’s importers */
+      rulesetId?: string;
+    };
+    ImportedCharacterDto: {
+      character: components['schemas']['CharacterDto'];
+      /** @description What the importer skipped or approximated */
+      warnings: string[];
+    };
+    ReplaceCharacterDto: {
+      name: string;
+      /** @description The ruleset’s sheet (opaque JSON validated by the ruleset plugin) */
+      sheet: {
+        [key: string]: unknown;
+      };
+      /** @description The version this write is based on (409 when stale) */
+      version: number;
+    };
+    PatchCharacterDto: {
+      /** @description The version this write is based on (409 when stale) */
+      version: number;
+      name?: string;
+      /** @description An RFC 7396 JSON merge patch applied to the sheet */
+      sheetPatch?: {
+        [key: string]: unknown;
+      };
+    };
+    CharacterVersionDto: {
+      version: number;
+      name: string;
+      rulesetVersion: string;
+      /** Format: date-time */
+      createdAt: string;
+      sheet: {
+        [key: string]: unknown;
+      };
+    };
+    RestoreVersionDto: {
+      /** @description The character’s current version (409 when stale) */
+      version: number;
+    };
+    ResourceDeltaDto: {
+      /** @description A resource id the ruleset declares, e.g. `hp`, `lep` */
+      resource: string;
+      /** @description Added to the current value, then clamped to the resource’s bounds */
+      delta: number;
+    };
+    ResourceChangeDto: {
+      /** Format: uuid */
+      characterId: string;
+      resource: string;
+      /** @description The value after the delta, clamped to [min, max] */
+      value: number;
+      /** @description The delta actually applied (after clamping) */
+      appliedDelta: number;
+      min: number;
+      max: number;
+      version: number;
+    };
+    CharacterFileDto: {
+      /** @example 1 */
+      cm_version: number;
+      ruleset_id: string;
+      ruleset_version: string;
+      name: string;
+      sheet_data: {
+        [key: string]: unknown;
+      };
+      /** Format: date-time */
+      exported_at?: string;
+    };
+    GroupCharacterResourceDto: {
+      /** @example hp */
+      id: string;
+      /** @example HP */
+      label: string;
+      value: number;
+      min: number;
+      max: number;
+    };
+    GroupCharacterDto: {
+      /** Format: uuid */
+      characterId: string;
+      name: string;
+      /** Format: uuid */
+      ownerId: string;
+      ownerDisplayName: string;
+      rulesetId: string;
+      isActive: boolean;
+      portraitUrl: string | null;
+      /** Format: date-time */
+      assignedAt: string;
+      /** @description Whether the caller may read this character’s sheet (its owner, or the DM) */
+      canReadSheet: boolean;
+      /** @description Its resources (HP…) with bounds, for callers who may read the sheet; null otherwise or when the ruleset is not loaded */
+      resources: components['schemas']['GroupCharacterResourceDto'][] | null;
+    };
+    AssignCharacterDto: {
+      /**
+       * Format: uuid
+       * @description One of my characters, of the group’s ruleset
+       */
+      characterId: string;
+      /**
+       * @description Make it my active character in this group (deactivates my other one)
+       * @default true
+       */
+      active: boolean;
+    };
+    RequestPortraitUploadDto: {
+      /**
+       * @description The image type the client will upload
+       * @enum {string}
+       */
+      contentType: 'image/png' | 'image/jpeg' | 'image/webp';
+      /** @description The exact size of the file in bytes (at most 2 MiB) */
+      size: number;
+    };
+    PortraitUploadDto: {
+      /** @description Where to send the bytes: a presigned object-store URL or a host-signed upload URL */
+      uploadUrl: string;
+      /** @enum {string} */
+      method: 'PUT';
+      /** @description Headers to send with the upload (Content-Type); the body must be exactly `size` bytes */
+      headers: {
+        [key: string]: string;
+      };
+      /** @description The object key to confirm once the upload succeeded */
+      key: string;
+      /**
+       * Format: date-time
+       * @description The upload URL stops working after this
+       */
+      expiresAt: string;
+    };
+    ConfirmPortraitDto: {
+      /** @description The key returned with the upload URL */
+      key: string;
+    };
+    PortraitDto: {
+      /** @description The public URL of the character’s portrait */
+      portraitUrl: string;
+    };
+    TaleSpireReportDto: {
+      /** @description The rollId TaleSpire returned from putDiceInTray */
+      rollId?: string;
+      /** @description TaleSpire `resultsGroups`: `[{ name, result }]` where a node is `{ operator, operands }`, `{ kind: "d20", results: [faces] }` or `{ value }`. Checked node by node; totals are recomputed from the faces. */
+      resultsGroups: Record<string, never>[];
+    };
+    CreateRollDto: {
+      /**
+       * @description TaleSpire roll notation (with the `k`/`kh`/`kl` keep extension)
+       * @example 2d6+3
+       */
+      notation?: string;
+      /** @description Shown in the roll log (default: the action label or the notation) */
+      label?: string;
+      /**
+       * Format: uuid
+       * @description A character assigned to the group: the caller’s, or any when the caller is the DM
+       */
+      characterId?: string;
+      /**
+       * @description One of the character’s dice actions (its ruleset’s ids)
+       * @example talent:TAL_1
+       */
+      actionId?: string;
+      /** @description Passed to the ruleset’s resolveRoll (e.g. DSA5: + easier, − harder) */
+      modifier?: number;
+      talespire?: components['schemas']['TaleSpireReportDto'];
+    };
+    RollDiceDto: {
+      /** @enum {string} */
+      sign: '+' | '-';
+      sides: number;
+      faces: number[];
+      dropped?: number[];
+    };
+    RollGroupDto: {
+      name?: string;
+      dice: components['schemas']['RollDiceDto'][];
+      /** @description Net constant modifier of the group */
+      modifier: number;
+      total: number;
+    };
+    RollDto: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      groupId: string;
+      /** Format: uuid */
+      userId: string;
+      /** Format: uuid */
+      characterId: string | null;
+      label: string;
+      /** @description Normal form of what was rolled, e.g. `1d20+5` */
+      notation: string;
+      /** @description Sum of the dice and the notation’s modifiers, always computed by the host */
+      total: number;
+      groups: components['schemas']['RollGroupDto'][];
+      /**
+       * @description `talespire` = client-reported results
+       * @enum {string}
+       */
+      source: 'server' | 'talespire' | 'discord';
+      outcome: components['schemas']['RollOutcomeDto'] | null;
+      /** @description TaleSpire’s roll id, for reported results */
+      talespireRollId?: string;
+      /** Format: date-time */
+      createdAt: string;
+    };
+    RollPageDto: {
+      items: components['schemas']['RollDto'][];
+      /** @description Pass as `cursor` for the next (older) page; null at the end */
+      nextCursor: string | null;
+    };
+    FeatureStateDto: {
+      /** @description key → JSON value */
+      state: {
+        [key: string]: unknown;
+      };
+    };
+    FeatureActionDto: {
+      /** @description Any JSON value the action expects, e.g. `{ "name": "Goblin", "initiative": 12 }` */
+      input?: Record<string, never>;
+    };
+    FeatureActionResultDto: {
+      /** @description What the plugin replied (any JSON, null when nothing) */
+      reply: Record<string, never> | null;
+      /** @description The plugin’s whole state after the action */
+      state: {
+        [key: string]: unknown;
+      };
+    };
+    TrialCharacterDto: {
+      id: string;
+      name: string;
+      ownerId: string;
+      rulesetId: string;
+      /** @description { label, diceString } of the ruleset’s initiative action */
+      initiative?: Record<string, never> | null;
+    };
+    TryFeatureActionDto: {
+      /** @description Any JSON value the action expects, e.g. `{ "name": "Goblin", "initiative": 12 }` */
+      input?: Record<string, never>;
+      /** @description The plugin state to run against (key → JSON) */
+      state: {
+        [key: string]: unknown;
+      };
+      /** @description Whether the simulated caller is the DM */
+      isDm: boolean;
+      characters: components['schemas']['TrialCharacterDto'][];
+    };
+  };
+  responses: never;
+  parameters: never;
+  requestBodies: never;
+  headers: never;
+  pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    HealthController_live: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+  HealthController_live: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    HealthController_ready: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+        content?: never;
+      };
     };
-    AuthController_register: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RegisterDto"];
-            };
-        };
-        responses: {
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MessageDto"];
-                };
-            };
-            /** @description Problem with field `errors` for an invalid body */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Problem `rate_limited` with Retry-After (10 requests/minute per IP by default) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The session store (Redis) is unreachable: auth fails closed */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+  };
+  HealthController_ready: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    AuthController_verifyEmail: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["TokenDto"];
-            };
-        };
-        responses: {
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Problem `invalid_token`: unknown, used or expired */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Problem `rate_limited` with Retry-After (10 requests/minute per IP by default) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The session store (Redis) is unreachable: auth fails closed */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+        content?: never;
+      };
     };
-    AuthController_resendVerification: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["EmailDto"];
-            };
-        };
-        responses: {
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MessageDto"];
-                };
-            };
-            /** @description Problem with field `errors` for an invalid body */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Problem `rate_limited` with Retry-After (10 requests/minute per IP by default) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The session store (Redis) is unreachable: auth fails closed */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+  };
+  AuthController_register: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    AuthController_login: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["LoginDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LoginResponseDto"];
-                };
-            };
-            /** @description Problem with field `errors` for an invalid body */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Problem `unauthenticated`: wrong email or password (identical for both) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Problem `rate_limited` with Retry-After (10 requests/minute per IP by default) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The session store (Redis) is unreachable: auth fails closed */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RegisterDto'];
+      };
     };
-    AuthController_refresh: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RefreshDto"];
-            };
+        content: {
+          'application/json': components['schemas']['MessageDto'];
         };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TokenResponseDto"];
-                };
-            };
-            /** @description Problem with field `errors` for an invalid body */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Problem `unauthenticated`: missing, unknown, used or revoked refresh token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Problem `rate_limited` with Retry-After (10 requests/minute per IP by default) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The session store (Redis) is unreachable: auth fails closed */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
+      };
+      /** @description Problem with field `errors` for an invalid body */
+      400: {
+        headers: {
+          [name: string]: unknown;
         };
+        content?: never;
+      };
+      /** @description Problem `rate_limited` with Retry-After (10 requests/minute per IP by default) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The session store (Redis) is unreachable: auth fails closed */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
     };
-    AuthController_logout: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RefreshDto"];
-            };
-        };
-        responses: {
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Problem with field `errors` for an invalid body */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Problem `rate_limited` with Retry-After (10 requests/minute per IP by default) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The session store (Redis) is unreachable: auth fails closed */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+  };
+  AuthController_verifyEmail: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    AuthController_requestPasswordReset: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["EmailDto"];
-            };
-        };
-        responses: {
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MessageDto"];
-                };
-            };
-            /** @description Problem with field `errors` for an invalid body */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Problem `rate_limited` with Retry-After (10 requests/minute per IP by default) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The session store (Redis) is unreachable: auth fails closed */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TokenDto'];
+      };
     };
-    AuthController_confirmPasswordReset: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PasswordResetConfirmDto"];
-            };
+        content?: never;
+      };
+      /** @description Problem `invalid_token`: unknown, used or expired */
+      400: {
+        headers: {
+          [name: string]: unknown;
         };
-        responses: {
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Problem `invalid_token`: unknown, used or expired */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Problem `rate_limited` with Retry-After (10 requests/minute per IP by default) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The session store (Redis) is unreachable: auth fails closed */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
+        content?: never;
+      };
+      /** @description Problem `rate_limited` with Retry-After (10 requests/minute per IP by default) */
+      429: {
+        headers: {
+          [name: string]: unknown;
         };
+        content?: never;
+      };
+      /** @description The session store (Redis) is unreachable: auth fails closed */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
     };
-    MeController_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UserDto"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+  };
+  AuthController_resendVerification: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    MeController_update: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UpdateMeDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UserDto"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Problem `wrong_password`: currentPassword is wrong */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['EmailDto'];
+      };
     };
-    RulesetsController_list: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RulesetSummaryDto"][];
-                };
-            };
+        content: {
+          'application/json': components['schemas']['MessageDto'];
         };
+      };
+      /** @description Problem with field `errors` for an invalid body */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Problem `rate_limited` with Retry-After (10 requests/minute per IP by default) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The session store (Redis) is unreachable: auth fails closed */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
     };
-    RulesetsController_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RulesetSummaryDto"];
-                };
-            };
-        };
+  };
+  AuthController_login: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    RulesetsController_defaultSheet: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-        };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['LoginDto'];
+      };
     };
-    RulesetsController_validate: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SheetRequestDto"];
-            };
+        content: {
+          'application/json': components['schemas']['LoginResponseDto'];
         };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationResultDto"];
-                };
-            };
+      };
+      /** @description Problem with field `errors` for an invalid body */
+      400: {
+        headers: {
+          [name: string]: unknown;
         };
+        content?: never;
+      };
+      /** @description Problem `unauthenticated`: wrong email or password (identical for both) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Problem `rate_limited` with Retry-After (10 requests/minute per IP by default) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The session store (Redis) is unreachable: auth fails closed */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
     };
-    RulesetsController_statBlocks: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SheetRequestDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["StatBlocksDto"];
-                };
-            };
-        };
+  };
+  AuthController_refresh: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    RulesetsController_diceActions: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SheetRequestDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DiceActionsDto"];
-                };
-            };
-        };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RefreshDto'];
+      };
     };
-    RulesetsController_resolveRoll: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ResolveRollRequestDto"];
-            };
+        content: {
+          'application/json': components['schemas']['TokenResponseDto'];
         };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RollOutcomeDto"];
-                };
-            };
+      };
+      /** @description Problem with field `errors` for an invalid body */
+      400: {
+        headers: {
+          [name: string]: unknown;
         };
+        content?: never;
+      };
+      /** @description Problem `unauthenticated`: missing, unknown, used or revoked refresh token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Problem `rate_limited` with Retry-After (10 requests/minute per IP by default) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The session store (Redis) is unreachable: auth fails closed */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
     };
-    PluginsController_list: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PluginStatusDto"][];
-                };
-            };
-        };
+  };
+  AuthController_logout: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    PluginsController_events: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RefreshDto'];
+      };
     };
-    PluginsController_asset: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                file: string;
-            };
-            cookie?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
+        content?: never;
+      };
+      /** @description Problem with field `errors` for an invalid body */
+      400: {
+        headers: {
+          [name: string]: unknown;
         };
+        content?: never;
+      };
+      /** @description Problem `rate_limited` with Retry-After (10 requests/minute per IP by default) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The session store (Redis) is unreachable: auth fails closed */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
     };
-    GroupsController_list: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GroupDto"][];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description No such group, or the caller is not a member (indistinguishable) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+  };
+  AuthController_requestPasswordReset: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    GroupsController_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CreateGroupDto"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GroupDto"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Problem `email_not_verified`: the account has not verified its email yet */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description No such group, or the caller is not a member (indistinguishable) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Field `rulesetId`: the ruleset is not installed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['EmailDto'];
+      };
     };
-    GroupsController_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GroupDto"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description No such group, or the caller is not a member (indistinguishable) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
+        content: {
+          'application/json': components['schemas']['MessageDto'];
         };
+      };
+      /** @description Problem with field `errors` for an invalid body */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Problem `rate_limited` with Retry-After (10 requests/minute per IP by default) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The session store (Redis) is unreachable: auth fails closed */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
     };
-    GroupsController_delete: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description A member who is not the DM */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description No such group, or the caller is not a member (indistinguishable) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+  };
+  AuthController_confirmPasswordReset: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    GroupsController_update: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UpdateGroupDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GroupDto"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description A member who is not the DM */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description No such group, or the caller is not a member (indistinguishable) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Problem `characters_assigned`: the ruleset cannot change while characters are assigned */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PasswordResetConfirmDto'];
+      };
     };
-    GroupsController_members: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GroupMemberDto"][];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description No such group, or the caller is not a member (indistinguishable) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
+        content?: never;
+      };
+      /** @description Problem `invalid_token`: unknown, used or expired */
+      400: {
+        headers: {
+          [name: string]: unknown;
         };
+        content?: never;
+      };
+      /** @description Problem `rate_limited` with Retry-After (10 requests/minute per IP by default) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The session store (Redis) is unreachable: auth fails closed */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
     };
-    GroupsController_removeMember: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-                userId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description A player removing someone else */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description No such group, or the caller is not a member (indistinguishable) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Problem `dm_cannot_leave`: the DM must transfer the role first */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+  };
+  MeController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    GroupsController_transferDm: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["TransferDmDto"];
-            };
+        content: {
+          'application/json': components['schemas']['UserDto'];
         };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GroupDto"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description A member who is not the DM */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description No such group, or the caller is not a member (indistinguishable) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Field `userId`: not a member */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
         };
+        content?: never;
+      };
     };
-    GroupsController_createInvite: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CreateInviteDto"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CreatedInviteDto"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description A member who is not the DM */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description No such group, or the caller is not a member (indistinguishable) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+  };
+  MeController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    GroupsController_listInvites: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InviteDto"][];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description A member who is not the DM */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description No such group, or the caller is not a member (indistinguishable) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateMeDto'];
+      };
     };
-    GroupsController_revokeInvite: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-                inviteId: string;
-            };
-            cookie?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody?: never;
-        responses: {
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description A member who is not the DM */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description No such group, or the caller is not a member (indistinguishable) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
+        content: {
+          'application/json': components['schemas']['UserDto'];
         };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Problem `wrong_password`: currentPassword is wrong */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
     };
-    GroupsController_previewInvite: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-                token: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InvitePreviewDto"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description No such group, or the caller is not a member (indistinguishable) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+  };
+  RulesetsController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    GroupsController_join: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-                token: string;
-            };
-            cookie?: never;
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GroupDto"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Problem `email_not_verified`: the account has not verified its email yet */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description No such group, or the caller is not a member (indistinguishable) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Problem `invite_expired`, `invite_revoked` or `invite_used_up` */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
+        content: {
+          'application/json': components['schemas']['RulesetSummaryDto'][];
         };
+      };
     };
-    ActiveGroupController_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ActiveGroupDto"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+  };
+  RulesetsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
     };
-    ActiveGroupController_set: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SetActiveGroupDto"];
-            };
+        content: {
+          'application/json': components['schemas']['RulesetSummaryDto'];
         };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ActiveGroupDto"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description No such group, or I am not a member */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+      };
     };
-    CharactersController_list: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CharacterSummaryDto"][];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+  };
+  RulesetsController_defaultSheet: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
     };
-    CharactersController_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CreateCharacterDto"];
-            };
+        content: {
+          'application/json': {
+            [key: string]: unknown;
+          };
         };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CharacterDto"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Field errors: unknown ruleset or invalid sheet (nothing is stored) */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+      };
     };
-    CharactersController_import: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ImportCharacterDto"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ImportedCharacterDto"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Larger than the host’s body limit */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Field errors under `document` / `data` */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+  };
+  RulesetsController_validate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
     };
-    CharactersController_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CharacterDto"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description No such character, or not visible to me (indistinguishable) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SheetRequestDto'];
+      };
     };
-    CharactersController_replace: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReplaceCharacterDto"];
-            };
+        content: {
+          'application/json': components['schemas']['ValidationResultDto'];
         };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CharacterDto"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description A DM who may read but not edit */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Problem `stale_version` with `currentVersion`: the write was based on an older version */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+      };
     };
-    CharactersController_delete: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description A DM who may read but not delete */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+  };
+  RulesetsController_statBlocks: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
     };
-    CharactersController_patch: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PatchCharacterDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CharacterDto"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description A DM who may read but not edit */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Problem `stale_version` with `currentVersion`: the write was based on an older version */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SheetRequestDto'];
+      };
     };
-    CharactersController_history: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CharacterVersionDto"][];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description A DM who may read but not see the history */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
+        content: {
+          'application/json': components['schemas']['StatBlocksDto'];
         };
+      };
     };
-    CharactersController_restore: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-                version: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RestoreVersionDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CharacterDto"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description A DM who may read but not edit */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Problem `stale_version` with `currentVersion`: the write was based on an older version */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+  };
+  RulesetsController_diceActions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
     };
-    CharactersController_applyDelta: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ResourceDeltaDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ResourceChangeDto"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Field `resource`: the ruleset declares no such resource */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SheetRequestDto'];
+      };
     };
-    CharactersController_export: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CharacterFileDto"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
+        content: {
+          'application/json': components['schemas']['DiceActionsDto'];
         };
+      };
     };
-    GroupCharactersController_list: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                groupId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GroupCharacterDto"][];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description No such group, or the caller is not a member (indistinguishable) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+  };
+  RulesetsController_resolveRoll: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
     };
-    GroupCharactersController_assign: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                groupId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AssignCharacterDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GroupCharacterDto"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description No such group, or the caller is not a member (indistinguishable) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Field `characterId`: another ruleset than the group’s */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ResolveRollRequestDto'];
+      };
     };
-    GroupCharactersController_unassign: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                groupId: string;
-                characterId: string;
-            };
-            cookie?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody?: never;
-        responses: {
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description A member who neither owns the character nor is the DM */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description No such group, or the caller is not a member (indistinguishable) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
+        content: {
+          'application/json': components['schemas']['RollOutcomeDto'];
         };
+      };
     };
-    PortraitController_requestUpload: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RequestPortraitUploadDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PortraitUploadDto"];
-                };
-            };
-            /** @description No such character, or not yours */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The object store is unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+  };
+  PluginsController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    PortraitController_remove: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody?: never;
-        responses: {
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description No such character, or not yours */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The object store is unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
+        content: {
+          'application/json': components['schemas']['PluginStatusDto'][];
         };
+      };
     };
-    PortraitController_confirm: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ConfirmPortraitDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PortraitDto"];
-                };
-            };
-            /** @description No such character, or not yours */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The upload is missing, too large, or not a PNG/JPEG/WebP image (it is deleted) */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The object store is unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+  };
+  PluginsController_events: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    DiceController_list: {
-        parameters: {
-            query?: {
-                limit?: number;
-                /** @description The `nextCursor` of the previous page */
-                cursor?: string;
-            };
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RollPageDto"];
-                };
-            };
-            /** @description Invalid limit or cursor */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description No such group, or the caller is not a member (indistinguishable) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+        content?: never;
+      };
     };
-    DiceController_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CreateRollDto"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RollDto"];
-                };
-            };
-            /** @description Invalid or absurd notation (with `position`), malformed results, unknown action, or an unknown field such as `total` */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Rolling for another player’s character (only its owner or the DM may) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description No such group, or the caller is not a member (indistinguishable) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The ruleset plugin failed */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+  };
+  PluginsController_asset: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        file: string;
+      };
+      cookie?: never;
     };
-    FeaturesController_state: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-                pluginId: string;
-            };
-            cookie?: never;
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FeatureStateDto"];
-                };
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description No such group (or not a member), no such feature plugin or action */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+        content?: never;
+      };
     };
-    FeaturesController_act: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-                pluginId: string;
-                action: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["FeatureActionDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FeatureActionResultDto"];
-                };
-            };
-            /** @description The plugin refused the input (`invalid_input`) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The plugin refused the caller (e.g. a DM-only action) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description No such group (or not a member), no such feature plugin or action */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The plugin refused the action in the current state */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The plugin failed (threw, timed out, bad result); nothing changed */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
+  };
+  GroupsController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    FeatureTrialController_tryAction: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                pluginId: string;
-                action: string;
-            };
-            cookie?: never;
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["TryFeatureActionDto"];
-            };
+        content: {
+          'application/json': components['schemas']['GroupDto'][];
         };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FeatureActionResultDto"];
-                };
-            };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
         };
+        content?: never;
+      };
+      /** @description No such group, or the caller is not a member (indistinguishable) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
     };
+  };
+  GroupsController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateGroupDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GroupDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Problem `email_not_verified`: the account has not verified its email yet */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such group, or the caller is not a member (indistinguishable) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Field `rulesetId`: the ruleset is not installed */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  GroupsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GroupDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such group, or the caller is not a member (indistinguishable) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  GroupsController_delete: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description A member who is not the DM */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such group, or the caller is not a member (indistinguishable) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  GroupsController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateGroupDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GroupDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description A member who is not the DM */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such group, or the caller is not a member (indistinguishable) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Problem `characters_assigned`: the ruleset cannot change while characters are assigned */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  GroupsController_members: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GroupMemberDto'][];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such group, or the caller is not a member (indistinguishable) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  GroupsController_removeMember: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        userId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description A player removing someone else */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such group, or the caller is not a member (indistinguishable) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Problem `dm_cannot_leave`: the DM must transfer the role first */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  GroupsController_transferDm: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TransferDmDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GroupDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description A member who is not the DM */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such group, or the caller is not a member (indistinguishable) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Field `userId`: not a member */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  GroupsController_createInvite: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateInviteDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedInviteDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description A member who is not the DM */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such group, or the caller is not a member (indistinguishable) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  GroupsController_listInvites: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InviteDto'][];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description A member who is not the DM */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such group, or the caller is not a member (indistinguishable) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  GroupsController_revokeInvite: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        inviteId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description A member who is not the DM */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such group, or the caller is not a member (indistinguishable) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  GroupsController_previewInvite: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        token: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InvitePreviewDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such group, or the caller is not a member (indistinguishable) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  GroupsController_join: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        token: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GroupDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Problem `email_not_verified`: the account has not verified its email yet */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such group, or the caller is not a member (indistinguishable) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Problem `invite_expired`, `invite_revoked` or `invite_used_up` */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ActiveGroupController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ActiveGroupDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  ActiveGroupController_set: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SetActiveGroupDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ActiveGroupDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such group, or I am not a member */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  CharactersController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CharacterSummaryDto'][];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  CharactersController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateCharacterDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CharacterDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Field errors: unknown ruleset or invalid sheet (nothing is stored) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  CharactersController_import: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ImportCharacterDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportedCharacterDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Larger than the host’s body limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Field errors under `document` / `data` */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  CharactersController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CharacterDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such character, or not visible to me (indistinguishable) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  CharactersController_replace: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReplaceCharacterDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CharacterDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description A DM who may read but not edit */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Problem `stale_version` with `currentVersion`: the write was based on an older version */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  CharactersController_delete: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description A DM who may read but not delete */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  CharactersController_patch: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PatchCharacterDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CharacterDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description A DM who may read but not edit */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Problem `stale_version` with `currentVersion`: the write was based on an older version */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  CharactersController_history: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CharacterVersionDto'][];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description A DM who may read but not see the history */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  CharactersController_restore: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        version: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RestoreVersionDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CharacterDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description A DM who may read but not edit */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Problem `stale_version` with `currentVersion`: the write was based on an older version */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  CharactersController_applyDelta: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ResourceDeltaDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ResourceChangeDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Field `resource`: the ruleset declares no such resource */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  CharactersController_export: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CharacterFileDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  GroupCharactersController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        groupId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GroupCharacterDto'][];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such group, or the caller is not a member (indistinguishable) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  GroupCharactersController_assign: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        groupId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AssignCharacterDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GroupCharacterDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such group, or the caller is not a member (indistinguishable) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Field `characterId`: another ruleset than the group’s */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  GroupCharactersController_unassign: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        groupId: string;
+        characterId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description A member who neither owns the character nor is the DM */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such group, or the caller is not a member (indistinguishable) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PortraitController_requestUpload: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RequestPortraitUploadDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PortraitUploadDto'];
+        };
+      };
+      /** @description No such character, or not yours */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The object store is unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PortraitController_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such character, or not yours */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The object store is unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PortraitController_confirm: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ConfirmPortraitDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PortraitDto'];
+        };
+      };
+      /** @description No such character, or not yours */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The upload is missing, too large, or not a PNG/JPEG/WebP image (it is deleted) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The object store is unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  DiceController_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description The `nextCursor` of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RollPageDto'];
+        };
+      };
+      /** @description Invalid limit or cursor */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such group, or the caller is not a member (indistinguishable) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  DiceController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateRollDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RollDto'];
+        };
+      };
+      /** @description Invalid or absurd notation (with `position`), malformed results, unknown action, or an unknown field such as `total` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Rolling for another player’s character (only its owner or the DM may) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such group, or the caller is not a member (indistinguishable) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The ruleset plugin failed */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  FeaturesController_state: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        pluginId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FeatureStateDto'];
+        };
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such group (or not a member), no such feature plugin or action */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  FeaturesController_act: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        pluginId: string;
+        action: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['FeatureActionDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FeatureActionResultDto'];
+        };
+      };
+      /** @description The plugin refused the input (`invalid_input`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Missing, invalid or expired access token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The plugin refused the caller (e.g. a DM-only action) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No such group (or not a member), no such feature plugin or action */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The plugin refused the action in the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The plugin failed (threw, timed out, bad result); nothing changed */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  FeatureTrialController_tryAction: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        pluginId: string;
+        action: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TryFeatureActionDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FeatureActionResultDto'];
+        };
+      };
+    };
+  };
 }

@@ -283,6 +283,7 @@ export class CharacterState {
   /** The server refused the edit: back to the last saved sheet, the refused one offered back in a toast. */
   #rollBack(error: ApiError, sheet: Sheet, name: string): void {
     const base = this.#base!;
+    this.#derivation++; // a validation still in flight must not replace the refusal's errors
     this.sheet = base.sheet;
     this.name = base.name;
     const errors = fieldErrors(error, 'sheet');
