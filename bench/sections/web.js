@@ -12,15 +12,29 @@ const PASSWORD = 'bench password 123';
 const COLD_RUNS = 5;
 const WARM_RUNS = 10;
 const ROLLS = 100;
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export const title = 'Web app: first-load JavaScript, time to an interactive sheet, roll → other browser';
 
 export async function run() {
   const database = await createBenchDatabase();
-  const host = await startHostProcess({ DATABASE_URL: database.url, PLUGINS_DIR: REPO_PLUGINS, AUTH_RATE_LIMIT_MAX: '100000' });
+  const host = await startHostProcess({
+    DATABASE_URL: database.url,
+    PLUGINS_DIR: REPO_PLUGINS,
+    AUTH_RATE_LIMIT_MAX: '100000',
+  });
   const sql = new pg.Pool({ connectionString: database.url, max: 2 });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ARGS,
+  });
   try {
     const table = await seed(host.url, sql);
     const firstLoad = await firstLoadBytes(browser, host.url, table);
@@ -28,11 +42,23 @@ export async function run() {
     const warm = await warmSheet(browser, host.url, table);
     const rolls = await rollLatencies(browser, host.url, table);
     return [
-      ['app JS on first load, gzipped (login page / group page)', `${kb(firstLoad.login)} / ${kb(firstLoad.group)}`, '≤ 90 KB'],
+      [
+        'app JS on first load, gzipped (login page / group page)',
+        `${kb(firstLoad.login)} / ${kb(firstLoad.group)}`,
+        '≤ 90 KB',
+      ],
       ['all app JS chunks, gzipped (the rest loads per route)', kb(firstLoad.all), ''],
-      [`navigation to an interactive dsa5e sheet, cold (new profile, ${COLD_RUNS} runs)`, spread(cold), 'median ≤ 1,500 ms'],
+      [
+        `navigation to an interactive dsa5e sheet, cold (new profile, ${COLD_RUNS} runs)`,
+        spread(cold),
+        'median ≤ 1,500 ms',
+      ],
       [`navigation to an interactive dsa5e sheet, warm (in-app, ${WARM_RUNS} runs)`, spread(warm), 'median ≤ 300 ms'],
-      [`roll from the sheet → other browser's log (${ROLLS} rolls)`, `p50 ${ms(percentile(rolls, 50))}, p99 ${ms(percentile(rolls, 99))}`, 'p99 ≤ 150 ms'],
+      [
+        `roll from the sheet → other browser's log (${ROLLS} rolls)`,
+        `p50 ${ms(percentile(rolls, 50))}, p99 ${ms(percentile(rolls, 99))}`,
+        'p99 ≤ 150 ms',
+      ],
     ];
   } finally {
     await browser.close();
@@ -55,7 +81,13 @@ async function seed(url, sql) {
   const group = await api(url, 'POST', '/v1/groups', { name: 'Bench table', rulesetId: 'dsa5e' }, people.dm.token);
   const invite = await api(url, 'POST', `/v1/groups/${group.id}/invite`, {}, people.dm.token);
   await api(url, 'POST', `/v1/groups/${group.id}/join/${invite.token}`, undefined, people.player.token);
-  const character = await api(url, 'POST', '/v1/characters', { rulesetId: 'dsa5e', name: 'Alrik' }, people.player.token);
+  const character = await api(
+    url,
+    'POST',
+    '/v1/characters',
+    { rulesetId: 'dsa5e', name: 'Alrik' },
+    people.player.token,
+  );
   await api(url, 'POST', `/v1/groups/${group.id}/characters`, { characterId: character.id }, people.player.token);
   return { ...people, groupId: group.id, characterId: character.id };
 }
@@ -63,7 +95,10 @@ async function seed(url, sql) {
 async function api(url, method, path, body, token) {
   const response = await fetch(`${url}${path}`, {
     method,
-    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
@@ -86,7 +121,8 @@ async function loggedIn(browser, url, email) {
 async function firstLoadBytes(browser, url, table) {
   const sizes = new Map();
   const gz = async (path) => {
-    if (!sizes.has(path)) sizes.set(path, gzipSync(Buffer.from(await (await fetch(`${url}${path}`)).arrayBuffer()), { level: 9 }).length);
+    if (!sizes.has(path))
+      sizes.set(path, gzipSync(Buffer.from(await (await fetch(`${url}${path}`)).arrayBuffer()), { level: 9 }).length);
     return sizes.get(path);
   };
   const scriptsOf = async (page) =>
@@ -128,7 +164,8 @@ async function allChunks(url, roots, gz) {
     seen.add(path);
     total += await gz(path);
     const text = await (await fetch(`${url}${path}`)).text();
-    for (const match of text.matchAll(/["'](\.{1,2}\/[^"']+\.js)["']/g)) queue.push(new URL(match[1], `${url}${path}`).pathname);
+    for (const match of text.matchAll(/["'](\.{1,2}\/[^"']+\.js)["']/g))
+      queue.push(new URL(match[1], `${url}${path}`).pathname);
   }
   return total;
 }

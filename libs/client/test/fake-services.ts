@@ -1,14 +1,7 @@
 import type { AnyGroupEvent } from '@cm/contracts';
 import createClient from 'openapi-fetch';
 import type { paths } from '../src/generated/api.js';
-import type {
-  ClientServices,
-  ConnectionStatus,
-  PluginReload,
-  SessionStatus,
-  User,
-  WatchOptions,
-} from '../src/svelte/services.js';
+import type { ClientServices, PluginReload, SessionStatus, User, WatchOptions } from '../src/svelte/services.js';
 
 type Handler = (
   body: unknown,
@@ -73,7 +66,7 @@ export class FakeServices {
         logout: async () => undefined,
       },
       realtime: {
-        status: 'open' as ConnectionStatus,
+        status: 'open',
         subscribeStatus: () => () => undefined,
         watch: (groupId, options) => {
           this.watchers.set(groupId, [...(this.watchers.get(groupId) ?? []), options]);

@@ -49,7 +49,7 @@ export class GroupCharactersService {
     );
     const resources = await Promise.all(
       rows.map((row) =>
-        row.sheet_data ? this.resourcesOf(row.ruleset_id, row.ruleset_version, row.sheet_data) : null,
+        row.sheet_data ? this.resourcesOf(row.ruleset_id, row.ruleset_version, row.sheet_data) : Promise.resolve(null),
       ),
     );
     return rows.map((row, index) => ({

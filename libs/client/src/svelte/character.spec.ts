@@ -1,5 +1,4 @@
 import { describe, expect, it } from '@jest/globals';
-import type { AnyGroupEvent } from '@cm/contracts';
 import { FakeServices, problem, settle } from '../../test/fake-services.js';
 import { CharacterState } from './character.svelte.js';
 import { ToastState } from './toasts.svelte.js';
@@ -12,7 +11,7 @@ type Sheet = { name: string; hp: number; notes: string };
 
 /** A fake host holding one character; PUT checks the version (409 when stale) and `hp <= 30` (422). */
 function host(fake = new FakeServices()) {
-  const server = { version: 2, name: 'Alrik', sheet: { name: 'Alrik', hp: 20, notes: '' } as Sheet };
+  const server = { version: 2, name: 'Alrik', sheet: { name: 'Alrik', hp: 20, notes: '' } };
   const dto = () => ({
     id: ID,
     name: server.name,
@@ -126,7 +125,7 @@ describe(CharacterState.name, () => {
     fake.emit({
       ...damage,
       payload: { characterId: ID, resource: 'hp', value: 15, delta: -5, version: 3, changedBy: 'dm' },
-    } as AnyGroupEvent);
+    });
     await settle();
     await settle();
     expect(character.sheet).toEqual({ name: 'Alrik', hp: 15, notes: 'my notes' });

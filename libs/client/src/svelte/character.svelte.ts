@@ -130,7 +130,7 @@ export class CharacterState {
       baseVersion: this.#base.version,
       name: this.name,
       sheet: this.sheet,
-      savedAt: new Date().toISOString(),
+      savedAt: new Date(Date.now()).toISOString(), // eslint-disable-line svelte/prefer-svelte-reactivity -- a string
     };
     this.#services.drafts.save(this.#draftKey, JSON.stringify(draft));
   }

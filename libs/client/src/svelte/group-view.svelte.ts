@@ -31,6 +31,7 @@ export class GroupViewState {
   featureState = $state<Record<string, Record<string, JsonValue>>>({});
   readonly groupId: string;
   readonly #services: ClientServices;
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- private bookkeeping, never rendered
   #online = new Set<string>();
   #unwatch: (() => void) | null = null;
   #refetchCharacters: ReturnType<typeof setTimeout> | null = null;
@@ -94,6 +95,7 @@ export class GroupViewState {
           params: { path: { id: this.groupId }, query: { limit: PAGE_SIZE, cursor: this.nextCursor } },
         }),
       );
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup
       const known = new Set(this.rolls.map((roll) => roll.id));
       this.rolls = [...this.rolls, ...page.items.filter((roll) => !known.has(roll.id))];
       this.nextCursor = page.nextCursor;
@@ -162,7 +164,7 @@ export class GroupViewState {
       }),
     );
     this.featureState = { ...this.featureState, [pluginId]: result.state as Record<string, JsonValue> };
-    return result.reply as JsonValue;
+    return result.reply;
   }
 
   dispose(): void {
@@ -259,7 +261,7 @@ export class GroupViewState {
 
   #onMemberJoined(payload: { userId: string; displayName: string; role: 'dm' | 'player' }): void {
     if (this.members.some((member) => member.userId === payload.userId)) return;
-    const joinedAt = new Date().toISOString();
+    const joinedAt = new Date(Date.now()).toISOString(); // eslint-disable-line svelte/prefer-svelte-reactivity -- a string
     this.members = [...this.members, { ...payload, joinedAt, online: this.#online.has(payload.userId) }];
   }
 

@@ -33,7 +33,7 @@ export function equal(a: Json, b: Json): boolean {
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => equal(item, b[i]));
   const ak = Object.keys(a);
-  const bk = Object.keys(b as object);
+  const bk = Object.keys(b);
   return (
     ak.length === bk.length &&
     ak.every(

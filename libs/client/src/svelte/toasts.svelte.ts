@@ -12,6 +12,7 @@ const LIFETIME_MS: Record<Toast['kind'], number> = { info: 4000, success: 4000, 
 export class ToastState {
   items = $state<Toast[]>([]);
   #next = 1;
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- private bookkeeping, never rendered
   #timers = new Map<number, ReturnType<typeof setTimeout>>();
 
   /** Shows a message; returns its id. `lifetimeMs: 0` keeps it until dismissed. */
