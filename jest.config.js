@@ -24,7 +24,7 @@ const shared = {
   },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY_REQUIRED_BY_CJS.join('|')})/)`],
   moduleNameMapper: {
-    '^@cm/(ruleset-sdk|dice|contracts)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@cm/(ruleset-sdk|dice|contracts|client)$': '<rootDir>/libs/$1/src/index.ts',
     '^@cm/client/svelte$': '<rootDir>/libs/client/src/svelte/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -11,7 +11,7 @@ import { MailModule } from './mail/mail.module.js';
 import { UsersModule } from './users/users.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DiceModule } from './dice/dice.module.js';
-import { FeaturesModule } from './plugins/features/features.module.js';
+import { FeaturesModule } from './features/features.module.js';
 import { HealthModule } from './health/health.module.js';
 import { PluginsModule } from './plugins/plugins.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';

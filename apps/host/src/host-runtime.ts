@@ -14,7 +14,8 @@ import { loadOrCreateSecrets } from './config/secrets.js';
 import { createValidationPipe } from './common/validation.js';
 import { EmbeddedDatabase } from './database/embedded-postgres.js';
 import { runMigrations } from './database/migrate.js';
-import { setUpOpenApi } from './openapi.js';
+import { buildOpenApiDocument, setUpOpenApi } from './openapi.js';
+import type { OpenAPIObject } from '@nestjs/swagger';
 
 /** A started host: its Nest application, its base URL and a graceful close. */
 export interface RunningHost {
@@ -56,7 +57,33 @@ export async function startHost(env: Env): Promise<RunningHost> {
   }
 }
 
-async function createApp(config: ResolvedConfig): Promise<NestFastifyApplication> {
+/**
+ * The OpenAPI document of the host, built without a database or any service: Nest's preview mode reads the
+ * route metadata without instantiating providers. `npm run openapi` writes it to libs/client/openapi.json.
+ */
+export async function describeApi(): Promise<OpenAPIObject> {
+  const parsed = parseConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: 'postgres://offline.invalid/none',
+    JWT_SECRET: 'offline-document-offline-document-0000',
+    PLUGINS_WATCH: 'false',
+  });
+  const config: ResolvedConfig = {
+    ...parsed,
+    databaseUrl: parsed.databaseUrl!,
+    jwtSecret: parsed.jwtSecret!,
+    embeddedDatabase: false,
+  };
+  const app = await createApp(config, { preview: true });
+  try {
+    return buildOpenApiDocument(app);
+  } finally {
+    await app.close();
+  }
+}
+
+async function createApp(config: ResolvedConfig, options: { preview?: boolean } = {}): Promise<NestFastifyApplication> {
   const logger = createPino(config);
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
@@ -66,8 +93,9 @@ async function createApp(config: ResolvedConfig): Promise<NestFastifyApplication
     logController: new LogController({ disableRequestLogging: config.nodeEnv === 'test' }),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: new AppLogger(logger),
+    logger: options.preview ? false : new AppLogger(logger),
     rawBody: true,
+    preview: options.preview ?? false,
   });
   app.useWebSocketAdapter(new WsAdapter(app));
   installBodyDepthLimit(app.getHttpAdapter().getInstance());

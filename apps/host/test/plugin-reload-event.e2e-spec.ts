@@ -64,7 +64,8 @@ describe('plugin.reloaded events', () => {
     const message = await socket.waitFor((m) => m.type === 'event' && m.event.type === 'plugin.reloaded', 10_000);
     const payload = (message as { event: { payload: { pluginId: string; uiUrl: string; status: string } } }).event
       .payload;
-    expect(payload).toMatchObject({ pluginId: 'generic', status: 'loaded' });
+    expect(payload).toMatchObject({ pluginId: 'generic', kind: 'ruleset', status: 'loaded' });
+    expect(Object.keys(payload).sort()).toEqual(['kind', 'pluginId', 'status', 'uiUrl', 'version']);
     expect(payload.uiUrl).not.toBe(before);
     await sleep(1500);
     expect(socket.events(groupId, 'plugin.reloaded')).toHaveLength(1);

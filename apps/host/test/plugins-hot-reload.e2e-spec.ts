@@ -91,12 +91,14 @@ describe('plugin hot reload', () => {
     expect(value).toBe(true);
     expect(ms).toBeLessThan(1500);
     const event = await pollUntil(async () =>
-      stream.events.find((e) => e.type === 'plugin.reloaded' && e.data.id === 'fresh'),
+      stream.events.find((e) => e.type === 'plugin.reloaded' && e.data.pluginId === 'fresh'),
     );
-    expect(event.value?.data).toMatchObject({
-      id: 'fresh',
+    // The same shape as the WebSocket's plugin.reloaded (libs/contracts PluginReloadedPayload).
+    expect(event.value?.data).toEqual({
+      pluginId: 'fresh',
       version: '1.1.0',
       kind: 'ruleset',
+      status: 'loaded',
       uiUrl: await uiUrl('fresh'),
     });
   });
@@ -132,6 +134,11 @@ describe('plugin hot reload', () => {
     expect(broken!.lastReloadError).toMatch(/server build failed: .*src\/ruleset\.ts/);
     expect(broken!.errors.join()).toMatch(/server build failed/);
     expect(await uiUrl('fresh')).toBe(good);
+    const failed = await pollUntil(async () =>
+      stream.events.find((e) => e.type === 'plugin.reloaded' && e.data.status === 'failed'),
+    );
+    expect(failed.value?.data).toMatchObject({ pluginId: 'fresh', version: '1.1.0', kind: 'ruleset', uiUrl: good });
+    expect(failed.value?.data.reason).toMatch(/server build failed/);
     const validate = await http('POST', '/v1/rulesets/fresh/validate', {
       body: { sheet: { name: 'A', hp: { current: 1, max: 2 }, skill: 1 } },
     });
@@ -173,8 +180,11 @@ describe('plugin hot reload', () => {
     expect(await status('fresh')).toBeUndefined();
     expect((await fetch(`${host.url}${url}`)).status).toBe(404);
     expect(
-      (await pollUntil(async () => stream.events.some((e) => e.type === 'plugin.removed' && e.data.id === 'fresh')))
-        .value,
+      (
+        await pollUntil(async () =>
+          stream.events.some((e) => e.type === 'plugin.removed' && e.data.pluginId === 'fresh'),
+        )
+      ).value,
     ).toBe(true);
     expect((await http('GET', '/v1/rulesets/basic')).status).toBe(200);
   });

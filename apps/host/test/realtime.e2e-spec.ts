@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { RealtimeService } from '../src/realtime/realtime.service.js';
+import { GroupEventStream } from '../src/events/group-event-stream.js';
 import { createUser, type TestUser } from './support/auth.js';
 import { createTestDatabase } from './support/database.js';
 import { createHttp } from './support/http.js';
@@ -168,7 +168,7 @@ describe('realtime delivery', () => {
   it('tells a client too far behind the retained log to reload', async () => {
     const groupId = await createGroup([dm]);
     for (let n = 0; n < 30; n += 1) await appendEvent(groupId, 'character.updated', { n });
-    const removed = await first.app.get(RealtimeService).prune();
+    const removed = await first.app.get(GroupEventStream).prune();
     expect(removed).toBeGreaterThanOrEqual(10);
     const socket = await connect(first, dm);
     socket.subscribe(groupId, 1);
@@ -187,7 +187,7 @@ describe('realtime delivery', () => {
     const socket = await connect(first, dm);
     socket.subscribe(groupId);
     await socket.waitFor((m) => m.type === 'subscribed');
-    const realtime = first.app.get(RealtimeService);
+    const realtime = first.app.get(GroupEventStream);
     const pid = realtime.listener.backendPid;
     expect(pid).toBeDefined();
     await sql.query('SELECT pg_terminate_backend($1)', [pid]);

@@ -61,9 +61,10 @@ export class FakeServices {
         status,
         user: this.user,
         subscribe: () => () => undefined,
-        restore: async () => undefined,
-        login: async () => undefined,
+        restore: async () => ({ status: 'authenticated' as const, user: this.user }),
+        login: async () => this.user,
         logout: async () => undefined,
+        setUser: () => undefined,
       },
       realtime: {
         status: 'open',
@@ -77,7 +78,15 @@ export class FakeServices {
             );
         },
       },
-      plugins: { mount: async () => ({ update: () => undefined, destroy: () => undefined }) },
+      plugins: {
+        mount: async (_target, url) => ({
+          url,
+          error: null,
+          update: () => undefined,
+          destroy: () => undefined,
+          remount: async () => undefined,
+        }),
+      },
       drafts: {
         load: (key) => this.drafts.get(key) ?? null,
         save: (key, value) => void this.drafts.set(key, value),

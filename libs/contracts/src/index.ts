@@ -1,13 +1,28 @@
-/** RFC 9457 problem bodies as clients see them, and a guard for them. */
-export { isProblem, PROBLEM_CONTENT_TYPE, type FieldError, type Problem } from './problem.js';
-/** The realtime contract: event map and payloads, envelope, client/server messages, limits and the client-message parser. */
+/** RFC 9457 problem bodies as clients see them, the stable problem codes, and guards for both. */
+export {
+  isProblem,
+  isProblemCode,
+  PROBLEM_CODE_MEANINGS,
+  PROBLEM_CODES,
+  PROBLEM_CONTENT_TYPE,
+  type FieldError,
+  type Problem,
+  type ProblemCode,
+} from './problem.js';
+/** The realtime contract: event map and payloads, envelope, client/server messages, limits, close codes and the client-message parser; the enums shared with the API. */
 export {
   EPHEMERAL_EVENT_TYPES,
+  GROUP_ROLES,
   isClientMessageError,
   isRealtimeEventType,
   parseClientMessage,
+  PLUGIN_KINDS,
+  PLUGIN_RELOAD_STATUSES,
   REALTIME_EVENT_TYPES,
+  REALTIME_CLOSE_CODES,
   REALTIME_LIMITS,
+  ROLL_OUTCOME_RESULTS,
+  ROLL_SOURCES,
   type AnyGroupEvent,
   type CharacterAssignedPayload,
   type CharacterResourceChangedPayload,
@@ -27,7 +42,11 @@ export {
   type MemberLeftPayload,
   type MemberRemovedPayload,
   type PingMessage,
+  type PluginKind,
   type PluginReloadedPayload,
+  type PluginReloadStatus,
+  type PluginRemovedPayload,
+  type PluginStreamEventMap,
   type PluginStateChangedPayload,
   type PongMessage,
   type PresenceChangedPayload,
@@ -39,6 +58,7 @@ export {
   type RollCreatedPayload,
   type RollDiceSummary,
   type RollGroupSummary,
+  type RollOutcomeResult,
   type RollOutcomeSummary,
   type RollSource,
   type ServerMessage,

@@ -6,8 +6,17 @@
 /** Any JSON value (plugin state values). */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
+/** Where a roll can come from, in a stable order (the API's enum and the database's check use the same values). */
+export const ROLL_SOURCES = ['server', 'talespire', 'discord'] as const;
+
 /** Where a roll came from: rolled by the server (web app, sheet action), reported by the Symbiote from TaleSpire's tray, or `/roll` in Discord. */
-export type RollSource = 'server' | 'talespire' | 'discord';
+export type RollSource = (typeof ROLL_SOURCES)[number];
+
+/** How a ruleset may read a roll, in a stable order. */
+export const ROLL_OUTCOME_RESULTS = ['success', 'failure', 'critical', 'botch', 'neutral'] as const;
+
+/** How a ruleset read a roll: `neutral` for rolls without success or failure (damage, initiative). */
+export type RollOutcomeResult = (typeof ROLL_OUTCOME_RESULTS)[number];
 
 /** The dice of one term of a rolled group: faces in roll order and, for keep rules, the dropped indices. */
 export interface RollDiceSummary {
@@ -27,7 +36,7 @@ export interface RollGroupSummary {
 
 /** How the character's ruleset read a roll (e.g. a DSA5 talent check: success with quality level 2). */
 export interface RollOutcomeSummary {
-  result: 'success' | 'failure' | 'critical' | 'botch' | 'neutral';
+  result: RollOutcomeResult;
   label: string;
   total?: number;
   details?: Record<string, string | number | boolean | null>;
@@ -78,8 +87,11 @@ export interface CharacterUnassignedPayload {
   userId: string;
 }
 
+/** The roles in a group: exactly one `dm`, any number of `player`s. */
+export const GROUP_ROLES = ['dm', 'player'] as const;
+
 /** A member's role in a group. */
-export type GroupRole = 'dm' | 'player';
+export type GroupRole = (typeof GROUP_ROLES)[number];
 
 /** `member.joined`: a user joined through an invite. */
 export interface MemberJoinedPayload {
@@ -117,13 +129,42 @@ export interface PresenceChangedPayload {
   online: boolean;
 }
 
-/** `plugin.reloaded`: a plugin was reloaded (new version or a load failure); clients refetch its bundle. */
+/** The kinds of plugin: a ruleset (character sheets) or a feature (group panels and reactions). */
+export const PLUGIN_KINDS = ['ruleset', 'feature'] as const;
+
+/** A plugin's kind. */
+export type PluginKind = (typeof PLUGIN_KINDS)[number];
+
+/** What became of a plugin after a (re)load, in a stable order. */
+export const PLUGIN_RELOAD_STATUSES = ['loaded', 'failed'] as const;
+
+/** `loaded` serves the new version; `failed` keeps serving the previous one, if any. */
+export type PluginReloadStatus = (typeof PLUGIN_RELOAD_STATUSES)[number];
+
+/**
+ * `plugin.reloaded`: a plugin was (re)built while the host runs; clients showing its UI re-import `uiUrl`.
+ * The same payload travels on the WebSocket (as a group event) and on the SSE stream `/v1/plugins/events`.
+ */
 export interface PluginReloadedPayload {
   pluginId: string;
   version: string;
-  status: 'loaded' | 'failed';
-  /** The new content-hashed UI bundle URL (null for a plugin without UI or a failed load). */
+  kind: PluginKind;
+  status: PluginReloadStatus;
+  /** The content-hashed UI bundle URL now served (null for a plugin without UI, or nothing served). */
   uiUrl: string | null;
+  /** Why the reload failed (`status: 'failed'`). */
+  reason?: string;
+}
+
+/** `plugin.removed` (SSE stream only): the plugin's folder was removed and nothing of it is served any more. */
+export interface PluginRemovedPayload {
+  pluginId: string;
+}
+
+/** The events of the plugin stream `GET /v1/plugins/events` (Server-Sent Events: `event:` is the key, `data:` the JSON payload). */
+export interface PluginStreamEventMap {
+  'plugin.reloaded': PluginReloadedPayload;
+  'plugin.removed': PluginRemovedPayload;
 }
 
 /** `plugin.state_changed`: a feature plugin's state for the group changed (`value: null` = deleted). */
@@ -278,6 +319,25 @@ export const REALTIME_LIMITS = {
   maxMessageChars: 16_384,
   /** Most groups in one subscribe/unsubscribe message. */
   maxGroupsPerMessage: 100,
+} as const;
+
+/**
+ * WebSocket close codes the gateway uses. A client reconnects after each (with a fresh token after 4401/4402,
+ * more slowly after 4029) and resumes from the last seq it saw; 1009 means it sent a message over the size limit.
+ */
+export const REALTIME_CLOSE_CODES = {
+  /** The server is shutting down: reconnect (to another instance). */
+  goingAway: 1001,
+  /** A client message exceeded the size limit. */
+  messageTooBig: 1009,
+  /** The client fell more than the buffer limit behind: reconnect and resume. */
+  slowConsumer: 4008,
+  /** The client sent too many messages. */
+  rateLimited: 4029,
+  /** The token was missing or invalid. */
+  unauthenticated: 4401,
+  /** The access token expired: reconnect with a fresh one. */
+  tokenExpired: 4402,
 } as const;
 
 /** The result of parsing a client message that was refused. */

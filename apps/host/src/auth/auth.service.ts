@@ -64,10 +64,7 @@ export class AuthService {
 
   async verifyEmail(token: string): Promise<void> {
     const userId = await this.userTokens.consume(token, 'verify_email');
-    if (!userId)
-      throw new DomainError('bad_request', 'The verification link is invalid, used or expired', {
-        code: 'invalid_token',
-      });
+    if (!userId) throw new DomainError('invalid_token', 'The verification link is invalid, used or expired');
     await this.users.update(userId, { emailVerified: true });
   }
 
@@ -114,8 +111,7 @@ export class AuthService {
   /** Sets the new password, marks the address verified (the mailbox was proven) and ends every session. */
   async confirmPasswordReset(token: string, password: string): Promise<void> {
     const passwordHash = await this.passwords.hash(password);
-    const invalid = () =>
-      new DomainError('bad_request', 'The reset link is invalid, used or expired', { code: 'invalid_token' });
+    const invalid = () => new DomainError('invalid_token', 'The reset link is invalid, used or expired');
     const owner = await this.userTokens.peek(token, 'reset_password');
     if (!owner) throw invalid();
     // Revoke before spending the token: if the session store is down, this fails (503) with nothing changed.
@@ -132,7 +128,7 @@ export class AuthService {
   async changePassword(userId: string, sessionId: string, currentPassword: string, newPassword: string): Promise<void> {
     const user = await this.users.getById(userId);
     if (!(await this.passwords.verify(user.passwordHash, currentPassword))) {
-      throw new DomainError('forbidden', 'The current password is wrong', { code: 'wrong_password' });
+      throw new DomainError('wrong_password', 'The current password is wrong');
     }
     const passwordHash = await this.passwords.hash(newPassword);
     // Revoke first (a store outage then fails with nothing changed), write, and revoke again for

@@ -30,7 +30,7 @@ export class MeController {
   @Get()
   @ApiOperation({ summary: 'My account' })
   @ApiOkResponse({ type: UserDto })
-  async get(@CurrentUser() caller: AuthUser): Promise<UserDto> {
+  async getMe(@CurrentUser() caller: AuthUser): Promise<UserDto> {
     return UserDto.from(await this.users.getById(caller.id));
   }
 
@@ -38,7 +38,7 @@ export class MeController {
   @ApiOperation({ summary: 'Change my display name and/or password (a password change ends every other session)' })
   @ApiOkResponse({ type: UserDto })
   @ApiForbiddenResponse({ description: 'Problem `wrong_password`: currentPassword is wrong' })
-  async update(@CurrentUser() caller: AuthUser, @Body() body: UpdateMeDto): Promise<UserDto> {
+  async updateMe(@CurrentUser() caller: AuthUser, @Body() body: UpdateMeDto): Promise<UserDto> {
     if (body.newPassword !== undefined && body.currentPassword !== undefined) {
       await this.auth.changePassword(caller.id, caller.sessionId, body.currentPassword, body.newPassword);
     }

@@ -4,7 +4,7 @@ import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error.js';
 import { RulesetCatalog } from '../plugins/ruleset-catalog.js';
-import { GroupEventLog } from '../realtime/group-event-log.js';
+import { GroupEventLog } from '../events/group-event-log.js';
 import { CharacterEntity } from './character.entity.js';
 import { CharactersService } from './characters.service.js';
 import type { ResourceDeltaDto } from './dto/character-requests.dto.js';

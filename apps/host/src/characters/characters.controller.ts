@@ -57,7 +57,7 @@ export class CharactersController {
   @Get()
   @ApiOperation({ summary: 'My characters' })
   @ApiOkResponse({ type: CharacterSummaryDto, isArray: true })
-  list(@CurrentUser() caller: AuthUser): Promise<CharacterSummaryDto[]> {
+  listCharacters(@CurrentUser() caller: AuthUser): Promise<CharacterSummaryDto[]> {
     return this.characters.listMine(caller.id);
   }
 
@@ -65,7 +65,7 @@ export class CharactersController {
   @ApiOperation({ summary: 'Create a character (the ruleset’s default sheet unless `sheet` is given)' })
   @ApiCreatedResponse({ type: CharacterDto })
   @ApiUnprocessableEntityResponse({ description: 'Field errors: unknown ruleset or invalid sheet (nothing is stored)' })
-  create(@CurrentUser() caller: AuthUser, @Body() body: CreateCharacterDto): Promise<CharacterDto> {
+  createCharacter(@CurrentUser() caller: AuthUser, @Body() body: CreateCharacterDto): Promise<CharacterDto> {
     return this.characters.create(caller.id, body);
   }
 
@@ -76,7 +76,7 @@ export class CharactersController {
   @ApiCreatedResponse({ type: ImportedCharacterDto })
   @ApiUnprocessableEntityResponse({ description: 'Field errors under `document` / `data`' })
   @ApiPayloadTooLargeResponse({ description: 'Larger than the host’s body limit' })
-  import(@CurrentUser() caller: AuthUser, @Body() body: ImportCharacterDto): Promise<ImportedCharacterDto> {
+  importCharacter(@CurrentUser() caller: AuthUser, @Body() body: ImportCharacterDto): Promise<ImportedCharacterDto> {
     return this.files.import(caller.id, body);
   }
 
@@ -84,7 +84,7 @@ export class CharactersController {
   @ApiOperation({ summary: 'A character I own, or one in a group where I am the DM' })
   @ApiOkResponse({ type: CharacterDto })
   @ApiNotFoundResponse({ description: 'No such character, or not visible to me (indistinguishable)' })
-  get(@CurrentUser() caller: AuthUser, @Param('id') id: string): Promise<CharacterDto> {
+  getCharacter(@CurrentUser() caller: AuthUser, @Param('id') id: string): Promise<CharacterDto> {
     return this.characters.get(caller.id, id);
   }
 
@@ -93,7 +93,7 @@ export class CharactersController {
   @ApiOkResponse({ type: CharacterDto })
   @ApiForbiddenResponse({ description: 'A DM who may read but not edit' })
   @ApiConflictResponse({ description: STALE })
-  replace(
+  replaceCharacter(
     @CurrentUser() caller: AuthUser,
     @Param('id') id: string,
     @Body() body: ReplaceCharacterDto,
@@ -106,7 +106,7 @@ export class CharactersController {
   @ApiOkResponse({ type: CharacterDto })
   @ApiForbiddenResponse({ description: 'A DM who may read but not edit' })
   @ApiConflictResponse({ description: STALE })
-  patch(
+  patchCharacter(
     @CurrentUser() caller: AuthUser,
     @Param('id') id: string,
     @Body() body: PatchCharacterDto,
@@ -119,7 +119,7 @@ export class CharactersController {
   @ApiOperation({ summary: 'Owner: delete the character (it leaves every group)' })
   @ApiNoContentResponse()
   @ApiForbiddenResponse({ description: 'A DM who may read but not delete' })
-  async delete(@CurrentUser() caller: AuthUser, @Param('id') id: string): Promise<void> {
+  async deleteCharacter(@CurrentUser() caller: AuthUser, @Param('id') id: string): Promise<void> {
     await this.characters.delete(caller.id, id);
   }
 
@@ -127,7 +127,7 @@ export class CharactersController {
   @ApiOperation({ summary: 'Owner: the last 10 versions, newest first' })
   @ApiOkResponse({ type: CharacterVersionDto, isArray: true })
   @ApiForbiddenResponse({ description: 'A DM who may read but not see the history' })
-  history(@CurrentUser() caller: AuthUser, @Param('id') id: string): Promise<CharacterVersionDto[]> {
+  getCharacterHistory(@CurrentUser() caller: AuthUser, @Param('id') id: string): Promise<CharacterVersionDto[]> {
     return this.characters.history(caller.id, id);
   }
 
@@ -137,7 +137,7 @@ export class CharactersController {
   @ApiOkResponse({ type: CharacterDto })
   @ApiForbiddenResponse({ description: 'A DM who may read but not edit' })
   @ApiConflictResponse({ description: STALE })
-  restore(
+  restoreCharacterVersion(
     @CurrentUser() caller: AuthUser,
     @Param('id') id: string,
     @Param('version', new ParseIntPipe({ exceptionFactory: () => notFound('Version') })) version: number,
@@ -151,7 +151,7 @@ export class CharactersController {
   @ApiOperation({ summary: 'Owner or DM: apply an atomic delta to a resource (hp, lep, ...), clamped to its bounds' })
   @ApiOkResponse({ type: ResourceChangeDto })
   @ApiUnprocessableEntityResponse({ description: 'Field `resource`: the ruleset declares no such resource' })
-  applyDelta(
+  applyResourceDelta(
     @CurrentUser() caller: AuthUser,
     @Param('id') id: string,
     @Body() body: ResourceDeltaDto,
@@ -162,7 +162,7 @@ export class CharactersController {
   @Get(':id/export')
   @ApiOperation({ summary: 'Download the character as a .cmchar file (owner, or a DM who may read it)' })
   @ApiOkResponse({ type: CharacterFileDto })
-  async export(
+  async exportCharacter(
     @CurrentUser() caller: AuthUser,
     @Param('id') id: string,
     @Res({ passthrough: true }) reply: FastifyReply,

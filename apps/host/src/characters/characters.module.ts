@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventsModule } from '../events/events.module.js';
 import { GroupsModule } from '../groups/groups.module.js';
 import { PluginsModule } from '../plugins/plugins.module.js';
 import { CharacterFilesService } from './character-files.service.js';
@@ -18,6 +19,7 @@ import { PortraitService } from './portrait.service.js';
 @Module({
   imports: [
     TypeOrmModule.forFeature([CharacterEntity, CharacterVersionEntity, GroupCharacterEntity]),
+    EventsModule,
     GroupsModule,
     PluginsModule,
   ],

@@ -5,7 +5,7 @@ import type { EntityManager } from 'typeorm';
 import { DomainError, notFound } from '../common/domain-error.js';
 import { isUuid } from '../groups/group-access.service.js';
 import { RulesetCatalog, type RulesetInfo } from '../plugins/ruleset-catalog.js';
-import { GroupEventLog } from '../realtime/group-event-log.js';
+import { GroupEventLog } from '../events/group-event-log.js';
 import { StorageService } from '../storage/storage.service.js';
 import { CharacterVersionEntity } from './character-version.entity.js';
 import { CharacterEntity } from './character.entity.js';
@@ -370,7 +370,7 @@ export class CharactersService {
       return saved;
     } catch (error) {
       const current = await this.manager.findOneBy(CharacterEntity, { id: character.id });
-      if (error instanceof DomainError && error.code === 'conflict' && current) return current;
+      if (error instanceof DomainError && error.code === 'stale_version' && current) return current;
       this.logger.warn(
         `Could not migrate character ${character.id} (${character.rulesetId} ${character.rulesetVersion}): ${String(error)}`,
       );
@@ -473,8 +473,7 @@ function assertCurrent(character: CharacterEntity, version: number): void {
 
 /** 409: the write was based on an older version; `currentVersion` tells the client what to reload. */
 export function staleVersion(currentVersion: number): DomainError {
-  return new DomainError('conflict', 'The character changed since you loaded it; reload and try again', {
-    code: 'stale_version',
+  return new DomainError('stale_version', 'The character changed since you loaded it; reload and try again', {
     currentVersion,
   });
 }

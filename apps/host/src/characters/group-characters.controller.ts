@@ -29,7 +29,10 @@ export class GroupCharactersController {
     summary: 'The group’s characters (name, owner, active, portrait; sheets only for their owner and the DM)',
   })
   @ApiOkResponse({ type: GroupCharacterDto, isArray: true })
-  list(@CurrentUser() caller: AuthUser, @Param('groupId') groupId: string): Promise<GroupCharacterDto[]> {
+  listGroupCharacters(
+    @CurrentUser() caller: AuthUser,
+    @Param('groupId') groupId: string,
+  ): Promise<GroupCharacterDto[]> {
     return this.groupCharacters.list(caller.id, groupId);
   }
 
@@ -38,7 +41,7 @@ export class GroupCharactersController {
   @ApiOperation({ summary: 'Bring one of my characters into the group (active by default)' })
   @ApiOkResponse({ type: GroupCharacterDto })
   @ApiUnprocessableEntityResponse({ description: 'Field `characterId`: another ruleset than the group’s' })
-  assign(
+  assignCharacter(
     @CurrentUser() caller: AuthUser,
     @Param('groupId') groupId: string,
     @Body() body: AssignCharacterDto,
@@ -51,7 +54,7 @@ export class GroupCharactersController {
   @ApiOperation({ summary: 'Take a character out of the group (its owner or the DM)' })
   @ApiNoContentResponse()
   @ApiForbiddenResponse({ description: 'A member who neither owns the character nor is the DM' })
-  async unassign(
+  async unassignCharacter(
     @CurrentUser() caller: AuthUser,
     @Param('groupId') groupId: string,
     @Param('characterId') characterId: string,

@@ -1,12 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
 import { DomainError, notFound } from '../common/domain-error.js';
 import type { JsonObject } from '@cm/ruleset-sdk';
 import type { GroupCharacterDto, GroupCharacterResourceDto } from '../groups/dto/group-responses.dto.js';
+import { GroupEventLog } from '../events/group-event-log.js';
 import { RulesetCatalog } from '../plugins/ruleset-catalog.js';
 import { GroupAccessService, isUuid } from '../groups/group-access.service.js';
-import { GroupEventLog } from '../realtime/group-event-log.js';
+import { GroupLifecycle, type GroupParticipant } from '../groups/group-lifecycle.js';
 import { CharactersService } from './characters.service.js';
 import { GroupCharacterEntity } from './group-character.entity.js';
 
@@ -14,16 +15,46 @@ import { GroupCharacterEntity } from './group-character.entity.js';
  * Portable characters in groups: a member brings one of their own characters (of the group's ruleset) into a
  * group; at most one is active per user per group (a partial unique index). Members see the list (name,
  * owner, active, portrait) but only the owner and the DM may read a sheet (GET /characters/:id).
+ * As a GroupParticipant it unassigns a departing member's characters and keeps the ruleset of a group with
+ * assigned characters fixed.
  */
 @Injectable()
-export class GroupCharactersService {
+export class GroupCharactersService implements GroupParticipant, OnModuleInit {
   constructor(
     @InjectEntityManager() private readonly manager: EntityManager,
     private readonly access: GroupAccessService,
     private readonly characters: CharactersService,
     private readonly events: GroupEventLog,
+    private readonly lifecycle: GroupLifecycle,
     private readonly rulesets: RulesetCatalog,
   ) {}
+
+  onModuleInit(): void {
+    this.lifecycle.register(this);
+  }
+
+  /** The member's characters leave the group with them, each announced as `character.unassigned`. */
+  async memberLeaving(manager: EntityManager, groupId: string, userId: string): Promise<void> {
+    const unassigned = (
+      await manager.query<[Array<{ character_id: string }>, number]>(
+        `DELETE FROM "group_characters" WHERE "group_id" = $1 AND "user_id" = $2 RETURNING "character_id"`,
+        [groupId, userId],
+      )
+    )[0];
+    for (const row of unassigned) {
+      await this.events.append(manager, groupId, 'character.unassigned', { characterId: row.character_id, userId });
+    }
+  }
+
+  /** Characters are of the group's ruleset: it changes only while none is assigned (409 `characters_assigned`). */
+  async rulesetChanging(manager: EntityManager, groupId: string): Promise<void> {
+    const [{ count }] = await manager.query<Array<{ count: number }>>(
+      `SELECT count(*)::int AS count FROM "group_characters" WHERE "group_id" = $1`,
+      [groupId],
+    );
+    if (count > 0)
+      throw new DomainError('characters_assigned', 'Unassign every character before changing the group’s ruleset');
+  }
 
   async list(userId: string, groupId: string): Promise<GroupCharacterDto[]> {
     const { role } = await this.access.requireMember(userId, groupId);

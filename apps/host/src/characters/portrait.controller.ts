@@ -25,7 +25,7 @@ export class PortraitController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Get a presigned URL to upload a portrait (PNG, JPEG or WebP, at most 2 MiB)' })
   @ApiOkResponse({ type: PortraitUploadDto })
-  async requestUpload(
+  async requestPortraitUpload(
     @CurrentUser() caller: AuthUser,
     @Param('id') id: string,
     @Body() body: RequestPortraitUploadDto,
@@ -40,7 +40,7 @@ export class PortraitController {
   @ApiUnprocessableEntityResponse({
     description: 'The upload is missing, too large, or not a PNG/JPEG/WebP image (it is deleted)',
   })
-  async confirm(
+  async confirmPortrait(
     @CurrentUser() caller: AuthUser,
     @Param('id') id: string,
     @Body() body: ConfirmPortraitDto,
@@ -52,7 +52,7 @@ export class PortraitController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove the portrait (its object is deleted)' })
   @ApiNoContentResponse()
-  async remove(@CurrentUser() caller: AuthUser, @Param('id') id: string): Promise<void> {
+  async deletePortrait(@CurrentUser() caller: AuthUser, @Param('id') id: string): Promise<void> {
     await this.portraits.remove(caller.id, id);
   }
 }

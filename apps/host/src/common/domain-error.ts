@@ -1,38 +1,62 @@
-import type { FieldError } from '@cm/contracts';
+import type { FieldError, ProblemCode } from '@cm/contracts';
 
 export type { FieldError } from '@cm/contracts';
 
-/** Error codes that services throw; one place (ProblemFilter) maps them to HTTP statuses. */
-export const DOMAIN_ERROR_STATUS = {
-  validation_failed: 422,
+/**
+ * The HTTP status of every problem code (the codes themselves are the clients' contract, `@cm/contracts`).
+ * Services throw DomainErrors with one of these codes; one place (ProblemFilter) turns them into problems.
+ */
+export const PROBLEM_STATUS: Record<ProblemCode, number> = {
   bad_request: 400,
+  malformed_body: 400,
+  unsupported_media_type: 415,
+  validation_failed: 422,
+  invalid_token: 400,
   unauthenticated: 401,
   forbidden: 403,
   email_not_verified: 403,
+  wrong_password: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
-  gone: 410,
+  stale_version: 409,
+  characters_assigned: 409,
+  dm_cannot_leave: 409,
+  invite_expired: 410,
+  invite_revoked: 410,
+  invite_used_up: 410,
   payload_too_large: 413,
   rate_limited: 429,
-  dependency_unavailable: 503,
+  internal_error: 500,
   plugin_failed: 502,
-} as const;
+  dependency_unavailable: 503,
+  not_ready: 503,
+};
 
-export type DomainErrorCode = keyof typeof DOMAIN_ERROR_STATUS;
+/** A code a service may throw. */
+export type DomainErrorCode = ProblemCode;
+
+/** Extension members of a problem; `code` is the DomainError's own and cannot be overridden here. */
+export interface ProblemExtras {
+  errors?: FieldError[];
+  retryAfterSeconds?: number;
+  code?: never;
+  [key: string]: unknown;
+}
 
 /** A failure in the domain, carrying a code, a human message and optional detail fields. */
 export class DomainError extends Error {
   constructor(
     readonly code: DomainErrorCode,
     message: string,
-    readonly extras: { errors?: FieldError[]; retryAfterSeconds?: number; [key: string]: unknown } = {},
+    readonly extras: ProblemExtras = {},
   ) {
     super(message);
     this.name = 'DomainError';
   }
 
   get status(): number {
-    return DOMAIN_ERROR_STATUS[this.code];
+    return PROBLEM_STATUS[this.code];
   }
 }
 

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } fro
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from './domain-error.js';
 import { isDependencyFailure } from './dependency-failure.js';
+import type { ProblemCode } from '@cm/contracts';
 import { problem, PROBLEM_CONTENT_TYPE, type Problem } from './problem.js';
 
 /** Maps every error an HTTP request can raise to an RFC 9457 problem response. */
@@ -56,7 +57,7 @@ export function toProblemBody(exception: unknown): Problem {
   return problem(500, 'internal_error', 'An unexpected error occurred');
 }
 
-const HTTP_CODES: Record<number, string> = {
+const HTTP_CODES: Record<number, ProblemCode> = {
   400: 'bad_request',
   401: 'unauthenticated',
   403: 'forbidden',
@@ -74,10 +75,10 @@ function fromHttpException(exception: HttpException): Problem {
     typeof response === 'object' && response !== null && 'message' in response
       ? String(response.message)
       : exception.message;
-  return problem(status, HTTP_CODES[status] ?? `http_${status}`, message);
+  return problem(status, HTTP_CODES[status] ?? (status >= 500 ? 'internal_error' : 'bad_request'), message);
 }
 
-function fastifyCode(exception: unknown): string {
+function fastifyCode(exception: unknown): ProblemCode {
   const code = (exception as { code?: unknown }).code;
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'payload_too_large';
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'unsupported_media_type';

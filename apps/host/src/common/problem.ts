@@ -1,4 +1,4 @@
-import type { Problem } from '@cm/contracts';
+import type { Problem, ProblemCode } from '@cm/contracts';
 
 // The problem shape is the clients' contract (libs/contracts); the host builds it here.
 export { PROBLEM_CONTENT_TYPE, type Problem } from '@cm/contracts';
@@ -21,14 +21,20 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-/** Builds a problem body; `type` is a relative URI naming the error code. */
-export function problem(status: number, code: string, detail?: string, extras: Record<string, unknown> = {}): Problem {
+/** Builds a problem body; `type` is a relative URI naming the error code, which extension members never replace. */
+export function problem(
+  status: number,
+  code: ProblemCode,
+  detail?: string,
+  extras: Record<string, unknown> = {},
+): Problem {
+  const { code: _ignored, ...extensions } = extras;
   return {
     type: `/problems/${code.replace(/_/g, '-')}`,
     title: TITLES[status] ?? 'Error',
     status,
     code,
     ...(detail === undefined ? {} : { detail }),
-    ...extras,
+    ...extensions,
   };
 }

@@ -5,8 +5,8 @@ import { RollEntity } from '../dice/roll.entity.js';
 import { GroupInviteEntity } from '../groups/group-invite.entity.js';
 import { GroupMemberEntity } from '../groups/group-member.entity.js';
 import { GroupEntity } from '../groups/group.entity.js';
-import { PluginEventCursorEntity, PluginStateEntity } from '../plugins/features/plugin-state.entity.js';
-import { GroupEventEntity } from '../realtime/group-event.entity.js';
+import { PluginEventCursorEntity, PluginStateEntity } from '../features/plugin-state.entity.js';
+import { GroupEventEntity } from '../events/group-event.entity.js';
 import { UserTokenEntity } from '../users/user-token.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 

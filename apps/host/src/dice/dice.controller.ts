@@ -41,7 +41,11 @@ export class DiceController {
   })
   @ApiForbiddenResponse({ description: 'Rolling for another player’s character (only its owner or the DM may)' })
   @ApiBadGatewayResponse({ description: 'The ruleset plugin failed' })
-  create(@CurrentUser() caller: AuthUser, @Param('id') groupId: string, @Body() body: CreateRollDto): Promise<RollDto> {
+  createRoll(
+    @CurrentUser() caller: AuthUser,
+    @Param('id') groupId: string,
+    @Body() body: CreateRollDto,
+  ): Promise<RollDto> {
     return this.dice.create(caller.id, groupId, body);
   }
 
@@ -49,7 +53,7 @@ export class DiceController {
   @ApiOperation({ summary: 'The roll log, newest first, cursor-paginated' })
   @ApiOkResponse({ type: RollPageDto })
   @ApiBadRequestResponse({ description: 'Invalid limit or cursor' })
-  list(
+  listRolls(
     @CurrentUser() caller: AuthUser,
     @Param('id') groupId: string,
     @Query() query: ListRollsQueryDto,

@@ -15,7 +15,7 @@ import type { EntityManager } from 'typeorm';
 import { DomainError, notFound } from '../common/domain-error.js';
 import { GroupAccessService, isUuid } from '../groups/group-access.service.js';
 import { RulesetCatalog } from '../plugins/ruleset-catalog.js';
-import { GroupEventLog } from '../realtime/group-event-log.js';
+import { GroupEventLog } from '../events/group-event-log.js';
 import type { CreateRollDto, ListRollsQueryDto } from './dto/roll-requests.dto.js';
 import type { RollDto, RollPageDto } from './dto/roll-responses.dto.js';
 import { GroupCharacterSheets, rulesetMissing, type GroupCharacterSheet } from './group-character-sheets.js';

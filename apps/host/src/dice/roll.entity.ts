@@ -1,4 +1,5 @@
 import type { RollOutcome } from '@cm/ruleset-sdk';
+import type { RollSource } from '@cm/contracts';
 import type { RollResult } from '@cm/dice';
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { CharacterEntity } from '../characters/character.entity.js';
@@ -6,7 +7,7 @@ import { GroupEntity } from '../groups/group.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 
 /** Where a roll came from (SPEC §4): rolled by the server, reported by the Symbiote from TaleSpire, or Discord. */
-export type RollSourceColumn = 'server' | 'talespire' | 'discord';
+export type RollSourceColumn = RollSource;
 
 /** One entry of a group's roll log. `result` holds every face; `total` is always recomputed by the host. */
 @Entity({ name: 'rolls' })

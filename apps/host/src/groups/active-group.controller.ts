@@ -23,7 +23,7 @@ export class ActiveGroupController {
   @Get()
   @ApiOperation({ summary: 'My active group (null when none)' })
   @ApiOkResponse({ type: ActiveGroupDto })
-  get(@CurrentUser() caller: AuthUser): Promise<ActiveGroupDto> {
+  getActiveGroup(@CurrentUser() caller: AuthUser): Promise<ActiveGroupDto> {
     return this.groups.getActiveGroup(caller.id);
   }
 
@@ -31,7 +31,7 @@ export class ActiveGroupController {
   @ApiOperation({ summary: 'Set my active group (a group I am a member of) or clear it (null)' })
   @ApiOkResponse({ type: ActiveGroupDto })
   @ApiNotFoundResponse({ description: 'No such group, or I am not a member' })
-  set(@CurrentUser() caller: AuthUser, @Body() body: SetActiveGroupDto): Promise<ActiveGroupDto> {
+  setActiveGroup(@CurrentUser() caller: AuthUser, @Body() body: SetActiveGroupDto): Promise<ActiveGroupDto> {
     return this.groups.setActiveGroup(caller.id, body.groupId);
   }
 }

@@ -60,6 +60,17 @@ export class GroupAccessService {
     );
     return rows[0]?.role;
   }
+
+  /** The ids among `groupIds` of groups the user is a member of. */
+  async memberGroupIds(userId: string, groupIds: readonly string[]): Promise<Set<string>> {
+    const candidates = groupIds.filter(isUuid);
+    if (candidates.length === 0) return new Set();
+    const rows: Array<{ group_id: string }> = await this.manager.query(
+      `SELECT "group_id" FROM "group_members" WHERE "user_id" = $1 AND "group_id" = ANY($2::uuid[])`,
+      [userId, candidates],
+    );
+    return new Set(rows.map((row) => row.group_id));
+  }
 }
 
 /** Whether a path parameter is a UUID (anything else cannot exist and answers 404). */

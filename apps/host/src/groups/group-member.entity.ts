@@ -1,8 +1,9 @@
+import type { GroupRole } from '@cm/contracts';
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { UserEntity } from '../users/user.entity.js';
 import { GroupEntity } from './group.entity.js';
 
-export type GroupRole = 'player' | 'dm';
+export type { GroupRole } from '@cm/contracts';
 
 /** A membership. The partial unique index allows exactly one `dm` row per group. */
 @Entity({ name: 'group_members' })

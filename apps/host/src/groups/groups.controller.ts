@@ -40,7 +40,7 @@ export class GroupsController {
   @Get()
   @ApiOperation({ summary: 'My groups, with my role in each' })
   @ApiOkResponse({ type: GroupDto, isArray: true })
-  list(@CurrentUser() caller: AuthUser): Promise<GroupDto[]> {
+  listGroups(@CurrentUser() caller: AuthUser): Promise<GroupDto[]> {
     return this.groups.listMine(caller.id);
   }
 
@@ -49,14 +49,14 @@ export class GroupsController {
   @ApiOperation({ summary: 'Create a group; I become its DM' })
   @ApiCreatedResponse({ type: GroupDto })
   @ApiUnprocessableEntityResponse({ description: 'Field `rulesetId`: the ruleset is not installed' })
-  create(@CurrentUser() caller: AuthUser, @Body() body: CreateGroupDto): Promise<GroupDto> {
+  createGroup(@CurrentUser() caller: AuthUser, @Body() body: CreateGroupDto): Promise<GroupDto> {
     return this.groups.create(caller.id, body);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'A group I am a member of' })
   @ApiOkResponse({ type: GroupDto })
-  get(@CurrentUser() caller: AuthUser, @Param('id') id: string): Promise<GroupDto> {
+  getGroup(@CurrentUser() caller: AuthUser, @Param('id') id: string): Promise<GroupDto> {
     return this.groups.get(caller.id, id);
   }
 
@@ -67,7 +67,11 @@ export class GroupsController {
   @ApiConflictResponse({
     description: 'Problem `characters_assigned`: the ruleset cannot change while characters are assigned',
   })
-  update(@CurrentUser() caller: AuthUser, @Param('id') id: string, @Body() body: UpdateGroupDto): Promise<GroupDto> {
+  updateGroup(
+    @CurrentUser() caller: AuthUser,
+    @Param('id') id: string,
+    @Body() body: UpdateGroupDto,
+  ): Promise<GroupDto> {
     return this.groups.update(caller.id, id, body);
   }
 
@@ -76,14 +80,14 @@ export class GroupsController {
   @ApiOperation({ summary: 'DM: delete the group (memberships, invites, assignments); characters survive' })
   @ApiNoContentResponse()
   @ApiForbiddenResponse({ description: 'A member who is not the DM' })
-  async delete(@CurrentUser() caller: AuthUser, @Param('id') id: string): Promise<void> {
+  async deleteGroup(@CurrentUser() caller: AuthUser, @Param('id') id: string): Promise<void> {
     await this.groups.delete(caller.id, id);
   }
 
   @Get(':id/members')
   @ApiOperation({ summary: 'The members of a group I am in' })
   @ApiOkResponse({ type: GroupMemberDto, isArray: true })
-  members(@CurrentUser() caller: AuthUser, @Param('id') id: string): Promise<GroupMemberDto[]> {
+  listMembers(@CurrentUser() caller: AuthUser, @Param('id') id: string): Promise<GroupMemberDto[]> {
     return this.groups.members(caller.id, id);
   }
 
@@ -158,7 +162,11 @@ export class GroupsController {
   @ApiOperation({ summary: 'Join with an invite token (idempotent for members: no use is consumed)' })
   @ApiOkResponse({ type: GroupDto })
   @ApiGoneResponse({ description: 'Problem `invite_expired`, `invite_revoked` or `invite_used_up`' })
-  join(@CurrentUser() caller: AuthUser, @Param('id') id: string, @Param('token') token: string): Promise<GroupDto> {
+  joinGroup(
+    @CurrentUser() caller: AuthUser,
+    @Param('id') id: string,
+    @Param('token') token: string,
+  ): Promise<GroupDto> {
     return this.invites.join(caller.id, id, token);
   }
 }

@@ -3,16 +3,19 @@ import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
 import { DomainError, notFound } from '../common/domain-error.js';
 import { RulesetCatalog } from '../plugins/ruleset-catalog.js';
-import { GroupEventLog } from '../realtime/group-event-log.js';
+import { GroupEventLog } from '../events/group-event-log.js';
+import { UsersService } from '../users/users.service.js';
 import type { CreateGroupDto, UpdateGroupDto } from './dto/group-requests.dto.js';
 import { GroupDto, type ActiveGroupDto, type GroupMemberDto } from './dto/group-responses.dto.js';
 import { GroupAccessService, isUuid } from './group-access.service.js';
+import { GroupLifecycle } from './group-lifecycle.js';
 import { GroupMemberEntity, type GroupRole } from './group-member.entity.js';
 import { GroupEntity } from './group.entity.js';
 
 /**
  * Groups, memberships, the DM role and each user's active group (SPEC §5). Every change other members
- * must see writes its realtime event in the same transaction (GroupEventLog).
+ * must see writes its realtime event in the same transaction (GroupEventLog). Other modules' tables change
+ * through their services in that transaction (UsersService, the GroupLifecycle participants).
  */
 @Injectable()
 export class GroupsService {
@@ -21,6 +24,8 @@ export class GroupsService {
     private readonly access: GroupAccessService,
     private readonly events: GroupEventLog,
     private readonly rulesets: RulesetCatalog,
+    private readonly users: UsersService,
+    private readonly lifecycle: GroupLifecycle,
   ) {}
 
   /** The caller's groups with their role, newest first. */
@@ -63,14 +68,7 @@ export class GroupsService {
       const changedFields: string[] = [];
       if (body.rulesetId !== undefined && body.rulesetId !== group.rulesetId) {
         this.assertRulesetInstalled(body.rulesetId);
-        const [{ count }] = await manager.query<Array<{ count: number }>>(
-          `SELECT count(*)::int AS count FROM "group_characters" WHERE "group_id" = $1`,
-          [groupId],
-        );
-        if (count > 0)
-          throw new DomainError('conflict', 'Unassign every character before changing the group’s ruleset', {
-            code: 'characters_assigned',
-          });
+        await this.lifecycle.rulesetChanging(manager, groupId);
         group.rulesetId = body.rulesetId;
         changedFields.push('rulesetId');
       }
@@ -158,27 +156,13 @@ export class GroupsService {
       const { role } = await this.access.requireMember(userId, groupId, manager, true);
       const leaving = targetUserId === userId;
       if (leaving && role === 'dm')
-        throw new DomainError('conflict', 'Transfer the DM role before leaving the group', { code: 'dm_cannot_leave' });
+        throw new DomainError('dm_cannot_leave', 'Transfer the DM role before leaving the group');
       if (!leaving && role !== 'dm') throw new DomainError('forbidden', 'Only the group’s DM may remove members');
       if (!isUuid(targetUserId) || (await this.access.roleOf(targetUserId, groupId, manager)) === undefined)
         throw notFound('Member');
-      const unassigned = (
-        await manager.query<[Array<{ character_id: string }>, number]>(
-          `DELETE FROM "group_characters" WHERE "group_id" = $1 AND "user_id" = $2 RETURNING "character_id"`,
-          [groupId, targetUserId],
-        )
-      )[0];
-      for (const row of unassigned) {
-        await this.events.append(manager, groupId, 'character.unassigned', {
-          characterId: row.character_id,
-          userId: targetUserId,
-        });
-      }
+      await this.lifecycle.memberLeaving(manager, groupId, targetUserId);
       await manager.delete(GroupMemberEntity, { groupId, userId: targetUserId });
-      await manager.query(`UPDATE "users" SET "active_group_id" = NULL WHERE "id" = $1 AND "active_group_id" = $2`, [
-        targetUserId,
-        groupId,
-      ]);
+      await this.users.clearActiveGroup(manager, targetUserId, groupId);
       if (leaving) await this.events.append(manager, groupId, 'member.left', { userId });
       else await this.events.append(manager, groupId, 'member.removed', { userId: targetUserId, removedBy: userId });
     });
@@ -186,11 +170,7 @@ export class GroupsService {
 
   /** The group every client of the user opens on (null when none is set). */
   async getActiveGroup(userId: string): Promise<ActiveGroupDto> {
-    const rows: Array<{ active_group_id: string | null }> = await this.manager.query(
-      `SELECT "active_group_id" FROM "users" WHERE "id" = $1`,
-      [userId],
-    );
-    const groupId = rows[0]?.active_group_id ?? null;
+    const groupId = await this.users.activeGroupId(userId);
     if (groupId === null) return { groupId: null, group: null };
     const role = await this.access.roleOf(userId, groupId);
     if (!role) return { groupId: null, group: null };
@@ -201,8 +181,14 @@ export class GroupsService {
   /** Sets (a group I am a member of) or clears (null) my active group. */
   async setActiveGroup(userId: string, groupId: string | null): Promise<ActiveGroupDto> {
     if (groupId !== null) await this.access.requireMember(userId, groupId);
-    await this.manager.query(`UPDATE "users" SET "active_group_id" = $2 WHERE "id" = $1`, [userId, groupId]);
+    await this.users.setActiveGroup(userId, groupId);
     return this.getActiveGroup(userId);
+  }
+
+  /** Ids of the groups that play a ruleset. */
+  async idsPlaying(rulesetId: string): Promise<string[]> {
+    const groups = await this.manager.find(GroupEntity, { where: { rulesetId }, select: { id: true } });
+    return groups.map((group) => group.id);
   }
 
   private assertRulesetInstalled(rulesetId: string): void {

@@ -5,7 +5,8 @@ import type { EntityManager } from 'typeorm';
 import { DomainError, notFound } from '../common/domain-error.js';
 import type { ResolvedConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import { GroupEventLog } from '../realtime/group-event-log.js';
+import { GroupEventLog } from '../events/group-event-log.js';
+import { UsersService } from '../users/users.service.js';
 import type { CreateInviteDto } from './dto/group-requests.dto.js';
 import { GroupDto, type CreatedInviteDto, type InviteDto, type InvitePreviewDto } from './dto/group-responses.dto.js';
 import { GroupAccessService, isUuid } from './group-access.service.js';
@@ -24,6 +25,7 @@ export class InvitesService {
     @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
     private readonly access: GroupAccessService,
     private readonly events: GroupEventLog,
+    private readonly users: UsersService,
   ) {}
 
   /** DM: a new invite. The token is returned once; only its hash is stored. */
@@ -136,13 +138,9 @@ export class InvitesService {
       if (inserted.length === 0)
         return GroupDto.from(group, (await this.access.roleOf(userId, groupId, manager)) ?? 'player');
       await this.consumeUse(manager, tokenHash);
-      const [user]: Array<{ display_name: string }> = await manager.query(
-        `SELECT "display_name" FROM "users" WHERE "id" = $1`,
-        [userId],
-      );
       await this.events.append(manager, groupId, 'member.joined', {
         userId,
-        displayName: user?.display_name ?? '',
+        displayName: await this.users.displayName(userId, manager),
         role: 'player',
       });
       return GroupDto.from(await manager.findOneByOrFail(GroupEntity, { id: groupId }), 'player');
@@ -161,10 +159,9 @@ export class InvitesService {
     )[0];
     if (updated.length > 0) return;
     const invite = await manager.findOneByOrFail(GroupInviteEntity, { tokenHash });
-    if (invite.revokedAt !== null) throw new DomainError('gone', 'This invite was revoked', { code: 'invite_revoked' });
-    if (invite.expiresAt.getTime() <= Date.now())
-      throw new DomainError('gone', 'This invite has expired', { code: 'invite_expired' });
-    throw new DomainError('gone', 'This invite has been used up', { code: 'invite_used_up' });
+    if (invite.revokedAt !== null) throw new DomainError('invite_revoked', 'This invite was revoked');
+    if (invite.expiresAt.getTime() <= Date.now()) throw new DomainError('invite_expired', 'This invite has expired');
+    throw new DomainError('invite_used_up', 'This invite has been used up');
   }
 }
 

@@ -1,5 +1,5 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { problem, PROBLEM_CONTENT_TYPE } from '../common/problem.js';
 import { Public } from '../auth/public.decorator.js';
@@ -13,13 +13,22 @@ export class HealthController {
 
   @Get('live')
   @ApiOperation({ summary: 'The process is running' })
-  live(): { status: 'ok' } {
+  @ApiOkResponse({ schema: { type: 'object', required: ['status'], properties: { status: { enum: ['ok'] } } } })
+  getLiveness(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
   @ApiOperation({ summary: 'The database and Redis answer (503 when either is down)' })
-  async ready(@Res() reply: FastifyReply): Promise<void> {
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      required: ['status', 'checks'],
+      properties: { status: { enum: ['ok'] }, checks: { type: 'object', additionalProperties: { type: 'string' } } },
+    },
+  })
+  @ApiServiceUnavailableResponse({ description: 'Problem `not_ready` with `checks`: a dependency is down' })
+  async getReadiness(@Res() reply: FastifyReply): Promise<void> {
     const { ready, checks } = await this.health.readiness();
     if (ready) {
       await reply.send({ status: 'ok', checks });

@@ -1,12 +1,13 @@
+import type { PluginReloadedPayload, PluginStreamEventMap } from '@cm/contracts';
 import { Injectable } from '@nestjs/common';
 import { Subject, type Observable } from 'rxjs';
 
-/** A plugin changed while the host runs: clients showing its UI re-import the new URL. */
-export type PluginEvent =
-  | { type: 'plugin.reloaded'; id: string; version: string; kind: 'ruleset' | 'feature'; uiUrl: string | null }
-  | { type: 'plugin.removed'; id: string };
+/** One event of the plugin stream: its type and the contract payload (`@cm/contracts` PluginStreamEventMap). */
+export type PluginEvent = {
+  [K in keyof PluginStreamEventMap]: { type: K; payload: PluginStreamEventMap[K] };
+}[keyof PluginStreamEventMap];
 
-/** The plugin host's internal event stream (the realtime module forwards it to connected clients). */
+/** The plugin host's internal event stream (SSE at /v1/plugins/events; the realtime module writes reloads to groups). */
 @Injectable()
 export class PluginEvents {
   private readonly subject = new Subject<PluginEvent>();
@@ -16,12 +17,13 @@ export class PluginEvents {
     return this.subject.asObservable();
   }
 
-  pluginReloaded(id: string, version: string, kind: 'ruleset' | 'feature', uiUrl: string | null): void {
-    this.subject.next({ type: 'plugin.reloaded', id, version, kind, uiUrl });
+  /** A plugin was (re)loaded, or its reload failed: clients showing its UI re-import `uiUrl`. */
+  pluginReloaded(payload: PluginReloadedPayload): void {
+    this.subject.next({ type: 'plugin.reloaded', payload });
   }
 
-  pluginRemoved(id: string): void {
-    this.subject.next({ type: 'plugin.removed', id });
+  pluginRemoved(pluginId: string): void {
+    this.subject.next({ type: 'plugin.removed', payload: { pluginId } });
   }
 
   /** Ends every subscription (open SSE streams close so the HTTP server can shut down). */

@@ -16,7 +16,7 @@ import {
 import { discoverPluginFolders, PluginLoadError, readManifest, readSchema } from './plugin-discovery.js';
 import type { PluginEvents } from './plugin-events.js';
 import { runFixtures, type FixtureReport } from './plugin-fixtures.js';
-import { runFeatureFixtures } from './features/feature-fixtures.js';
+import { runFeatureFixtures } from './feature-fixtures.js';
 import { pluginFailure, PluginRuntime, type SandboxPort } from './plugin-runtime.js';
 
 // ajv-formats is CommonJS with `module.exports = formatsPlugin`; its typings describe an ES default export.
@@ -203,7 +203,7 @@ export class PluginRegistry {
     const next: LoadedPlugin = { ...plugin, ui, previousUiFile: plugin.ui?.file };
     this.loaded.set(plugin.manifest.id, next);
     this.statuses.set(next.folder, statusOf(next));
-    this.events?.pluginReloaded(plugin.manifest.id, plugin.manifest.version, plugin.manifest.kind, ui.url);
+    this.announce(plugin.manifest, ui.url);
   }
 
   /** Makes a checked version the served one, in one assignment, then retires the version it replaces. */
@@ -220,7 +220,22 @@ export class PluginRegistry {
       if (replaced.previousUiFile && replaced.previousUiFile !== next.ui?.file)
         this.assets.remove(replaced.previousUiFile);
     }
-    this.events?.pluginReloaded(id, next.manifest.version, next.manifest.kind, next.ui?.url ?? null);
+    this.announce(next.manifest, next.ui?.url ?? null);
+  }
+
+  private announce(manifest: Partial<PluginManifest>, uiUrl: string | null, reason?: string): void {
+    const { id: pluginId, version, kind } = manifest;
+    // A manifest too broken to name the plugin has no client showing it: nothing to announce.
+    if (pluginId === undefined || version === undefined || kind === undefined) return;
+    const status = reason === undefined ? 'loaded' : 'failed';
+    this.events?.pluginReloaded({
+      pluginId,
+      version,
+      kind,
+      status,
+      uiUrl,
+      ...(reason === undefined ? {} : { reason }),
+    });
   }
 
   private recordFailure(folder: string, error: unknown, previous: LoadedPlugin | undefined): void {
@@ -228,6 +243,9 @@ export class PluginRegistry {
     const manifest = error instanceof PluginLoadError ? error.manifest : undefined;
     const fixtures = (error as { fixtures?: FixtureReport }).fixtures ?? NO_FIXTURES;
     const id = previous?.manifest.id ?? manifest?.id ?? folder;
+    // The served version (if any) keeps serving: the event names it, with why the new one failed.
+    const announced = previous?.manifest ?? manifest;
+    if (announced) this.announce(announced, previous?.ui?.url ?? null, errors.join('; '));
     if (previous) {
       this.statuses.set(folder, { ...statusOf(previous), errors, lastReloadError: errors.join('; ') });
       this.logger.warn(

@@ -20,16 +20,17 @@ export class PluginsController {
   @Header('Cache-Control', 'no-cache')
   @ApiOperation({ summary: 'Every discovered plugin with its status, load errors and fixture results' })
   @ApiOkResponse({ type: [PluginStatusDto] })
-  list(): PluginStatus[] {
+  listPlugins(): PluginStatus[] {
     return this.plugins.statuses();
   }
 
   @Get('events')
   @ApiOperation({
-    summary: 'Server-Sent Events: `plugin.reloaded` {id, version, kind, uiUrl} and `plugin.removed` {id}',
+    summary:
+      'Server-Sent Events: `plugin.reloaded` {pluginId, version, kind, status, uiUrl, reason?} and `plugin.removed` {pluginId}',
   })
   @ApiProduces('text/event-stream')
-  events(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
+  streamPluginEvents(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, {
@@ -40,10 +41,7 @@ export class PluginsController {
     });
     raw.write(': connected\n\n');
     const subscription = this.plugins.events.events.subscribe({
-      next: (event) => {
-        const { type, ...data } = event;
-        raw.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
-      },
+      next: (event) => raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event.payload)}\n\n`),
       complete: () => raw.end(),
     });
     const heartbeat = setInterval(() => raw.write(': ping\n\n'), SSE_HEARTBEAT_MS);
@@ -56,7 +54,7 @@ export class PluginsController {
   @Get('assets/:file')
   @ApiOperation({ summary: 'A built plugin or shared vendor module at its content-hashed, immutable URL' })
   @ApiProduces('text/javascript')
-  asset(
+  getPluginAsset(
     @Param('file') file: string,
     @Headers('accept-encoding') acceptEncoding: string | undefined,
     @Res() reply: FastifyReply,

@@ -26,7 +26,7 @@ export class RulesetsController {
   @Header('Cache-Control', 'no-cache')
   @ApiOperation({ summary: 'Loaded rulesets with their UI bundle URLs (the catalog clients revalidate)' })
   @ApiOkResponse({ type: [RulesetSummaryDto] })
-  list(): RulesetSummary[] {
+  listRulesets(): RulesetSummary[] {
     return this.plugins.summaries('ruleset');
   }
 
@@ -34,14 +34,14 @@ export class RulesetsController {
   @Header('Cache-Control', 'no-cache')
   @ApiOperation({ summary: 'One loaded ruleset' })
   @ApiOkResponse({ type: RulesetSummaryDto })
-  get(@Param('id') id: string): RulesetSummary {
+  getRuleset(@Param('id') id: string): RulesetSummary {
     return this.plugins.summary(id);
   }
 
   @Get(':id/default-sheet')
   @ApiOperation({ summary: 'A new, valid sheet of this ruleset' })
   @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
-  defaultSheet(@Param('id') id: string): Promise<Sheet> {
+  getDefaultSheet(@Param('id') id: string): Promise<Sheet> {
     return this.plugins.defaultSheet(id);
   }
 
@@ -49,7 +49,7 @@ export class RulesetsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Validates a sheet: the JSON Schema, then the ruleset (field errors with dotted paths)' })
   @ApiOkResponse({ type: ValidationResultDto })
-  async validate(@Param('id') id: string, @Body() body: SheetRequestDto): Promise<ValidationResultDto> {
+  async validateSheet(@Param('id') id: string, @Body() body: SheetRequestDto): Promise<ValidationResultDto> {
     const errors = await this.plugins.validate(id, body.sheet);
     return { valid: errors.length === 0, errors };
   }
@@ -58,7 +58,7 @@ export class RulesetsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Derived values of a valid sheet (422 with field errors when invalid)' })
   @ApiOkResponse({ type: StatBlocksDto })
-  async statBlocks(@Param('id') id: string, @Body() body: SheetRequestDto): Promise<StatBlocksDto> {
+  async getStatBlocks(@Param('id') id: string, @Body() body: SheetRequestDto): Promise<StatBlocksDto> {
     return { statBlocks: await this.plugins.statBlocks(id, body.sheet) };
   }
 
@@ -66,7 +66,7 @@ export class RulesetsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'The rolls a valid sheet offers, with TaleSpire dice strings' })
   @ApiOkResponse({ type: DiceActionsDto })
-  async diceActions(@Param('id') id: string, @Body() body: SheetRequestDto): Promise<DiceActionsDto> {
+  async getDiceActions(@Param('id') id: string, @Body() body: SheetRequestDto): Promise<DiceActionsDto> {
     return { diceActions: await this.plugins.diceActions(id, body.sheet) };
   }
 

@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { ServerMessage } from '@cm/contracts';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { PRESENCE_CHANNEL } from './group-event-listener.js';
+import { PRESENCE_CHANNEL } from '../events/group-event-listener.js';
 import { RealtimeHub } from './realtime-hub.js';
 
 interface InstanceEntry {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EventMessage, ServerMessage, UnsubscribeReason } from '@cm/contracts';
-import { GroupEventReader, type StoredGroupEvent } from './group-event-reader.js';
+import { GroupEventReader, type StoredGroupEvent } from '../events/group-event-reader.js';
 
 /** What the hub needs of one client connection (a WebSocket in production). */
 export interface RealtimeConnection {

@@ -1,13 +1,13 @@
 import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection, type OnGatewayDisconnect } from '@nestjs/websockets';
-import { parseClientMessage, type ClientMessage } from '@cm/contracts';
+import { parseClientMessage, REALTIME_CLOSE_CODES, type ClientMessage } from '@cm/contracts';
 import { decodeJwt } from 'jose';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { AccessTokenService } from '../auth/access-token.service.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { ResolvedConfig } from '../config/app-config.js';
-import { GroupEventReader } from './group-event-reader.js';
+import { GroupAccessService } from '../groups/group-access.service.js';
 import { PresenceService } from './presence.service.js';
 import { RealtimeHub } from './realtime-hub.js';
 import { CLOSE_TOKEN_EXPIRED, CLOSE_UNAUTHENTICATED, SocketConnection } from './socket-connection.js';
@@ -27,7 +27,7 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayDisconnect
   constructor(
     private readonly tokens: AccessTokenService,
     private readonly hub: RealtimeHub,
-    private readonly reader: GroupEventReader,
+    private readonly access: GroupAccessService,
     private readonly presence: PresenceService,
     @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
   ) {
@@ -36,7 +36,8 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayDisconnect
 
   onModuleDestroy(): void {
     clearInterval(this.heartbeat);
-    for (const connection of this.connections.values()) connection.close(1001, 'server shutting down');
+    for (const connection of this.connections.values())
+      connection.close(REALTIME_CLOSE_CODES.goingAway, 'server shutting down');
   }
 
   async handleConnection(socket: WebSocket, request: IncomingMessage): Promise<void> {
@@ -114,7 +115,7 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayDisconnect
       return;
     }
     const requested = message.groups.map((group) => group.groupId);
-    const allowed = await this.reader.memberships(connection.userId, requested);
+    const allowed = await this.access.memberGroupIds(connection.userId, requested);
     for (const { groupId, lastSeq } of message.groups) {
       if (!allowed.has(groupId)) {
         // Not a member and not existing answer alike.

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ServerMessage } from '@cm/contracts';
+import { REALTIME_CLOSE_CODES, type ServerMessage } from '@cm/contracts';
 import type { WebSocket } from 'ws';
 import type { RealtimeConnection } from './realtime-hub.js';
 
@@ -12,10 +12,10 @@ export interface ConnectionLimits {
   burst: number;
 }
 
-export const CLOSE_SLOW_CONSUMER = 4008;
-export const CLOSE_RATE_LIMITED = 4029;
-export const CLOSE_UNAUTHENTICATED = 4401;
-export const CLOSE_TOKEN_EXPIRED = 4402;
+export const CLOSE_SLOW_CONSUMER = REALTIME_CLOSE_CODES.slowConsumer;
+export const CLOSE_RATE_LIMITED = REALTIME_CLOSE_CODES.rateLimited;
+export const CLOSE_UNAUTHENTICATED = REALTIME_CLOSE_CODES.unauthenticated;
+export const CLOSE_TOKEN_EXPIRED = REALTIME_CLOSE_CODES.tokenExpired;
 
 /** A WebSocket wrapped with backpressure, a message rate limit and liveness tracking. */
 export class SocketConnection implements RealtimeConnection {

@@ -32,7 +32,7 @@ export class UserEntity {
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 
-  /** The group every client opens on (GroupsModule owns it; cleared when the user leaves or the group is deleted). */
+  /** The group every client opens on (set through UsersService by GroupsModule; cleared when the user leaves or the group is deleted). */
   @Column({ name: 'active_group_id', type: 'uuid', nullable: true })
   activeGroupId!: string | null;
 

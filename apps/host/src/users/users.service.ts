@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import { notFound } from '../common/domain-error.js';
 import { UserEntity } from './user.entity.js';
 
@@ -93,5 +93,36 @@ export class UsersService {
 
   count(): Promise<number> {
     return this.users.count();
+  }
+
+  /** The user's display name ('' when the user does not exist), read in the caller's transaction if given. */
+  async displayName(id: string, manager: EntityManager = this.users.manager): Promise<string> {
+    const rows: Array<{ display_name: string }> = await manager.query(
+      `SELECT "display_name" FROM "users" WHERE "id" = $1`,
+      [id],
+    );
+    return rows[0]?.display_name ?? '';
+  }
+
+  /** The group every client of the user opens on, or null. */
+  async activeGroupId(id: string): Promise<string | null> {
+    const rows: Array<{ active_group_id: string | null }> = await this.users.query(
+      `SELECT "active_group_id" FROM "users" WHERE "id" = $1`,
+      [id],
+    );
+    return rows[0]?.active_group_id ?? null;
+  }
+
+  /** Sets (or clears, with null) the user's active group; the caller checks membership. */
+  async setActiveGroup(id: string, groupId: string | null): Promise<void> {
+    await this.users.query(`UPDATE "users" SET "active_group_id" = $2 WHERE "id" = $1`, [id, groupId]);
+  }
+
+  /** Clears the user's active group if it is `groupId` (they left it), in the caller's transaction. */
+  async clearActiveGroup(manager: EntityManager, id: string, groupId: string): Promise<void> {
+    await manager.query(`UPDATE "users" SET "active_group_id" = NULL WHERE "id" = $1 AND "active_group_id" = $2`, [
+      id,
+      groupId,
+    ]);
   }
 }

@@ -1,3 +1,5 @@
+import { isProblemCode, PROBLEM_CONTENT_TYPE } from '@cm/contracts';
+
 /** A small fetch wrapper for integration tests: JSON in, status + parsed body + headers out. */
 export interface HttpResult<T = any> {
   status: number;
@@ -33,8 +35,23 @@ export function createHttp(baseUrl: string) {
     } catch {
       // not JSON: keep the text
     }
+    assertKnownProblemCode(method, path, response, parsed);
     return { status: response.status, body: parsed as T, headers: response.headers };
   };
 }
 
 export type Http = ReturnType<typeof createHttp>;
+
+/**
+ * Every problem any integration test sees must carry a code of the contract's enum (`@cm/contracts`
+ * PROBLEM_CODES, the OpenAPI `ProblemCode`): a code thrown somewhere without being added there fails the test.
+ */
+function assertKnownProblemCode(method: string, path: string, response: Response, body: unknown): void {
+  if (!(response.headers.get('content-type') ?? '').startsWith(PROBLEM_CONTENT_TYPE)) return;
+  const code = (body as { code?: unknown } | undefined)?.code;
+  if (!isProblemCode(code)) {
+    throw new Error(
+      `${method} ${path} answered a problem with code ${JSON.stringify(code)}, missing from PROBLEM_CODES`,
+    );
+  }
+}

@@ -333,7 +333,9 @@ export class CharacterState {
       this.#unwatch.push(
         this.#services.realtime.watch(group.groupId, {
           onEvent: (event) => this.#onGroupEvent(event),
-          onResync: () => void this.#pullRemote(),
+          onResync: async () => {
+            await this.#pullRemote();
+          },
         }),
       );
     }

@@ -134,7 +134,7 @@ describe(GroupViewState.name, () => {
     const view = new GroupViewState(fake.services(), GROUP);
     await view.load();
     const before = fake.requests.length;
-    fake.watchers.get(GROUP)?.[0].onResync();
+    await fake.watchers.get(GROUP)?.[0].onResync?.('too_far_behind');
     await settle();
     await settle();
     expect(fake.requests.slice(before).map((r) => r.path)).toContain(`/v1/groups/${GROUP}/rolls`);

@@ -58,31 +58,34 @@ export class GroupViewState {
 
   /** Reads everything, then watches the group's events from the seq the read saw. */
   async load(): Promise<void> {
-    this.#unwatch?.();
-    this.#unwatch = null;
-    const api = this.#services.api;
-    const path = { params: { path: { id: this.groupId } } };
     try {
-      // The group first: its eventSeq is older than every list read after it, so replay covers the gap.
-      const group = await call(api.GET('/v1/groups/{id}', path));
-      const [members, characters, page] = await Promise.all([
-        call(api.GET('/v1/groups/{id}/members', path)),
-        this.#fetchCharacters(),
-        call(api.GET('/v1/groups/{id}/rolls', { params: { path: { id: this.groupId }, query: { limit: PAGE_SIZE } } })),
-      ]);
+      const seq = await this.#read();
       if (this.#disposed) return;
-      this.group = group;
-      this.members = members.map((member) => ({ ...member, online: this.#online.has(member.userId) }));
-      this.characters = characters;
-      this.rolls = page.items;
-      this.nextCursor = page.nextCursor;
       this.status = 'ready';
-      this.#watch(group.eventSeq);
+      this.#watch(seq);
     } catch (error) {
       if (this.#disposed) return;
       this.status = error instanceof ApiError && error.status === 404 ? 'not_found' : 'error';
       this.error = error instanceof Error ? error.message : String(error);
     }
+  }
+
+  /** Reads the group and its lists; returns the group's eventSeq (older than every list read after it). */
+  async #read(): Promise<number> {
+    const api = this.#services.api;
+    const path = { params: { path: { id: this.groupId } } };
+    const group = await call(api.GET('/v1/groups/{id}', path));
+    const [members, characters, page] = await Promise.all([
+      call(api.GET('/v1/groups/{id}/members', path)),
+      this.#fetchCharacters(),
+      call(api.GET('/v1/groups/{id}/rolls', { params: { path: { id: this.groupId }, query: { limit: PAGE_SIZE } } })),
+    ]);
+    this.group = group;
+    this.members = members.map((member) => ({ ...member, online: this.#online.has(member.userId) }));
+    this.characters = characters;
+    this.rolls = page.items;
+    this.nextCursor = page.nextCursor;
+    return group.eventSeq;
   }
 
   /** The next (older) page of the roll log. */
@@ -178,7 +181,8 @@ export class GroupViewState {
     this.#unwatch = this.#services.realtime.watch(this.groupId, {
       lastSeq,
       onEvent: (event) => this.#apply(event),
-      onResync: () => void this.load(),
+      // Too far behind to replay: read everything again and resume from that read's seq.
+      onResync: () => this.#read(),
       onUnsubscribed: (reason) => {
         this.status = reason === 'group_deleted' ? 'deleted' : 'removed';
       },

@@ -3,73 +3,26 @@
  * the session, the realtime connection and the plugin UI loader. Both clients build one `ClientServices` at
  * start and hand it to the state classes; tests hand them real or in-memory implementations.
  */
-import type { AnyGroupEvent, FieldError } from '@cm/contracts';
-import type { Client } from 'openapi-fetch';
-import type { components, paths } from '../generated/api.js';
+import type { FieldError, PluginReloadedPayload } from '@cm/contracts';
+import { unwrap, type Api, type Schemas } from '../api.js';
+import { ApiProblem } from '../problem.js';
+import type { PluginUiLoader } from '../plugin-ui-loader.js';
+import type { RealtimeClient } from '../realtime.js';
+import type { Session, SessionStatus, User } from '../session.js';
 
-/** The typed API client generated from the host's OpenAPI document. */
-export type Api = Client<paths>;
-/** The API's schemas by name (response and request DTOs). */
-export type Schemas = components['schemas'];
+export type { Api, Schemas, SessionStatus, User };
+export type { ConnectionState as ConnectionStatus } from '../realtime.js';
+export type { WatchOptions } from '../group-watch.js';
+export type { MountedPluginUi as MountedPlugin, MountOptions } from '../plugin-ui-loader.js';
 
-export type User = Schemas['UserDto'];
-export type SessionStatus = 'restoring' | 'anonymous' | 'authenticated';
-
-/** The login session (access token in memory, refresh single-flight across tabs). */
-export interface SessionPort {
-  readonly status: SessionStatus;
-  readonly user: User | null;
-  /** Calls `listener` whenever status or user change; returns the unsubscribe function. */
-  subscribe(listener: () => void): () => void;
-  restore(): Promise<void>;
-  login(email: string, password: string): Promise<void>;
-  logout(): Promise<void>;
-  /** Replaces the cached user after a profile change. */
-  setUser?(user: User): void;
-}
-
-export type ConnectionStatus = 'connecting' | 'open' | 'reconnecting' | 'offline';
-
-/** Options of one watched group: the last seq seen, every event after it, and a resync request. */
-export interface WatchOptions {
-  lastSeq?: number;
-  onEvent: (event: AnyGroupEvent) => void;
-  /** The log cannot be replayed from `lastSeq`: refetch over HTTP and call `watch` again. */
-  onResync: () => void;
-  /** The server ended the subscription (removed, left, group deleted). */
-  onUnsubscribed?: (reason: string) => void;
-}
-
-/** The one WebSocket of the app: groups on screen are watched, reconnects resume without gaps. */
-export interface RealtimePort {
-  readonly status: ConnectionStatus;
-  subscribeStatus(listener: (status: ConnectionStatus) => void): () => void;
-  /** Watches a group; returns the function that stops watching it. */
-  watch(groupId: string, options: WatchOptions): () => void;
-}
-
-/** A mounted plugin UI (sheet or panel). */
-export interface MountedPlugin<P> {
-  update(props: Partial<P>): void;
-  destroy(): void;
-}
-
-/** Loads plugin UI bundles on demand and mounts them, containing failures and re-mounting on reload. */
-export interface PluginUiPort {
-  mount<P extends object>(
-    target: HTMLElement,
-    url: string,
-    props: P,
-    options?: MountOptions<P>,
-  ): Promise<MountedPlugin<P>>;
-}
-
-export interface MountOptions<P> {
-  /** The UI threw on mount or update: it was replaced by an error card. */
-  onError?: (error: Error) => void;
-  /** Props for a re-mount after a reload (e.g. the latest unsaved sheet). */
-  currentProps?: () => P;
-}
+/** The parts of `Session` the state classes use (the login: status, user, login/logout). */
+export type SessionPort = Pick<Session, 'status' | 'user' | 'subscribe' | 'restore' | 'login' | 'logout' | 'setUser'>;
+/** The parts of `RealtimeClient` the state classes use (connection state, one watch per group on screen). */
+export type RealtimePort = Pick<RealtimeClient, 'status' | 'subscribeStatus' | 'watch'>;
+/** The parts of `PluginUiLoader` the state classes and components use. */
+export type PluginUiPort = Pick<PluginUiLoader, 'mount'>;
+/** One plugin reload as the host announces it (the same shape on the SSE stream and the socket). */
+export type PluginReload = PluginReloadedPayload;
 
 /** Everything the state classes use. */
 export interface ClientServices {
@@ -79,16 +32,8 @@ export interface ClientServices {
   plugins: PluginUiPort;
   /** Where drafts are kept (the web app: localStorage; the Symbiote: TaleSpire's storage). */
   drafts: DraftStore;
-  /** Subscribes to plugin reloads (`plugin.reloaded` on the SSE stream or the socket); returns the unsubscribe. */
+  /** Subscribes to plugin reloads (`plugin.reloaded`); returns the unsubscribe function. */
   onPluginReloaded(listener: (event: PluginReload) => void): () => void;
-}
-
-/** One plugin reload as announced by the host. */
-export interface PluginReload {
-  pluginId: string;
-  version: string;
-  status: string;
-  uiUrl: string | null;
 }
 
 /** Local storage for unsaved sheet edits, so no edit is lost to a closed tab or a refused save. */
@@ -98,7 +43,10 @@ export interface DraftStore {
   remove(key: string): void;
 }
 
-/** An error answer of the API (RFC 9457 problem) as the UI shows it. */
+/**
+ * An API failure as the UI shows it: the problem's status, code and field errors with a message in plain words
+ * (network failures: status 0). Made from `@cm/client`'s ApiProblem by `call`.
+ */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -129,17 +77,15 @@ function plainMessage(status: number, body: Record<string, unknown>, errors: Fie
   return typeof body.title === 'string' ? body.title : `Request failed (${status})`;
 }
 
-/** Awaits an openapi-fetch call and returns its data, or throws an ApiError (network failures: status 0). */
+/** Awaits an API call (`unwrap`) and returns its data, or throws an ApiError (network failures: status 0). */
 export async function call<T>(request: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
-  let result: { data?: T; error?: unknown; response: Response };
   try {
-    result = await request;
+    return await unwrap(request);
   } catch (error) {
     if (error instanceof ApiError) throw error;
+    if (error instanceof ApiProblem) throw ApiError.from(error.status, error.problem);
     throw ApiError.from(0, { detail: (error as Error).message });
   }
-  if (!result.response.ok) throw ApiError.from(result.response.status, result.error);
-  return result.data as T;
 }
 
 /** The field errors of a failure under a path prefix (`sheet.hp.current` → `hp.current`), for a form. */

@@ -82,7 +82,7 @@ export class SessionState {
   }
 
   #setUser(user: User): void {
-    this.#services.session.setUser?.(user);
+    this.#services.session.setUser(user);
     this.user = user;
   }
 

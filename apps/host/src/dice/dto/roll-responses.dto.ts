@@ -1,7 +1,15 @@
+import {
+  ROLL_SOURCES,
+  type RollCreatedPayload,
+  type RollDiceSummary,
+  type RollGroupSummary,
+  type RollSource,
+} from '@cm/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { RollOutcomeDto } from '../../plugins/dto/ruleset-responses.dto.js';
 
 /** The dice of one term: faces in roll order and, for keep rules, the dropped indices. */
-export class RollDiceDto {
+export class RollDiceDto implements RollDiceSummary {
   @ApiProperty({ enum: ['+', '-'] })
   sign!: '+' | '-';
 
@@ -16,7 +24,7 @@ export class RollDiceDto {
 }
 
 /** One `/`-separated group of a roll. */
-export class RollGroupDto {
+export class RollGroupDto implements RollGroupSummary {
   @ApiPropertyOptional()
   name?: string;
 
@@ -30,23 +38,8 @@ export class RollGroupDto {
   total!: number;
 }
 
-/** The ruleset's interpretation of a character's dice action (e.g. DSA5 quality level). */
-export class RollOutcomeDto {
-  @ApiProperty({ enum: ['success', 'failure', 'critical', 'botch', 'neutral'] })
-  result!: 'success' | 'failure' | 'critical' | 'botch' | 'neutral';
-
-  @ApiProperty()
-  label!: string;
-
-  @ApiPropertyOptional()
-  total?: number;
-
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  details?: Record<string, string | number | boolean | null>;
-}
-
-/** One entry of a group's roll log. */
-export class RollDto {
+/** One entry of a group's roll log: the `roll.created` payload plus where and when. */
+export class RollDto implements RollCreatedPayload {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
@@ -71,8 +64,8 @@ export class RollDto {
   @ApiProperty({ type: [RollGroupDto] })
   groups!: RollGroupDto[];
 
-  @ApiProperty({ enum: ['server', 'talespire', 'discord'], description: '`talespire` = client-reported results' })
-  source!: 'server' | 'talespire' | 'discord';
+  @ApiProperty({ enum: ROLL_SOURCES, enumName: 'RollSource', description: '`talespire` = client-reported results' })
+  source!: RollSource;
 
   @ApiProperty({ type: RollOutcomeDto, nullable: true })
   outcome!: RollOutcomeDto | null;

@@ -1,5 +1,5 @@
+import { GROUP_ROLES, type GroupRole } from '@cm/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { GroupRole } from '../group-member.entity.js';
 import type { GroupEntity } from '../group.entity.js';
 
 export class GroupDto {
@@ -18,7 +18,7 @@ export class GroupDto {
   @ApiProperty({ format: 'uuid' })
   dmUserId!: string;
 
-  @ApiProperty({ enum: ['dm', 'player'], description: 'The caller’s role in the group' })
+  @ApiProperty({ enum: GROUP_ROLES, enumName: 'GroupRole', description: 'The caller’s role in the group' })
   myRole!: GroupRole;
 
   @ApiProperty({ description: 'The last realtime event seq of the group (subscribe with it to get only newer events)' })
@@ -52,7 +52,7 @@ export class GroupMemberDto {
   @ApiProperty()
   displayName!: string;
 
-  @ApiProperty({ enum: ['dm', 'player'] })
+  @ApiProperty({ enum: GROUP_ROLES, enumName: 'GroupRole' })
   role!: GroupRole;
 
   @ApiProperty({ type: String, format: 'date-time' })

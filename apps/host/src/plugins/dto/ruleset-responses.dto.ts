@@ -1,6 +1,17 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  PLUGIN_KINDS,
+  PLUGIN_RELOAD_STATUSES,
+  ROLL_OUTCOME_RESULTS,
+  type FieldError,
+  type PluginKind,
+  type RollOutcomeResult,
+  type RollOutcomeSummary,
+} from '@cm/contracts';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 
-export class FieldErrorDto {
+/** Shares its schema name with the problems' field errors: one `FieldError` in the document. */
+@ApiSchema({ name: 'FieldError' })
+export class FieldErrorDto implements FieldError {
   @ApiProperty({ example: 'hp.current' }) path!: string;
   @ApiProperty({ example: 'must be at most hp.max' }) message!: string;
 }
@@ -38,11 +49,16 @@ export class DiceActionsDto {
   @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) diceActions!: unknown[];
 }
 
-export class RollOutcomeDto {
-  @ApiProperty({ enum: ['success', 'failure', 'critical', 'botch', 'neutral'] }) result!: string;
+/** How the ruleset read a roll of one of its dice actions (e.g. a DSA5 quality level). */
+export class RollOutcomeDto implements RollOutcomeSummary {
+  @ApiProperty({ enum: ROLL_OUTCOME_RESULTS, enumName: 'RollOutcomeResult' }) result!: RollOutcomeResult;
   @ApiProperty({ example: 'Erfolg, QS 2' }) label!: string;
   @ApiPropertyOptional() total?: number;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) details?: Record<string, unknown>;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }], nullable: true },
+  })
+  details?: Record<string, string | number | boolean | null>;
 }
 
 export class FixtureFailureDto {
@@ -62,9 +78,10 @@ export class PluginStatusDto {
   @ApiProperty() folder!: string;
   @ApiProperty({ nullable: true, type: String }) name!: string | null;
   @ApiProperty({ nullable: true, type: String }) version!: string | null;
-  @ApiProperty({ nullable: true, enum: ['ruleset', 'feature'] }) kind!: string | null;
+  @ApiProperty({ nullable: true, enum: PLUGIN_KINDS, enumName: 'PluginKind' }) kind!: PluginKind | null;
   @ApiProperty({
-    enum: ['loaded', 'failed'],
+    enum: PLUGIN_RELOAD_STATUSES,
+    enumName: 'PluginLoadStatus',
     description: 'loaded: a good version is served; failed: nothing is served',
   })
   status!: string;

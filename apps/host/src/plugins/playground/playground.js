@@ -211,8 +211,9 @@ function listen() {
   const events = new EventSource('/v1/plugins/events');
   events.addEventListener('plugin.reloaded', async (message) => {
     const event = JSON.parse(message.data);
-    if (state.ruleset?.id === event.id && event.uiUrl !== state.uiUrl) await select(event.id, true);
-    else if (state.feature?.id === event.id && event.uiUrl !== state.feature.uiUrl) await selectFeature(event.id, true);
+    if (state.ruleset?.id === event.pluginId && event.uiUrl !== state.uiUrl) await select(event.pluginId, true);
+    else if (state.feature?.id === event.pluginId && event.uiUrl !== state.feature.uiUrl)
+      await selectFeature(event.pluginId, true);
     else await loadCatalog();
   });
   events.addEventListener('plugin.removed', () => loadCatalog());

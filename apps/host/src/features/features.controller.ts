@@ -12,7 +12,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { CurrentUser, type AuthUser } from '../../auth/current-user.decorator.js';
+import { CurrentUser, type AuthUser } from '../auth/current-user.decorator.js';
 import { FeatureActionDto, FeatureActionResultDto, FeatureStateDto } from './dto/feature.dto.js';
 import { FeaturesService } from './features.service.js';
 
@@ -28,7 +28,7 @@ export class FeaturesController {
   @Get('state')
   @ApiOperation({ summary: 'The feature plugin’s state in the group' })
   @ApiOkResponse({ type: FeatureStateDto })
-  async state(
+  async getFeatureState(
     @CurrentUser() caller: AuthUser,
     @Param('id') groupId: string,
     @Param('pluginId') pluginId: string,
@@ -48,7 +48,7 @@ export class FeaturesController {
   @ApiForbiddenResponse({ description: 'The plugin refused the caller (e.g. a DM-only action)' })
   @ApiConflictResponse({ description: 'The plugin refused the action in the current state' })
   @ApiBadGatewayResponse({ description: 'The plugin failed (threw, timed out, bad result); nothing changed' })
-  act(
+  runFeatureAction(
     @CurrentUser() caller: AuthUser,
     @Param('id') groupId: string,
     @Param('pluginId') pluginId: string,

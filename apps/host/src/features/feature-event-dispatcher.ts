@@ -2,11 +2,12 @@ import type { FeatureCharacter, FeatureContext, FeatureGroupEvent, JsonValue } f
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
-import { DomainError } from '../../common/domain-error.js';
+import { DomainError } from '../common/domain-error.js';
 import type { Subscription } from 'rxjs';
-import type { GroupEventPointer } from '../../realtime/group-event-listener.js';
-import { RealtimeService } from '../../realtime/realtime.service.js';
-import type { LoadedPlugin } from '../plugin-registry.js';
+import type { GroupEventPointer } from '../events/group-event-listener.js';
+import { GroupEventReader, type StoredGroupEvent } from '../events/group-event-reader.js';
+import { GroupEventStream } from '../events/group-event-stream.js';
+import type { LoadedPlugin } from '../plugins/plugin-registry.js';
 import { FeaturePlugins, freshEntropy } from './feature-plugins.js';
 import { FeatureStateStore } from './feature-state.store.js';
 
@@ -23,7 +24,7 @@ const TRANSIENT_FAILURES = new Set(['not_loaded', 'crashed']);
  * Delivers group events to feature plugins' `onGroupEvent`, exactly once per (plugin, group, event) across
  * host instances.
  *
- * It follows the instance's one LISTEN connection (RealtimeService). A NOTIFY only says "group g reached seq s";
+ * It follows the instance's one LISTEN connection (GroupEventStream). A NOTIFY only says "group g reached seq s";
  * the truth is the table `plugin_event_cursors` (plugin, group) → last handled seq. A batch runs in one
  * transaction under the same per-(plugin, group) advisory lock as actions: it reads the events after the
  * cursor, runs the handler for each (in seq order, on the state the previous one produced), writes the state
@@ -43,13 +44,14 @@ export class FeatureEventDispatcher implements OnApplicationBootstrap, OnApplica
     @InjectEntityManager() private readonly manager: EntityManager,
     private readonly features: FeaturePlugins,
     private readonly store: FeatureStateStore,
-    private readonly realtime: RealtimeService,
+    private readonly stream: GroupEventStream,
+    private readonly reader: GroupEventReader,
   ) {}
 
   onApplicationBootstrap(): void {
     this.subscriptions = [
-      this.realtime.pointer$.subscribe((pointer) => this.onPointer(pointer)),
-      this.realtime.reconnected$.subscribe(() => void this.sweep()),
+      this.stream.pointer$.subscribe((pointer) => this.onPointer(pointer)),
+      this.stream.reconnected$.subscribe(() => void this.sweep()),
     ];
     void this.sweep();
     this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_EVERY_MS).unref();
@@ -130,10 +132,7 @@ export class FeatureEventDispatcher implements OnApplicationBootstrap, OnApplica
         [pluginId, groupId],
       );
       if (!cursor[0]) return false;
-      const events: Array<{ seq: string; type: string; payload: JsonValue }> = await manager.query(
-        `SELECT "seq", "type", "payload" FROM "group_events" WHERE "group_id" = $1 AND "seq" > $2 ORDER BY "seq" LIMIT $3`,
-        [groupId, cursor[0].last_seq, BATCH],
-      );
+      const events = await this.reader.after(groupId, Number(cursor[0].last_seq), BATCH, manager);
       if (events.length === 0) return false;
       const deliverable = events.filter((event) => !NOT_DELIVERED.has(event.type));
       if (deliverable.length > 0) await this.deliver(manager, plugin, groupId, deliverable);
@@ -149,7 +148,7 @@ export class FeatureEventDispatcher implements OnApplicationBootstrap, OnApplica
     manager: EntityManager,
     plugin: LoadedPlugin,
     groupId: string,
-    events: Array<{ seq: string; type: string; payload: JsonValue }>,
+    events: StoredGroupEvent[],
   ): Promise<void> {
     const pluginId = plugin.manifest.id;
     const current = await this.store.read(manager, pluginId, groupId);
@@ -158,7 +157,7 @@ export class FeatureEventDispatcher implements OnApplicationBootstrap, OnApplica
     const changes = new Map<string, JsonValue | null>();
     for (const event of events) {
       const context: FeatureContext = { groupId, isDm: false, state, characters, entropy: freshEntropy() };
-      const delivered: FeatureGroupEvent = { type: event.type, payload: event.payload };
+      const delivered: FeatureGroupEvent = { type: event.type, payload: event.payload as JsonValue };
       try {
         const result = await this.features.runGroupEvent(plugin, delivered, context);
         if (result.error) {

@@ -1,6 +1,6 @@
 import type { JsonValue } from '@cm/ruleset-sdk';
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import { GroupEntity } from '../../groups/group.entity.js';
+import { GroupEntity } from '../groups/group.entity.js';
 
 /** One key of a feature plugin's state in one group. Written only by FeatureStateStore. */
 @Entity({ name: 'plugin_state' })

@@ -1,9 +1,10 @@
 import type { JsonValue } from '@cm/ruleset-sdk';
 import { Injectable } from '@nestjs/common';
+import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
-import { DomainError } from '../../common/domain-error.js';
-import { GroupEventLog } from '../../realtime/group-event-log.js';
-import { FEATURE_LIMITS } from './feature-result.js';
+import { DomainError } from '../common/domain-error.js';
+import { GroupEventLog } from '../events/group-event-log.js';
+import { FEATURE_LIMITS } from '../plugins/feature-result.js';
 
 /**
  * The host's storage for feature plugins: `plugin_state` (plugin, group, key) → JSON. Writers serialise per
@@ -13,7 +14,10 @@ import { FEATURE_LIMITS } from './feature-result.js';
  */
 @Injectable()
 export class FeatureStateStore {
-  constructor(private readonly events: GroupEventLog) {}
+  constructor(
+    @InjectEntityManager() private readonly manager: EntityManager,
+    private readonly events: GroupEventLog,
+  ) {}
 
   /** Takes the (plugin, group) write lock until the transaction ends. Call first in the writing transaction. */
   async lock(manager: EntityManager, pluginId: string, groupId: string): Promise<void> {
@@ -79,6 +83,15 @@ export class FeatureStateStore {
       lastSeq = await this.events.append(manager, groupId, 'plugin.state_changed', { pluginId, key, value, changedBy });
     }
     return { state, lastSeq };
+  }
+
+  /** Groups in which the plugin holds state. */
+  async groupIdsWithState(pluginId: string, manager: EntityManager = this.manager): Promise<string[]> {
+    const rows: Array<{ group_id: string }> = await manager.query(
+      `SELECT DISTINCT "group_id" FROM "plugin_state" WHERE "plugin_id" = $1`,
+      [pluginId],
+    );
+    return rows.map((row) => row.group_id);
   }
 
   /**

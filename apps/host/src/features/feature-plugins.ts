@@ -1,11 +1,11 @@
 import type { FeatureCharacter, FeatureContext, FeatureGroupEvent, JsonValue } from '@cm/ruleset-sdk';
 import { Injectable } from '@nestjs/common';
 import { webcrypto } from 'node:crypto';
-import { notFound } from '../../common/domain-error.js';
-import { GroupCharacterSheets } from '../../dice/group-character-sheets.js';
-import type { LoadedPlugin } from '../plugin-registry.js';
-import { PluginsService } from '../plugins.service.js';
-import { checkFeatureResult, type CheckedFeatureResult } from './feature-result.js';
+import { notFound } from '../common/domain-error.js';
+import { GroupCharacterSheets } from '../dice/group-character-sheets.js';
+import type { LoadedPlugin } from '../plugins/plugin-registry.js';
+import { PluginsService } from '../plugins/plugins.service.js';
+import { checkFeatureResult, type CheckedFeatureResult } from '../plugins/feature-result.js';
 
 /** How many uint32 values of entropy every call gets (`createRandom(context.entropy)` in the plugin). */
 export const FEATURE_ENTROPY = 256;

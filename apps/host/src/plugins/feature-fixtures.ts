@@ -1,8 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import type { FixtureReport } from '../plugin-fixtures.js';
-import type { PluginRuntime } from '../plugin-runtime.js';
+import type { FixtureReport } from './plugin-fixtures.js';
+import type { PluginRuntime } from './plugin-runtime.js';
 import { checkFeatureResult } from './feature-result.js';
 
 /**

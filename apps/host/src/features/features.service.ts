@@ -2,10 +2,10 @@ import type { FeatureContext, JsonValue } from '@cm/ruleset-sdk';
 import { Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
-import { DomainError } from '../../common/domain-error.js';
-import { GroupAccessService } from '../../groups/group-access.service.js';
+import { DomainError } from '../common/domain-error.js';
+import { GroupAccessService } from '../groups/group-access.service.js';
 import { FeaturePlugins, freshEntropy } from './feature-plugins.js';
-import { FEATURE_LIMITS, refusal } from './feature-result.js';
+import { FEATURE_LIMITS, refusal } from '../plugins/feature-result.js';
 import { FeatureStateStore } from './feature-state.store.js';
 
 /** The answer of an action: the plugin's reply and its whole state afterwards. */

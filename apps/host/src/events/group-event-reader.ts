@@ -1,5 +1,7 @@
+import type { RealtimeEventMap } from '@cm/contracts';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { LoggedEventType } from './group-event-log.js';
 
 /** One row of `group_events` as sent to clients. */
 export interface StoredGroupEvent {
@@ -10,7 +12,7 @@ export interface StoredGroupEvent {
   createdAt: string;
 }
 
-/** Reads the group event log and the facts a subscription needs. */
+/** Reads the group event log (optionally inside the caller's transaction) and keeps it bounded. */
 @Injectable()
 export class GroupEventReader {
   constructor(private readonly dataSource: DataSource) {}
@@ -28,8 +30,14 @@ export class GroupEventReader {
     return { seq, oldestRetained: row.oldest === null ? seq + 1 : Number(row.oldest) };
   }
 
-  async after(groupId: string, afterSeq: number, limit = 500): Promise<StoredGroupEvent[]> {
-    const rows: { seq: string; type: string; payload: unknown; created_at: Date }[] = await this.dataSource.query(
+  /** Up to `limit` events of a group after `afterSeq`, in seq order. */
+  async after(
+    groupId: string,
+    afterSeq: number,
+    limit = 500,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<StoredGroupEvent[]> {
+    const rows: { seq: string; type: string; payload: unknown; created_at: Date }[] = await manager.query(
       `SELECT seq, type, payload, created_at FROM group_events WHERE group_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
       [groupId, afterSeq, limit],
     );
@@ -42,14 +50,19 @@ export class GroupEventReader {
     }));
   }
 
-  /** Group ids among `groupIds` that `userId` is a member of. */
-  async memberships(userId: string, groupIds: string[]): Promise<Set<string>> {
-    if (groupIds.length === 0) return new Set();
-    const rows: { group_id: string }[] = await this.dataSource.query(
-      `SELECT group_id FROM group_members WHERE user_id = $1 AND group_id = ANY($2::uuid[])`,
-      [userId, groupIds],
+  /** The payload of the group's newest event of `type` whose payload contains `match`, if any. */
+  async latest<T extends LoggedEventType>(
+    manager: EntityManager,
+    groupId: string,
+    type: T,
+    match: Partial<RealtimeEventMap[T]>,
+  ): Promise<RealtimeEventMap[T] | undefined> {
+    const rows: Array<{ payload: RealtimeEventMap[T] }> = await manager.query(
+      `SELECT "payload" FROM "group_events" WHERE "group_id" = $1 AND "type" = $2 AND "payload" @> $3::jsonb
+        ORDER BY "seq" DESC LIMIT 1`,
+      [groupId, type, JSON.stringify(match)],
     );
-    return new Set(rows.map((row) => row.group_id));
+    return rows[0]?.payload;
   }
 
   /** Deletes events beyond the newest `keep` of every group; returns how many were removed. */

@@ -1,10 +1,10 @@
 import type { FeatureCharacter, JsonValue } from '@cm/ruleset-sdk';
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Public } from '../../auth/public.decorator.js';
-import { DomainError } from '../../common/domain-error.js';
+import { Public } from '../auth/public.decorator.js';
+import { DomainError } from '../common/domain-error.js';
 import { FeatureActionResultDto, TryFeatureActionDto } from './dto/feature.dto.js';
-import { FEATURE_LIMITS, refusal } from './feature-result.js';
+import { FEATURE_LIMITS, refusal } from '../plugins/feature-result.js';
 import { FeaturePlugins, freshEntropy } from './feature-plugins.js';
 
 /**
@@ -22,7 +22,7 @@ export class FeatureTrialController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Try a feature action on supplied state (nothing is stored)' })
   @ApiOkResponse({ type: FeatureActionResultDto })
-  async tryAction(
+  async tryFeatureAction(
     @Param('pluginId') pluginId: string,
     @Param('action') action: string,
     @Body() body: TryFeatureActionDto,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { DomainError } from '../../common/domain-error.js';
+import { DomainError } from '../common/domain-error.js';
 import { checkFeatureResult, FEATURE_LIMITS, refusal } from './feature-result.js';
 
 const check = (value: unknown) => checkFeatureResult('demo', 'actions.go', value);

@@ -1,5 +1,5 @@
 import type { FeatureErrorCode, JsonValue } from '@cm/ruleset-sdk';
-import { DomainError, type DomainErrorCode } from '../../common/domain-error.js';
+import { DomainError, type DomainErrorCode } from '../common/domain-error.js';
 
 /** Limits on what a feature plugin may store per call and per group. */
 export const FEATURE_LIMITS = {
