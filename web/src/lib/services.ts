@@ -48,6 +48,7 @@ export function createServices(onPluginError: (message: string) => void): Client
   });
   return {
     api,
+    publicApi: createApi({ baseUrl }),
     session,
     realtime,
     plugins,

@@ -33,10 +33,8 @@ export class CatalogState {
   }
 
   async refresh(): Promise<void> {
-    const [rulesets, plugins] = await Promise.all([
-      call(this.#services.api.GET('/v1/rulesets')),
-      call(this.#services.api.GET('/v1/plugins')),
-    ]);
+    const api = this.#services.publicApi ?? this.#services.api;
+    const [rulesets, plugins] = await Promise.all([call(api.GET('/v1/rulesets')), call(api.GET('/v1/plugins'))]);
     this.rulesets = rulesets;
     this.plugins = plugins;
     this.loaded = true;

@@ -27,6 +27,8 @@ export type PluginReload = PluginReloadedPayload;
 /** Everything the state classes use. */
 export interface ClientServices {
   api: Api;
+  /** The same API without the session, for public reads (the catalog) that need not wait for a login. */
+  publicApi?: Api;
   session: SessionPort;
   realtime: RealtimePort;
   plugins: PluginUiPort;
