@@ -10,11 +10,12 @@ export class ConnectionState {
     this.#unsubscribe = services.realtime.subscribeStatus((status) => (this.status = status));
   }
 
-  /** A short label for the indicator, or null when all is well. */
+  /**
+   * A short label for the indicator, or null when all is well. `offline` means "not trying" (nothing on screen
+   * is watched, or logged out): nothing to report; a lost connection is `reconnecting` until it is back.
+   */
   get problem(): string | null {
-    if (this.status === 'reconnecting') return 'Reconnecting…';
-    if (this.status === 'offline') return 'Offline — changes will appear when the connection is back';
-    return null;
+    return this.status === 'reconnecting' ? 'Reconnecting…' : null;
   }
 
   dispose(): void {
