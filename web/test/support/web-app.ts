@@ -5,6 +5,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { createTestDatabase } from '../../../apps/host/test/support/database.js';
 import { createHttp, type Http } from '../../../apps/host/test/support/http.js';
 import { REPO_PLUGINS_DIR } from '../../../apps/host/test/support/plugins.js';
+import { freePort } from '../../../apps/host/test/support/ports.js';
 import { SmtpReceiver } from '../../../apps/host/test/support/smtp-receiver.js';
 import { startTestHost, type TestHost } from '../../../apps/host/test/support/test-host.js';
 
@@ -42,7 +43,11 @@ export async function startWebApp(env: Record<string, string> = {}): Promise<Web
   const pluginsDir = await mkdtemp(join(tmpdir(), 'cm-web-plugins-'));
   for (const id of ['generic', 'dsa5e', 'initiative'])
     await cp(join(REPO_PLUGINS_DIR, id), join(pluginsDir, id), { recursive: true });
+  // A known port, so PUBLIC_URL (mailed links, host-signed upload URLs) is the address the browser uses.
+  const port = await freePort();
   const host = await startTestHost({
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
     DATABASE_URL: database.url,
     SMTP_URL: smtpUrl,
     PLUGINS_DIR: pluginsDir,
