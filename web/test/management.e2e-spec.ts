@@ -113,7 +113,7 @@ describe('the web app: managing groups, characters and the account', () => {
     await page.getByRole('button', { name: 'Export Second name' }).click();
     const file = await download;
     expect(file.suggestedFilename()).toBe('Second name.cmchar');
-    const document = JSON.parse(await (await import('node:fs/promises')).readFile((await file.path())!, 'utf8'));
+    const document = JSON.parse(await (await import('node:fs/promises')).readFile(await file.path(), 'utf8'));
     expect(document).toMatchObject({ ruleset_id: 'generic', name: 'Second name' });
     await page.getByLabel('File', { exact: true }).setInputFiles({
       name: 'copy.cmchar',
