@@ -89,7 +89,7 @@ describe('the web app: managing groups, characters and the account', () => {
       'Manager',
       'Nora',
     ]);
-    await page.getByRole('button', { name: 'Make Nora the DM' }).click();
+    await page.getByRole('button', { name: 'Make DM: Nora' }).click();
     await page.waitForURL(`**/groups/${groupId}`);
     await page.getByRole('heading', { name: 'New name' }).waitFor();
     expect(await page.getByRole('link', { name: /Settings/ }).count()).toBe(0);
