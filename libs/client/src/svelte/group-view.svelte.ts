@@ -19,16 +19,17 @@ const PAGE_SIZE = 25;
 export class GroupViewState {
   status = $state<GroupViewStatus>('loading');
   error = $state<string | null>(null);
-  group = $state<GroupDetail | null>(null);
-  members = $state<Member[]>([]);
-  characters = $state<GroupCharacter[]>([]);
-  rolls = $state<Roll[]>([]);
+  // Lists are replaced, never mutated: raw state (no deep proxies) keeps a busy roll log cheap to update.
+  group = $state.raw<GroupDetail | null>(null);
+  members = $state.raw<Member[]>([]);
+  characters = $state.raw<GroupCharacter[]>([]);
+  rolls = $state.raw<Roll[]>([]);
   nextCursor = $state<string | null>(null);
   loadingOlder = $state(false);
   /** Ids of rolls that arrived live since the page opened (for a short highlight). */
-  freshRolls = $state<string[]>([]);
+  freshRolls = $state.raw<string[]>([]);
   /** Feature plugin state by plugin id, then key. */
-  featureState = $state<Record<string, Record<string, JsonValue>>>({});
+  featureState = $state.raw<Record<string, Record<string, JsonValue>>>({});
   readonly groupId: string;
   readonly #services: ClientServices;
   // eslint-disable-next-line svelte/prefer-svelte-reactivity -- private bookkeeping, never rendered
