@@ -16,10 +16,16 @@ const swc = [
 const ESM_ONLY_REQUIRED_BY_CJS = ['content-disposition', 'file-type', 'cookie'];
 const shared = {
   extensionsToTreatAsEsm: ['.ts'],
-  transform: { '^.+\\.ts$': swc, '^.+\\.m?js$': swc },
+  // Rune modules first: Jest uses the first pattern that matches.
+  transform: {
+    '^.+\\.svelte\\.ts$': '<rootDir>/scripts/jest-svelte-module-transform.mjs',
+    '^.+\\.ts$': swc,
+    '^.+\\.m?js$': swc,
+  },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY_REQUIRED_BY_CJS.join('|')})/)`],
   moduleNameMapper: {
     '^@cm/(ruleset-sdk|dice|contracts|client)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@cm/client/svelte$': '<rootDir>/libs/client/src/svelte/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',
@@ -57,7 +63,7 @@ export default {
       ...services,
       globalSetup: '<rootDir>/apps/host/test/support/browser-setup.mjs',
       displayName: 'browser',
-      testMatch: ['<rootDir>/apps/host/test/browser/**/*.e2e-spec.ts'],
+      testMatch: ['<rootDir>/apps/host/test/browser/**/*.e2e-spec.ts', '<rootDir>/web/test/**/*.e2e-spec.ts'],
     },
   ],
 };

@@ -5,6 +5,7 @@ import { ConfigModule } from './config/config.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CharactersModule } from './characters/characters.module.js';
+import { ClientsModule } from './clients/clients.module.js';
 import { GroupsModule } from './groups/groups.module.js';
 import { MailModule } from './mail/mail.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -38,6 +39,7 @@ export class AppModule {
         DiceModule,
         FeaturesModule,
         RealtimeModule,
+        ClientsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
     };

@@ -83,6 +83,8 @@ const EXPECTED: Record<string, RouteCase> = {
   },
   'GET /v1/groups/{id}/invites': { primary: 'group', expect: [401, 404, 404, 403, 403, 'ok'] },
   'DELETE /v1/groups/{id}/invites/{inviteId}': { primary: 'group', expect: [401, 404, 404, 403, 403, 'ok'] },
+  // Public: the token is the credential; a wrong token or group answers 404 (groups.e2e-spec).
+  'GET /v1/groups/{id}/join/{token}': { expect: ['ok', 'ok', 'ok', 'ok', 'ok', 'ok'] },
   'POST /v1/groups/{id}/join/{token}': { primary: 'group', expect: [401, 403, 'ok', 'ok', 'ok', 'ok'] },
   'GET /v1/me/active-group': { expect: [401, 'ok', 'ok', 'ok', 'ok', 'ok'] },
   'PUT /v1/me/active-group': {

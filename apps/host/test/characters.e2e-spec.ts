@@ -264,6 +264,14 @@ describe('portable characters', () => {
     const lep = await ctx.as(dm)('POST', `/v1/characters/${alrik}/resources`, { resource: 'lep', delta: -7 });
     expect(lep.status).toBe(200);
     expect(lep.body).toMatchObject({ resource: 'lep', value: 22, appliedDelta: -7 });
+    // The group list carries the resource bars to those who may read the sheet (the DM, the owner), to no one else.
+    const bars = (await ctx.as(dm)('GET', `/v1/groups/${groupId}/characters`)).body;
+    expect(bars.find((c: any) => c.characterId === alrik).resources).toEqual(
+      expect.arrayContaining([{ id: 'lep', label: expect.any(String), value: 22, min: expect.any(Number), max: 29 }]),
+    );
+    expect((await ctx.as(player)('GET', `/v1/groups/${groupId}/characters`)).body[0].resources).not.toBeNull();
+    const othersView = (await ctx.as(other)('GET', `/v1/groups/${groupId}/characters`)).body;
+    expect(othersView.map((c: any) => c.resources)).toEqual([null, null]);
     expect(
       (await ctx.as(dm)('PUT', `/v1/characters/${alrik}`, { name: 'DM edit', version: 2, sheet: cmchar.sheet_data }))
         .status,

@@ -133,6 +133,48 @@ describe('groups, members and invites', () => {
     expect(seqBefore).toBe(0);
   });
 
+  it('previews an invite for anyone holding the link: group, DM and whether it can be used now', async () => {
+    const groupId = await createGroup(dm, 'Preview table', 'dsa5e');
+    const otherGroupId = await createGroup(dm, 'Other');
+    const valid = await invite(groupId, { maxUses: 1 });
+    const anonymous = ctx.as(undefined);
+    const preview = await anonymous('GET', `/v1/groups/${groupId}/join/${valid.token}`);
+    expect(preview.status).toBe(200);
+    expect(preview.body).toEqual({
+      groupId,
+      groupName: 'Preview table',
+      rulesetId: 'dsa5e',
+      dmDisplayName: 'Dungeon Master',
+      status: 'valid',
+      expiresAt: expect.any(String),
+    });
+    // The link the host hands out is the web app's join page for exactly this group and token.
+    expect(new URL(valid.url).pathname).toBe(`/join/${groupId}/${valid.token}`);
+    expect((await ctx.as(player)('POST', `/v1/groups/${groupId}/join/${valid.token}`)).status).toBe(200);
+    expect((await anonymous('GET', `/v1/groups/${groupId}/join/${valid.token}`)).body.status).toBe('used_up');
+    const revoked = await invite(groupId);
+    await ctx.as(dm)('DELETE', `/v1/groups/${groupId}/invites/${revoked.id}`);
+    expect((await anonymous('GET', `/v1/groups/${groupId}/join/${revoked.token}`)).body.status).toBe('revoked');
+    const expired = await invite(groupId);
+    await ctx.db.query(
+      `UPDATE group_invites SET expires_at = now() - interval '1 minute' WHERE token_hash LIKE $1 || '%'`,
+      [expired.id],
+    );
+    expect((await anonymous('GET', `/v1/groups/${groupId}/join/${expired.token}`)).body.status).toBe('expired');
+    // Unknown tokens, another group's token and malformed ids answer one 404; previewing changes nothing.
+    const unknown = await anonymous('GET', `/v1/groups/${groupId}/join/${'x'.repeat(43)}`);
+    const wrongGroup = await anonymous('GET', `/v1/groups/${otherGroupId}/join/${valid.token}`);
+    const malformed = await anonymous('GET', `/v1/groups/not-a-uuid/join/${valid.token}`);
+    for (const result of [unknown, wrongGroup, malformed]) {
+      expect(result.status).toBe(404);
+      expect({ ...result.body, instance: undefined }).toEqual({ ...unknown.body, instance: undefined });
+    }
+    const { rows } = await ctx.db.query(`SELECT uses FROM group_invites WHERE group_id = $1 ORDER BY created_at`, [
+      groupId,
+    ]);
+    expect(rows.map((row) => row.uses)).toEqual([1, 0, 0]);
+  });
+
   it('never lets concurrent joins exceed max uses, and a refused join writes no event', async () => {
     const groupId = await createGroup(dm);
     const link = await invite(groupId, { maxUses: 2 });

@@ -2,8 +2,10 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
 import { DomainError, notFound } from '../common/domain-error.js';
-import type { GroupCharacterDto } from '../groups/dto/group-responses.dto.js';
+import type { JsonObject } from '@cm/ruleset-sdk';
+import type { GroupCharacterDto, GroupCharacterResourceDto } from '../groups/dto/group-responses.dto.js';
 import { GroupEventLog } from '../events/group-event-log.js';
+import { RulesetCatalog } from '../plugins/ruleset-catalog.js';
 import { GroupAccessService, isUuid } from '../groups/group-access.service.js';
 import { GroupLifecycle, type GroupParticipant } from '../groups/group-lifecycle.js';
 import { CharactersService } from './characters.service.js';
@@ -24,6 +26,7 @@ export class GroupCharactersService implements GroupParticipant, OnModuleInit {
     private readonly characters: CharactersService,
     private readonly events: GroupEventLog,
     private readonly lifecycle: GroupLifecycle,
+    private readonly rulesets: RulesetCatalog,
   ) {}
 
   onModuleInit(): void {
@@ -64,15 +67,23 @@ export class GroupCharactersService implements GroupParticipant, OnModuleInit {
       is_active: boolean;
       portrait_url: string | null;
       assigned_at: Date;
+      ruleset_version: string;
+      sheet_data: JsonObject | null;
     }> = await this.manager.query(
-      `SELECT gc."character_id", c."name", c."owner_user_id", u."display_name", c."ruleset_id", gc."is_active", c."portrait_url", gc."assigned_at"
+      `SELECT gc."character_id", c."name", c."owner_user_id", u."display_name", c."ruleset_id", gc."is_active", c."portrait_url", gc."assigned_at",
+              c."ruleset_version", CASE WHEN $2 OR c."owner_user_id" = $3 THEN c."sheet_data" END AS sheet_data
          FROM "group_characters" gc
          JOIN "characters" c ON c."id" = gc."character_id"
          JOIN "users" u ON u."id" = c."owner_user_id"
         WHERE gc."group_id" = $1 ORDER BY u."display_name", c."name", c."id"`,
-      [groupId],
+      [groupId, role === 'dm', userId],
     );
-    return rows.map((row) => ({
+    const resources = await Promise.all(
+      rows.map((row) =>
+        row.sheet_data ? this.resourcesOf(row.ruleset_id, row.ruleset_version, row.sheet_data) : Promise.resolve(null),
+      ),
+    );
+    return rows.map((row, index) => ({
       characterId: row.character_id,
       name: row.name,
       ownerId: row.owner_user_id,
@@ -82,7 +93,27 @@ export class GroupCharactersService implements GroupParticipant, OnModuleInit {
       portraitUrl: row.portrait_url,
       assignedAt: row.assigned_at.toISOString(),
       canReadSheet: role === 'dm' || row.owner_user_id === userId,
+      resources: resources[index],
     }));
+  }
+
+  /** The resource bars of a readable sheet (migrated in memory when stored by an older ruleset version). */
+  private async resourcesOf(
+    rulesetId: string,
+    rulesetVersion: string,
+    sheet: JsonObject,
+  ): Promise<GroupCharacterResourceDto[] | null> {
+    const ruleset = this.rulesets.find(rulesetId);
+    if (!ruleset) return null;
+    try {
+      const current =
+        ruleset.version === rulesetVersion ? sheet : await this.rulesets.migrate(rulesetId, sheet, rulesetVersion);
+      const states = await this.rulesets.resources(rulesetId, current);
+      return states.map(({ id, label, value, min, max }) => ({ id, label, value, min, max }));
+    } catch {
+      // A plugin failure must not hide the group's characters; the bars are left out.
+      return null;
+    }
   }
 
   /** A member assigns one of their characters (idempotent; `active` defaults to true and deactivates their other one). */

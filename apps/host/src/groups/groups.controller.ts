@@ -14,9 +14,10 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator.js';
+import { Public } from '../auth/public.decorator.js';
 import { RequireVerifiedEmail } from '../auth/verified-email.guard.js';
 import { CreateGroupDto, CreateInviteDto, TransferDmDto, UpdateGroupDto } from './dto/group-requests.dto.js';
-import { CreatedInviteDto, GroupDto, GroupMemberDto, InviteDto } from './dto/group-responses.dto.js';
+import { CreatedInviteDto, GroupDto, GroupMemberDto, InviteDto, InvitePreviewDto } from './dto/group-responses.dto.js';
 import { GroupsService } from './groups.service.js';
 import { InvitesService } from './invites.service.js';
 
@@ -145,6 +146,14 @@ export class GroupsController {
     @Param('inviteId') inviteId: string,
   ): Promise<void> {
     await this.invites.revoke(caller.id, id, inviteId);
+  }
+
+  @Get(':id/join/:token')
+  @Public()
+  @ApiOperation({ summary: 'Public: what an invite link leads to (group name, DM) and whether it can be used now' })
+  @ApiOkResponse({ type: InvitePreviewDto })
+  previewInvite(@Param('id') id: string, @Param('token') token: string): Promise<InvitePreviewDto> {
+    return this.invites.preview(id, token);
   }
 
   @Post(':id/join/:token')

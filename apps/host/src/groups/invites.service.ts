@@ -8,7 +8,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import { GroupEventLog } from '../events/group-event-log.js';
 import { UsersService } from '../users/users.service.js';
 import type { CreateInviteDto } from './dto/group-requests.dto.js';
-import { GroupDto, type CreatedInviteDto, type InviteDto } from './dto/group-responses.dto.js';
+import { GroupDto, type CreatedInviteDto, type InviteDto, type InvitePreviewDto } from './dto/group-responses.dto.js';
 import { GroupAccessService, isUuid } from './group-access.service.js';
 import { GroupInviteEntity } from './group-invite.entity.js';
 import { GroupEntity } from './group.entity.js';
@@ -73,6 +73,45 @@ export class InvitesService {
       )
     )[0];
     if (rows.length === 0) throw notFound('Invite');
+  }
+
+  /**
+   * What an invite leads to, for the join page (public: the unguessable token is the credential, as for
+   * joining). Unknown token or another group's token: 404, like joining.
+   */
+  async preview(groupId: string, token: string): Promise<InvitePreviewDto> {
+    if (!isUuid(groupId) || !/^[A-Za-z0-9_-]{16,128}$/.test(token)) throw notFound('Invite');
+    const rows: Array<{
+      name: string;
+      ruleset_id: string;
+      dm_name: string;
+      expires_at: Date;
+      revoked: boolean;
+      used_up: boolean;
+    }> = await this.manager.query(
+      `SELECT g."name", g."ruleset_id", u."display_name" AS dm_name, i."expires_at",
+              i."revoked_at" IS NOT NULL AS revoked, (i."max_uses" IS NOT NULL AND i."uses" >= i."max_uses") AS used_up
+         FROM "group_invites" i JOIN "groups" g ON g."id" = i."group_id" JOIN "users" u ON u."id" = g."dm_user_id"
+        WHERE i."token_hash" = $1 AND i."group_id" = $2`,
+      [hashToken(token), groupId],
+    );
+    const row = rows[0];
+    if (!row) throw notFound('Invite');
+    const status = row.revoked
+      ? 'revoked'
+      : row.expires_at.getTime() <= Date.now()
+        ? 'expired'
+        : row.used_up
+          ? 'used_up'
+          : 'valid';
+    return {
+      groupId,
+      groupName: row.name,
+      rulesetId: row.ruleset_id,
+      dmDisplayName: row.dm_name,
+      status,
+      expiresAt: row.expires_at.toISOString(),
+    };
   }
 
   /**

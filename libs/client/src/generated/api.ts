@@ -528,7 +528,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Public: what an invite link leads to (group name, DM) and whether it can be used now */
+        get: operations["previewInvite"];
         put?: never;
         /** Join with an invite token (idempotent for members: no use is consumed) */
         post: operations["joinGroup"];
@@ -1202,6 +1203,21 @@ export interface components {
             revoked: boolean;
             expired: boolean;
         };
+        InvitePreviewDto: {
+            /** Format: uuid */
+            groupId: string;
+            groupName: string;
+            rulesetId: string;
+            /** @description The DM’s display name */
+            dmDisplayName: string;
+            /**
+             * @description Whether joining with it would work now (a member re-joining always works)
+             * @enum {string}
+             */
+            status: "valid" | "expired" | "revoked" | "used_up";
+            /** Format: date-time */
+            expiresAt: string;
+        };
         ActiveGroupDto: {
             /** Format: uuid */
             groupId: string | null;
@@ -1352,6 +1368,15 @@ export interface components {
             /** Format: date-time */
             exported_at?: string;
         };
+        GroupCharacterResourceDto: {
+            /** @example hp */
+            id: string;
+            /** @example HP */
+            label: string;
+            value: number;
+            min: number;
+            max: number;
+        };
         GroupCharacterDto: {
             /** Format: uuid */
             characterId: string;
@@ -1366,6 +1391,8 @@ export interface components {
             assignedAt: string;
             /** @description Whether the caller may read this character’s sheet (its owner, or the DM) */
             canReadSheet: boolean;
+            /** @description Its resources (HP…) with bounds, for callers who may read the sheet; null otherwise or when the ruleset is not loaded */
+            resources: components["schemas"]["GroupCharacterResourceDto"][] | null;
         };
         AssignCharacterDto: {
             /**
@@ -3390,6 +3417,64 @@ export interface operations {
             };
             /** @description A member who is not the DM */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such group, or the caller is not a member (indistinguishable) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem, e.g. 500 `internal_error` or 503 `dependency_unavailable` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    previewInvite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitePreviewDto"];
+                };
+            };
+            /** @description Problem `bad_request`: invalid input (field `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

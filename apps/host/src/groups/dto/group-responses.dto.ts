@@ -110,6 +110,24 @@ export class ActiveGroupDto {
   group!: GroupDto | null;
 }
 
+/** A resource of a character (HP, LeP…): current value and bounds, as its ruleset computes them. */
+export class GroupCharacterResourceDto {
+  @ApiProperty({ example: 'hp' })
+  id!: string;
+
+  @ApiProperty({ example: 'HP' })
+  label!: string;
+
+  @ApiProperty()
+  value!: number;
+
+  @ApiProperty()
+  min!: number;
+
+  @ApiProperty()
+  max!: number;
+}
+
 export class GroupCharacterDto {
   @ApiProperty({ format: 'uuid' })
   characterId!: string;
@@ -137,4 +155,37 @@ export class GroupCharacterDto {
 
   @ApiProperty({ description: 'Whether the caller may read this character’s sheet (its owner, or the DM)' })
   canReadSheet!: boolean;
+
+  @ApiProperty({
+    type: GroupCharacterResourceDto,
+    isArray: true,
+    nullable: true,
+    description:
+      'Its resources (HP…) with bounds, for callers who may read the sheet; null otherwise or when the ruleset is not loaded',
+  })
+  resources!: GroupCharacterResourceDto[] | null;
+}
+
+/** What an invite link leads to, for anyone holding it (the join page shows it before login). */
+export class InvitePreviewDto {
+  @ApiProperty({ format: 'uuid' })
+  groupId!: string;
+
+  @ApiProperty()
+  groupName!: string;
+
+  @ApiProperty()
+  rulesetId!: string;
+
+  @ApiProperty({ description: 'The DM’s display name' })
+  dmDisplayName!: string;
+
+  @ApiProperty({
+    enum: ['valid', 'expired', 'revoked', 'used_up'],
+    description: 'Whether joining with it would work now (a member re-joining always works)',
+  })
+  status!: 'valid' | 'expired' | 'revoked' | 'used_up';
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  expiresAt!: string;
 }

@@ -1,0 +1,262 @@
+// Issue 9: what the web app costs a browser. Its own first-load JavaScript gzipped (plugin bundles and the
+// shared plugin runtime excluded), the time to an interactive dsa5e sheet (cold: a new browser profile; warm:
+// an in-app navigation with the bundles cached), and a roll from the sheet to its appearance in a second
+// person's roll log (in-page timestamps: the click in one page, a MutationObserver in the other).
+import { gzipSync } from 'node:zlib';
+import pg from 'pg';
+import { chromium } from 'playwright-core';
+import { createBenchDatabase, percentile, startHostProcess } from '../lib/harness.js';
+
+const REPO_PLUGINS = new URL('../../plugins/', import.meta.url).pathname;
+const PASSWORD = 'bench password 123';
+const COLD_RUNS = 5;
+const WARM_RUNS = 10;
+const ROLLS = 100;
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export const title = 'Web app: first-load JavaScript, time to an interactive sheet, roll → other browser';
+
+export async function run() {
+  const database = await createBenchDatabase();
+  const host = await startHostProcess({
+    DATABASE_URL: database.url,
+    PLUGINS_DIR: REPO_PLUGINS,
+    AUTH_RATE_LIMIT_MAX: '100000',
+  });
+  const sql = new pg.Pool({ connectionString: database.url, max: 2 });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ARGS,
+  });
+  try {
+    const table = await seed(host.url, sql);
+    const firstLoad = await firstLoadBytes(browser, host.url, table);
+    const cold = await coldSheet(browser, host.url, table);
+    const warm = await warmSheet(browser, host.url, table);
+    const rolls = await rollLatencies(browser, host.url, table);
+    return [
+      [
+        'app JS on first load, gzipped (login page / group page)',
+        `${kb(firstLoad.login)} / ${kb(firstLoad.group)}`,
+        '≤ 90 KB',
+      ],
+      ['all app JS chunks, gzipped (the rest loads per route)', kb(firstLoad.all), ''],
+      [
+        `navigation to an interactive dsa5e sheet, cold (new profile, ${COLD_RUNS} runs)`,
+        spread(cold),
+        'median ≤ 1,500 ms',
+      ],
+      [`navigation to an interactive dsa5e sheet, warm (in-app, ${WARM_RUNS} runs)`, spread(warm), 'median ≤ 300 ms'],
+      [
+        `roll from the sheet → other browser's log (${ROLLS} rolls)`,
+        `p50 ${ms(percentile(rolls, 50))}, p99 ${ms(percentile(rolls, 99))}`,
+        'p99 ≤ 150 ms',
+      ],
+    ];
+  } finally {
+    await browser.close();
+    await sql.end();
+    await host.stop();
+    await database.drop();
+  }
+}
+
+/** A DM and a player (registered through the API, verified in SQL), a dsa5e group, the player's character in it. */
+async function seed(url, sql) {
+  const people = {};
+  for (const name of ['dm', 'player']) {
+    const email = `${name}-${Date.now()}@bench.example`;
+    await api(url, 'POST', '/v1/auth/register', { email, password: PASSWORD, displayName: name.toUpperCase() });
+    await sql.query('UPDATE users SET email_verified = true WHERE email = $1', [email]);
+    const login = await api(url, 'POST', '/v1/auth/login', { email, password: PASSWORD });
+    people[name] = { email, token: login.accessToken };
+  }
+  const group = await api(url, 'POST', '/v1/groups', { name: 'Bench table', rulesetId: 'dsa5e' }, people.dm.token);
+  const invite = await api(url, 'POST', `/v1/groups/${group.id}/invite`, {}, people.dm.token);
+  await api(url, 'POST', `/v1/groups/${group.id}/join/${invite.token}`, undefined, people.player.token);
+  const character = await api(
+    url,
+    'POST',
+    '/v1/characters',
+    { rulesetId: 'dsa5e', name: 'Alrik' },
+    people.player.token,
+  );
+  await api(url, 'POST', `/v1/groups/${group.id}/characters`, { characterId: character.id }, people.player.token);
+  return { ...people, groupId: group.id, characterId: character.id };
+}
+
+async function api(url, method, path, body, token) {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
+  return response.status === 204 ? null : response.json();
+}
+
+/** A logged-in browser context (logged in through the app's own login form). */
+async function loggedIn(browser, url, email) {
+  const context = await browser.newContext({ baseURL: url, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL('**/groups');
+  return { context, page };
+}
+
+/** Gzipped bytes of the app's own scripts a fresh page loads (plugin bundles and their shared runtime excluded). */
+async function firstLoadBytes(browser, url, table) {
+  const sizes = new Map();
+  const gz = async (path) => {
+    if (!sizes.has(path))
+      sizes.set(path, gzipSync(Buffer.from(await (await fetch(`${url}${path}`)).arrayBuffer()), { level: 9 }).length);
+    return sizes.get(path);
+  };
+  const scriptsOf = async (page) =>
+    page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .map((entry) => new URL(entry.name).pathname)
+        .filter((path) => path.startsWith('/_app/') && path.endsWith('.js')),
+    );
+  const anonymous = await browser.newContext({ baseURL: url });
+  const loginPage = await anonymous.newPage();
+  await loginPage.goto('/login');
+  await loginPage.getByRole('button', { name: 'Log in' }).waitFor();
+  let login = 0;
+  for (const path of new Set(await scriptsOf(loginPage))) login += await gz(path);
+  await anonymous.close();
+  const { context, page } = await loggedIn(browser, url, table.dm.email);
+  const fresh = await context.newPage();
+  await fresh.goto(`/groups/${table.groupId}`);
+  await fresh.getByRole('heading', { name: 'Bench table' }).waitFor();
+  let group = 0;
+  for (const path of new Set(await scriptsOf(fresh))) group += await gz(path);
+  await page.close();
+  await context.close();
+  const manifest = await (await fetch(`${url}/groups`)).text();
+  const chunks = new Set([...manifest.matchAll(/\/_app\/immutable\/[^"']+\.js/g)].map((match) => match[0]));
+  const all = await allChunks(url, chunks, gz);
+  return { login, group, all };
+}
+
+/** Every chunk reachable from the shell's entry points (import statements followed), gzipped. */
+async function allChunks(url, roots, gz) {
+  const seen = new Set();
+  const queue = [...roots];
+  let total = 0;
+  while (queue.length > 0) {
+    const path = queue.pop();
+    if (seen.has(path)) continue;
+    seen.add(path);
+    total += await gz(path);
+    const text = await (await fetch(`${url}${path}`)).text();
+    for (const match of text.matchAll(/["'](\.{1,2}\/[^"']+\.js)["']/g))
+      queue.push(new URL(match[1], `${url}${path}`).pathname);
+  }
+  return total;
+}
+
+async function sheetReady(page) {
+  await page.locator('[data-mounted="true"] input[aria-label="Name"]:not([disabled])').waitFor({ timeout: 15_000 });
+}
+
+/** A new profile each run (empty cache; the login cookie is its only state). */
+async function coldSheet(browser, url, table) {
+  const times = [];
+  for (let run = 0; run < COLD_RUNS; run++) {
+    const { context, page } = await loggedIn(browser, url, table.player.email);
+    const cookies = await context.cookies();
+    await context.close();
+    const fresh = await browser.newContext({ baseURL: url, viewport: { width: 1280, height: 900 } });
+    await fresh.addCookies(cookies);
+    const sheet = await fresh.newPage();
+    const started = Date.now();
+    await sheet.goto(`/characters/${table.characterId}`);
+    await sheetReady(sheet);
+    times.push(Date.now() - started);
+    await page.close().catch(() => undefined);
+    await fresh.close();
+  }
+  return times;
+}
+
+/** The app already open, bundles cached: from a click on the character in the list to the mounted sheet. */
+async function warmSheet(browser, url, table) {
+  const { context, page } = await loggedIn(browser, url, table.player.email);
+  await page.goto(`/characters/${table.characterId}`);
+  await sheetReady(page);
+  const times = [];
+  for (let run = 0; run < WARM_RUNS; run++) {
+    await page.getByRole('link', { name: 'Characters', exact: true }).first().click();
+    await page.getByRole('link', { name: 'Alrik' }).waitFor();
+    const started = Date.now();
+    await page.getByRole('link', { name: 'Alrik' }).click();
+    await sheetReady(page);
+    times.push(Date.now() - started);
+  }
+  await context.close();
+  return times;
+}
+
+/** Each roll: the click time in the player's page, the arrival time of the new log entry in the DM's page. */
+async function rollLatencies(browser, url, table) {
+  const dm = await loggedIn(browser, url, table.dm.email);
+  const player = await loggedIn(browser, url, table.player.email);
+  await dm.page.goto(`/groups/${table.groupId}`);
+  await dm.page.getByRole('heading', { name: 'Roll log' }).waitFor();
+  await dm.page.evaluate(() => {
+    const arrivals = (window.__arrivals = []);
+    const known = new Set([...document.querySelectorAll('li[data-roll-id]')].map((li) => li.dataset.rollId));
+    new MutationObserver(() => {
+      const now = performance.timeOrigin + performance.now();
+      for (const li of document.querySelectorAll('li[data-roll-id]')) {
+        if (known.has(li.dataset.rollId)) continue;
+        known.add(li.dataset.rollId);
+        arrivals.push(now);
+      }
+    }).observe(document.querySelector('main'), { childList: true, subtree: true });
+  });
+  await player.page.goto(`/characters/${table.characterId}`);
+  await sheetReady(player.page);
+  const button = player.page.getByRole('button', { name: 'Probe Klettern' });
+  const latencies = [];
+  for (let i = 0; i < ROLLS; i++) {
+    const clicked = await button.evaluate((element) => {
+      const at = performance.timeOrigin + performance.now();
+      element.click();
+      return at;
+    });
+    await dm.page.waitForFunction((count) => window.__arrivals.length >= count, i + 1, { timeout: 10_000 });
+    const arrived = await dm.page.evaluate((index) => window.__arrivals[index], i);
+    latencies.push(arrived - clicked);
+  }
+  await dm.context.close();
+  await player.context.close();
+  return latencies;
+}
+
+function spread(times) {
+  return `median ${ms(percentile(times, 50))}, max ${ms(Math.max(...times))}`;
+}
+
+function ms(value) {
+  return `${Math.round(value)} ms`;
+}
+
+function kb(bytes) {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}
