@@ -109,7 +109,7 @@ export class GroupCharactersService implements GroupParticipant, OnModuleInit {
       const current =
         ruleset.version === rulesetVersion ? sheet : await this.rulesets.migrate(rulesetId, sheet, rulesetVersion);
       const states = await this.rulesets.resources(rulesetId, current);
-      return states.map(({ id, label, value, min, max }) => ({ id, label, value, min, max }));
+      return states.map(({ id, label, value, min, max, display }) => ({ id, label, value, min, max, display }));
     } catch {
       // A plugin failure must not hide the group's characters; the bars are left out.
       return null;

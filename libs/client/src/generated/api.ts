@@ -1375,7 +1375,9 @@ export interface components {
             label: string;
             value: number;
             min: number;
-            max: number;
+            /** @description null: no natural maximum (XP, coins) */
+            max: number | null;
+            display?: components["schemas"]["ResourceDisplay"];
         };
         GroupCharacterDto: {
             /** Format: uuid */

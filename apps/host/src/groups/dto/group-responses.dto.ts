@@ -124,8 +124,11 @@ export class GroupCharacterResourceDto {
   @ApiProperty()
   min!: number;
 
-  @ApiProperty()
-  max!: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'null: no natural maximum (XP, coins)' })
+  max!: number | null;
+
+  @ApiPropertyOptional({ enum: ['bar', 'track', 'counter'], enumName: 'ResourceDisplay' })
+  display?: 'bar' | 'track' | 'counter';
 }
 
 export class GroupCharacterDto {
