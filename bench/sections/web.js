@@ -56,9 +56,13 @@ export async function run() {
       [`navigation to an interactive dsa5e sheet, warm (in-app, ${WARM_RUNS} runs)`, spread(warm), 'median ≤ 300 ms'],
       [
         `roll from the sheet → other browser's log (${ROLLS} rolls)`,
-        `p50 ${ms(percentile(rolls, 50))}, p99 ${ms(percentile(rolls, 99))}`,
+        `p50 ${ms(percentile(rolls.latencies, 50))}, p99 ${ms(percentile(rolls.latencies, 99))}`,
         'p99 ≤ 150 ms',
       ],
+      ['  of which: click → request sent (p50 / p99)', rolls.parts.request, ''],
+      ['  click → the roller has the answer', rolls.parts.answered, ''],
+      ["  click → the event reaches the other browser's socket", rolls.parts.socket, ''],
+      ['  event → drawn in the log (client: state + render)', rolls.parts.rendered, ''],
     ];
   } finally {
     await browser.close();
@@ -216,6 +220,19 @@ async function warmSheet(browser, url, table) {
 async function rollLatencies(browser, url, table) {
   const dm = await loggedIn(browser, url, table.dm.email);
   const player = await loggedIn(browser, url, table.player.email);
+  await dm.page.addInitScript(() => {
+    const sockets = (window.__wsRolls = []);
+    const Native = window.WebSocket;
+    window.WebSocket = class extends Native {
+      constructor(...args) {
+        super(...args);
+        this.addEventListener('message', (event) => {
+          if (typeof event.data === 'string' && event.data.includes('"roll.created"'))
+            sockets.push(performance.timeOrigin + performance.now());
+        });
+      }
+    };
+  });
   await dm.page.goto(`/groups/${table.groupId}`);
   await dm.page.getByRole('heading', { name: 'Roll log' }).waitFor();
   await dm.page.evaluate(() => {
@@ -233,7 +250,15 @@ async function rollLatencies(browser, url, table) {
   await player.page.goto(`/characters/${table.characterId}`);
   await sheetReady(player.page);
   const button = player.page.getByRole('button', { name: 'Probe Klettern' });
+  await player.page.evaluate(() => {
+    const answers = (window.__answers = []);
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries())
+        if (/\/rolls$/.test(entry.name)) answers.push({ start: entry.startTime, end: entry.responseEnd });
+    }).observe({ type: 'resource' });
+  });
   const latencies = [];
+  const answers = [];
   for (let i = 0; i < ROLLS; i++) {
     const clicked = await button.evaluate((element) => {
       const at = performance.timeOrigin + performance.now();
@@ -243,10 +268,29 @@ async function rollLatencies(browser, url, table) {
     await dm.page.waitForFunction((count) => window.__arrivals.length >= count, i + 1, { timeout: 10_000 });
     const arrived = await dm.page.evaluate((index) => window.__arrivals[index], i);
     latencies.push(arrived - clicked);
+    const answer = await player.page.waitForFunction((index) => window.__answers[index], i).then((h) => h.jsonValue());
+    const origin = await player.page.evaluate(() => performance.timeOrigin);
+    const socket = await dm.page.evaluate((index) => window.__wsRolls[index], i);
+    answers.push({
+      request: origin + answer.start - clicked,
+      answered: origin + answer.end - clicked,
+      socket: socket - clicked,
+      rendered: arrived - socket,
+      arrived: arrived - clicked,
+    });
   }
   await dm.context.close();
   await player.context.close();
-  return latencies;
+  return { latencies, parts: summary(answers) };
+}
+
+/** p50/p99 of each step of a roll, from the click: request sent, answer received, event at the other page, drawn. */
+function summary(answers) {
+  const of = (key) => {
+    const values = answers.map((answer) => answer[key]);
+    return `${ms(percentile(values, 50))} / ${ms(percentile(values, 99))}`;
+  };
+  return Object.fromEntries(Object.keys(answers[0]).map((key) => [key, of(key)]));
 }
 
 function spread(times) {
