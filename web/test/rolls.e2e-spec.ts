@@ -35,6 +35,7 @@ describe('the web app: rolls from a sheet, read the ruleset’s way', () => {
       ids[`${rulesetId}-group`] = group.body.id;
     }
     ids.loner = await character('dsa5e', 'Loner');
+    ids.genericLoner = await character('generic', 'Wanderer');
     page = (await app.person()).page;
     await page.goto('/login');
     await page.getByLabel('Email').fill(player.email);
@@ -99,6 +100,10 @@ describe('the web app: rolls from a sheet, read the ruleset’s way', () => {
     const message = 'Bring this character into a group to roll from the sheet.';
     await page.locator('.rollbar .err', { hasText: message }).waitFor();
     await page.locator('.toast', { hasText: message }).waitFor();
+    // The generic sheet ignores its promise: the rejection must not surface as a page error (checked at the end).
+    await openSheet(ids.genericLoner);
+    await page.getByRole('button', { name: /^Initiative/ }).click();
+    await page.locator('.toast', { hasText: message }).last().waitFor();
   });
 
   it('applies the panel’s target to a sheet that passes no options (generic)', async () => {
