@@ -18,6 +18,7 @@ import type { PluginEvents } from './plugin-events.js';
 import { runFixtures, type FixtureReport } from './plugin-fixtures.js';
 import { runFeatureFixtures } from './feature-fixtures.js';
 import { pluginFailure, PluginRuntime, type SandboxPort } from './plugin-runtime.js';
+import { type BreakerOptions, CircuitBreaker, DEFAULT_BREAKER } from './circuit-breaker.js';
 
 // ajv-formats is CommonJS with `module.exports = formatsPlugin`; its typings describe an ES default export.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -46,8 +47,11 @@ export interface PluginStatus {
   name: string | null;
   version: string | null;
   kind: 'ruleset' | 'feature' | null;
-  /** `loaded`: a good version is served (see `lastReloadError` for a failed later edit); `failed`: nothing is served. */
-  status: 'loaded' | 'failed';
+  /**
+   * `loaded`: a good version is served (see `lastReloadError` for a failed later edit); `failed`: nothing is
+   * served; `quarantined`: a version is loaded but its calls fail fast (see `errors`, `quarantinedUntil`).
+   */
+  status: 'loaded' | 'failed' | 'quarantined';
   /** Why the plugin (or its latest edit) could not be loaded; empty when all is well. */
   errors: string[];
   /** Set when the newest edit failed while the previous good version keeps serving. */
@@ -60,6 +64,16 @@ export interface PluginStatus {
   ui: { url: string } | null;
   serverBundleHash: string | null;
   loadedAt: string | null;
+  /** When a quarantined plugin is re-loaded (and re-checked) to try again. */
+  quarantinedUntil: string | null;
+}
+
+/** A plugin's quarantine: how many in a row (sets the back-off), until when, why, and the retry timer. */
+interface Quarantine {
+  trips: number;
+  until: Date;
+  reason: string;
+  timer: NodeJS.Timeout;
 }
 
 const NO_FIXTURES: FixtureReport = { passed: 0, failed: 0, failures: [] };
@@ -77,6 +91,8 @@ export class PluginRegistry {
   private vendor: VendorBuild = { assets: [], urls: new Map(), uses: new Map() };
   /** Each served plugin's UI before linking, so a grown vendor can re-point it without rebuilding it. */
   private readonly compiledUis = new Map<string, CompiledUi>();
+  /** Quarantined plugins by folder; an entry outlives a retry so that the next quarantine lasts longer. */
+  private readonly quarantines = new Map<string, Quarantine>();
 
   constructor(
     readonly pluginsDir: string,
@@ -84,6 +100,7 @@ export class PluginRegistry {
     private readonly bundler: PluginBundler,
     readonly assets: AssetStore,
     private readonly events: PluginEvents | undefined,
+    private readonly breaker: BreakerOptions = DEFAULT_BREAKER,
   ) {}
 
   /** Builds the shared vendor modules, then loads every plugin folder found. Broken plugins never stop the host. */
@@ -110,15 +127,20 @@ export class PluginRegistry {
     return [...this.statuses.values()].sort((a, b) => a.folder.localeCompare(b.folder));
   }
 
-  /** (Re)loads one folder: removes it when it no longer holds a plugin.json. Queued behind other loads. */
+  /**
+   * (Re)loads one folder because its files changed: removes it when it no longer holds a plugin.json, and ends
+   * a quarantine (the author gets a fresh start). Queued behind other loads.
+   */
   reload(folder: string): Promise<void> {
-    return this.enqueue(() =>
-      existsSync(join(this.pluginsDir, folder, 'plugin.json')) ? this.load(folder) : this.unloadFolder(folder),
-    );
+    return this.enqueue(() => {
+      this.endQuarantine(folder);
+      return existsSync(join(this.pluginsDir, folder, 'plugin.json')) ? this.load(folder) : this.unloadFolder(folder);
+    });
   }
 
   /** Unloads every plugin (at shutdown). */
   async clear(): Promise<void> {
+    for (const folder of [...this.quarantines.keys()]) this.endQuarantine(folder);
     await this.enqueue(async () => {
       for (const plugin of this.loaded.values())
         await this.sandbox.unload(plugin.runtime.sandboxKey).catch(() => undefined);
@@ -153,7 +175,12 @@ export class PluginRegistry {
         );
       });
       checkExports(manifest, description.methods);
-      const runtime = new PluginRuntime(manifest, sandboxKey, description, this.sandbox, schema);
+      const trips = (this.quarantines.get(folder)?.trips ?? 0) + 1;
+      let runtime: PluginRuntime | undefined = undefined;
+      const breaker = new CircuitBreaker(manifest.id, this.breaker, trips, (reason, backoffMs) => {
+        if (runtime) this.quarantine(folder, runtime, reason, backoffMs, trips);
+      });
+      runtime = new PluginRuntime(manifest, sandboxKey, description, this.sandbox, schema, breaker);
       const fixtures =
         manifest.kind === 'ruleset' ? await runFixtures(dir, runtime) : await runFeatureFixtures(dir, runtime);
       if (fixtures.failed > 0) {
@@ -223,11 +250,15 @@ export class PluginRegistry {
     this.announce(next.manifest, next.ui?.url ?? null);
   }
 
-  private announce(manifest: Partial<PluginManifest>, uiUrl: string | null, reason?: string): void {
+  private announce(
+    manifest: Partial<PluginManifest>,
+    uiUrl: string | null,
+    reason?: string,
+    status: 'loaded' | 'failed' | 'quarantined' = reason === undefined ? 'loaded' : 'failed',
+  ): void {
     const { id: pluginId, version, kind } = manifest;
     // A manifest too broken to name the plugin has no client showing it: nothing to announce.
     if (pluginId === undefined || version === undefined || kind === undefined) return;
-    const status = reason === undefined ? 'loaded' : 'failed';
     this.events?.pluginReloaded({
       pluginId,
       version,
@@ -238,6 +269,40 @@ export class PluginRegistry {
     });
   }
 
+  /**
+   * Quarantines the served version whose breaker tripped: its calls fail fast, clients are told, and after the
+   * back-off the folder is re-loaded (bundles, sandbox, fixtures) to try again.
+   */
+  private quarantine(folder: string, runtime: PluginRuntime, reason: string, backoffMs: number, trips: number): void {
+    const plugin = this.loaded.get(runtime.id);
+    if (plugin?.runtime !== runtime) return;
+    clearTimeout(this.quarantines.get(folder)?.timer);
+    const until = new Date(Date.now() + backoffMs);
+    const timer = setTimeout(() => void this.retryQuarantined(folder), backoffMs);
+    timer.unref();
+    this.quarantines.set(folder, { trips, until, reason, timer });
+    this.statuses.set(folder, quarantinedStatus(plugin, reason, until));
+    this.logger.warn(
+      `[plugin ${runtime.id}] quarantined for ${Math.round(backoffMs / 1000)} s (${trips} in a row): ${reason}`,
+    );
+    this.announce(plugin.manifest, plugin.ui?.url ?? null, reason, 'quarantined');
+  }
+
+  /** The back-off is over: load the folder again; a failure keeps the quarantine, with a longer back-off. */
+  private retryQuarantined(folder: string): Promise<void> {
+    return this.enqueue(async () => {
+      if (!this.quarantines.has(folder)) return;
+      await this.load(folder);
+    });
+  }
+
+  private endQuarantine(folder: string): void {
+    const quarantine = this.quarantines.get(folder);
+    if (!quarantine) return;
+    clearTimeout(quarantine.timer);
+    this.quarantines.delete(folder);
+  }
+
   private recordFailure(folder: string, error: unknown, previous: LoadedPlugin | undefined): void {
     const errors = describeFailure(error);
     const manifest = error instanceof PluginLoadError ? error.manifest : undefined;
@@ -245,7 +310,15 @@ export class PluginRegistry {
     const id = previous?.manifest.id ?? manifest?.id ?? folder;
     // The served version (if any) keeps serving: the event names it, with why the new one failed.
     const announced = previous?.manifest ?? manifest;
-    if (announced) this.announce(announced, previous?.ui?.url ?? null, errors.join('; '));
+    if (announced && !(previous && this.quarantines.has(folder)))
+      this.announce(announced, previous?.ui?.url ?? null, errors.join('; '));
+    const quarantine = this.quarantines.get(folder);
+    if (previous && quarantine) {
+      // The retry of a quarantined plugin failed: it stays quarantined, for longer.
+      const backoffMs = Math.min(this.breaker.maxQuarantineMs, this.breaker.quarantineMs * 2 ** quarantine.trips);
+      this.quarantine(folder, previous.runtime, errors.join('; '), backoffMs, quarantine.trips + 1);
+      return;
+    }
     if (previous) {
       this.statuses.set(folder, { ...statusOf(previous), errors, lastReloadError: errors.join('; ') });
       this.logger.warn(
@@ -270,6 +343,7 @@ export class PluginRegistry {
       ui: null,
       serverBundleHash: null,
       loadedAt: null,
+      quarantinedUntil: null,
     });
     this.logger.warn(`[plugin ${id}] skipped (folder ${folder}/): ${errors.join('; ')}`);
   }
@@ -355,7 +429,12 @@ function statusOf(plugin: LoadedPlugin): PluginStatus {
     ui: plugin.ui ? { url: plugin.ui.url } : null,
     serverBundleHash: plugin.serverHash,
     loadedAt: plugin.loadedAt.toISOString(),
+    quarantinedUntil: null,
   };
+}
+
+function quarantinedStatus(plugin: LoadedPlugin, reason: string, until: Date): PluginStatus {
+  return { ...statusOf(plugin), status: 'quarantined', errors: [reason], quarantinedUntil: until.toISOString() };
 }
 
 /** Whether a vendor exporting `available` serves everything in `needed`. */

@@ -22,6 +22,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { ResolvedConfig } from '../config/app-config.js';
 import { DomainError, notFound } from '../common/domain-error.js';
 import { findHostileInput, readEnvelope } from './character-file.js';
+import { DEFAULT_BREAKER } from './circuit-breaker.js';
 import { AssetStore } from './plugin-assets.js';
 import { PluginBundler } from './plugin-bundler.js';
 import { PluginEvents } from './plugin-events.js';
@@ -59,6 +60,11 @@ export class PluginsService extends RulesetCatalog implements OnModuleInit, OnMo
       new PluginBundler(),
       new AssetStore(),
       events,
+      {
+        ...DEFAULT_BREAKER,
+        failures: config.pluginLimits.quarantineFailures,
+        quarantineMs: config.pluginLimits.quarantineMs,
+      },
     );
   }
 
