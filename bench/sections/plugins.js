@@ -23,7 +23,7 @@ export async function run() {
   const host = await startHostProcess({
     DATABASE_URL: database.url,
     PLUGINS_DIR: REPO_PLUGINS,
-    PLUGIN_RATE_LIMIT_MAX: '100000000',
+    PLUGIN_RATE_LIMIT_MAX: '10000000',
   });
   const watchedDir = await mkdtemp(join(tmpdir(), 'cm-bench-plugins-'));
   let watched;

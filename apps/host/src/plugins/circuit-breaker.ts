@@ -22,6 +22,8 @@ const COSTLY = new Set(['timeout', 'out_of_memory', 'crashed']);
 
 /** The circuit breaker's view of one served plugin version (see PluginRuntime). */
 export interface PluginHealth {
+  /** Whether calls are refused. */
+  readonly quarantined: boolean;
   /** Throws `plugin_quarantined` (503, Retry-After) while the plugin is quarantined. */
   admit(): void;
   /** Records how a call failed (a PluginCallFailure kind). */

@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { PluginManifest } from '@cm/ruleset-sdk';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -33,6 +35,8 @@ export interface LoadedPlugin {
   runtime: PluginRuntime;
   manifest: PluginManifest;
   serverHash: string;
+  /** Digest of what the server-side check covered (server bundle, manifest, schema, fixtures). */
+  checkDigest: string;
   ui: PluginAsset | undefined;
   fixtures: FixtureReport;
   loadedAt: Date;
@@ -154,7 +158,46 @@ export class PluginRegistry {
     return run;
   }
 
-  private async load(folder: string): Promise<void> {
+  /** Loads the server module in its own sandbox partition, checks its exports and runs its fixtures. */
+  private async checkServer(
+    folder: string,
+    dir: string,
+    manifest: PluginManifest,
+    schema: ValidateFunction | undefined,
+    code: string,
+    sandboxKey: string,
+  ): Promise<{ runtime: PluginRuntime; fixtures: FixtureReport }> {
+    const description = await this.sandbox.load(sandboxKey, code).catch((error: unknown) => {
+      throw new PluginLoadError(
+        [`server module failed to load: ${pluginFailure(manifest.id, error).message}`],
+        manifest,
+      );
+    });
+    checkExports(manifest, description.methods);
+    const trips = (this.quarantines.get(folder)?.trips ?? 0) + 1;
+    const holder: { runtime?: PluginRuntime } = {};
+    const breaker = new CircuitBreaker(manifest.id, this.breaker, trips, (reason, backoffMs) => {
+      if (holder.runtime) this.quarantine(folder, holder.runtime, reason, backoffMs, trips);
+    });
+    const runtime = new PluginRuntime(manifest, sandboxKey, description, this.sandbox, schema, breaker);
+    holder.runtime = runtime;
+    const fixtures =
+      manifest.kind === 'ruleset' ? await runFixtures(dir, runtime) : await runFeatureFixtures(dir, runtime);
+    if (fixtures.failed > 0) {
+      const total = fixtures.passed + fixtures.failed;
+      const details = fixtures.failures.map((f) => `fixture ${f.fixture}: ${f.message}`);
+      throw Object.assign(
+        new PluginLoadError([`${fixtures.failed} of ${total} fixtures failed`, ...details], manifest),
+        {
+          fixtures,
+        },
+      );
+    }
+    return { runtime, fixtures };
+  }
+
+  /** `retry`: a quarantined plugin's second chance, always checked again in full. */
+  private async load(folder: string, retry = false): Promise<void> {
     const started = Date.now();
     const dir = join(this.pluginsDir, folder);
     const previous = this.servedBy(folder);
@@ -167,32 +210,18 @@ export class PluginRegistry {
       const compiled = manifest.entry.ui ? await this.bundler.compileUi(dir, manifest) : undefined;
       if (compiled) await this.coverInVendor(compiled.uses);
       const ui = compiled ? this.bundler.linkUi(manifest.id, compiled, this.vendor) : undefined;
-      sandboxKey = `${manifest.id}@${manifest.version}#${++this.generation}`;
-      const description = await this.sandbox.load(sandboxKey, server.code).catch((error: unknown) => {
-        throw new PluginLoadError(
-          [`server module failed to load: ${pluginFailure(manifest.id, error).message}`],
-          manifest,
-        );
-      });
-      checkExports(manifest, description.methods);
-      const trips = (this.quarantines.get(folder)?.trips ?? 0) + 1;
-      let runtime: PluginRuntime | undefined = undefined;
-      const breaker = new CircuitBreaker(manifest.id, this.breaker, trips, (reason, backoffMs) => {
-        if (runtime) this.quarantine(folder, runtime, reason, backoffMs, trips);
-      });
-      runtime = new PluginRuntime(manifest, sandboxKey, description, this.sandbox, schema, breaker);
-      const fixtures =
-        manifest.kind === 'ruleset' ? await runFixtures(dir, runtime) : await runFeatureFixtures(dir, runtime);
-      if (fixtures.failed > 0) {
-        const total = fixtures.passed + fixtures.failed;
-        const details = fixtures.failures.map((f) => `fixture ${f.fixture}: ${f.message}`);
-        throw Object.assign(
-          new PluginLoadError([`${fixtures.failed} of ${total} fixtures failed`, ...details], manifest),
-          { fixtures },
-        );
+      const checkDigest = await digestChecked(dir, manifest, server.hash);
+      let runtime: PluginRuntime;
+      let fixtures: FixtureReport;
+      if (!retry && previous && previous.checkDigest === checkDigest && !previous.runtime.quarantined) {
+        // Only the UI changed: the server module, schema and fixtures passed already; reuse that runtime.
+        ({ runtime, fixtures } = previous);
+      } else {
+        sandboxKey = `${manifest.id}@${manifest.version}#${++this.generation}`;
+        ({ runtime, fixtures } = await this.checkServer(folder, dir, manifest, schema, server.code, sandboxKey));
       }
       this.commit(
-        { folder, dir, runtime, manifest, serverHash: server.hash, ui, fixtures, loadedAt: new Date() },
+        { folder, dir, runtime, manifest, serverHash: server.hash, checkDigest, ui, fixtures, loadedAt: new Date() },
         previous,
       );
       if (compiled) this.compiledUis.set(manifest.id, compiled);
@@ -243,7 +272,8 @@ export class PluginRegistry {
     if (previous && previous.manifest.id !== id) this.loaded.delete(previous.manifest.id);
     this.statuses.set(next.folder, statusOf(next));
     if (replaced) {
-      void this.sandbox.unload(replaced.runtime.sandboxKey).catch(() => undefined);
+      if (replaced.runtime !== next.runtime)
+        void this.sandbox.unload(replaced.runtime.sandboxKey).catch(() => undefined);
       if (replaced.previousUiFile && replaced.previousUiFile !== next.ui?.file)
         this.assets.remove(replaced.previousUiFile);
     }
@@ -282,6 +312,8 @@ export class PluginRegistry {
     timer.unref();
     this.quarantines.set(folder, { trips, until, reason, timer });
     this.statuses.set(folder, quarantinedStatus(plugin, reason, until));
+    // Its calls fail fast from now on: its workers (and whatever memory they hold) are given back at once.
+    void this.sandbox.unload(runtime.sandboxKey).catch(() => undefined);
     this.logger.warn(
       `[plugin ${runtime.id}] quarantined for ${Math.round(backoffMs / 1000)} s (${trips} in a row): ${reason}`,
     );
@@ -292,7 +324,7 @@ export class PluginRegistry {
   private retryQuarantined(folder: string): Promise<void> {
     return this.enqueue(async () => {
       if (!this.quarantines.has(folder)) return;
-      await this.load(folder);
+      await this.load(folder, true);
     });
   }
 
@@ -303,7 +335,13 @@ export class PluginRegistry {
     this.quarantines.delete(folder);
   }
 
-  private recordFailure(folder: string, error: unknown, previous: LoadedPlugin | undefined): void {
+  private recordFailure(folder: string, error: unknown, served: LoadedPlugin | undefined): void {
+    let previous = served;
+    if (previous?.runtime.quarantined && !this.quarantines.has(folder)) {
+      // An edit of a quarantined plugin failed: the quarantined version (already unloaded) is not served again.
+      this.loaded.delete(previous.manifest.id);
+      previous = undefined;
+    }
     const errors = describeFailure(error);
     const manifest = error instanceof PluginLoadError ? error.manifest : undefined;
     const fixtures = (error as { fixtures?: FixtureReport }).fixtures ?? NO_FIXTURES;
@@ -391,6 +429,18 @@ export class PluginRegistry {
       );
     }
   }
+}
+
+/** A digest of everything the server-side check depends on; equal digests need no new check. */
+async function digestChecked(dir: string, manifest: PluginManifest, serverHash: string): Promise<string> {
+  const hash = createHash('sha256').update(serverHash).update(JSON.stringify(manifest));
+  if (manifest.schema) hash.update(await readFile(resolve(dir, manifest.schema)).catch(() => Buffer.alloc(0)));
+  const root = resolve(dir, manifest.fixtures ?? 'fixtures');
+  const files = await readdir(root, { recursive: true }).catch(() => [] as string[]);
+  for (const file of files.filter((name) => name.endsWith('.json')).sort()) {
+    hash.update(file).update(await readFile(join(root, file)).catch(() => Buffer.alloc(0)));
+  }
+  return hash.digest('hex');
 }
 
 function checkExports(manifest: PluginManifest, methods: string[]): void {

@@ -93,6 +93,11 @@ export class PluginRuntime {
     return this.manifest.id;
   }
 
+  /** Whether its circuit breaker refuses calls (see circuit-breaker.ts). */
+  get quarantined(): boolean {
+    return this.health?.quarantined ?? false;
+  }
+
   /**
    * Calls a plugin method in the sandbox; any failure is a `plugin_failed` (or `plugin_busy`) domain error, and
    * a quarantined plugin fails at once with `plugin_quarantined`.
@@ -102,6 +107,8 @@ export class PluginRuntime {
     try {
       return await this.sandbox.call(this.sandboxKey, method, args);
     } catch (error) {
+      // Quarantined while the call waited: its workers were stopped, and the quarantine is the reason.
+      if (failureOf(error) === 'not_loaded') this.health?.admit();
       const failure = pluginFailure(this.id, error);
       this.health?.failed(failureOf(error), failure.message.replace(/^Plugin "[^"]*" (failed|is busy): /, ''));
       throw failure;
