@@ -342,7 +342,8 @@ export class PluginRegistry {
       this.loaded.delete(previous.manifest.id);
       previous = undefined;
     }
-    const errors = describeFailure(error);
+    // Statuses and reload events are public: no host paths in them (plugin-relative paths stay).
+    const errors = describeFailure(error).map((line) => line.replaceAll(`${this.pluginsDir}/`, ''));
     const manifest = error instanceof PluginLoadError ? error.manifest : undefined;
     const fixtures = (error as { fixtures?: FixtureReport }).fixtures ?? NO_FIXTURES;
     const id = previous?.manifest.id ?? manifest?.id ?? folder;
