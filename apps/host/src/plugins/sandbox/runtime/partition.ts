@@ -65,7 +65,7 @@ export class Partition implements SlotOwner<CallJob> {
   submit(job: CallJob): void {
     if (this.state === 'stopped') return this.fail(job, 'not_loaded', 'the plugin is not loaded');
     let pending = this.queue.length;
-    for (const slot of this.slots) pending += slot.inFlight.size;
+    for (const slot of this.slots) pending += slot.jobs;
     if (pending >= this.context.limits.maxQueue)
       return this.fail(job, 'overloaded', `the plugin already has ${pending} calls waiting; try again shortly`);
     this.queue.push(job);

@@ -47,6 +47,8 @@ export class WorkerSlot<J> {
   private exitReason: FailureKind = 'crashed';
   private ticks = 0;
   private probing = false;
+  /** The install of the plugin sent to the current worker and not answered yet (it is no job). */
+  private installId: number | undefined;
 
   constructor(
     private readonly owner: SlotOwner<J>,
@@ -84,11 +86,17 @@ export class WorkerSlot<J> {
       if (this.worker === worker) this.replace(this.exitReason, 'the sandbox worker exited');
     });
     const id = this.nextInternalId();
+    this.installId = id;
     this.post([{ message: { t: 'install', id, pluginId, gen, code }, budgetMs: this.limits.loadTimeoutMs }]);
   }
 
   run(items: Pending<J>[]): void {
     this.post(items);
+  }
+
+  /** Jobs (calls) sent to the worker and not answered. */
+  get jobs(): number {
+    return this.inFlight.size - (this.installId !== undefined && this.inFlight.has(this.installId) ? 1 : 0);
   }
 
   get load(): number {
