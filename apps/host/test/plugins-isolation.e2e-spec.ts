@@ -5,7 +5,7 @@ import { PLUGIN_SANDBOX } from '../src/plugins/sandbox-provider.js';
 import type { PluginSandbox } from '../src/plugins/sandbox/plugin-sandbox.js';
 import { PluginsService } from '../src/plugins/plugins.service.js';
 import { createTestDatabase } from './support/database.js';
-import { addHostile } from './support/hostile.js';
+import { addHostile, type HostileKind } from './support/hostile.js';
 import { createHttp, type Http, type HttpResult } from './support/http.js';
 import { createTempPluginsDir, pollUntil, type TempPluginsDir } from './support/plugins.js';
 import { startTestHost, type TestHost } from './support/test-host.js';
@@ -50,8 +50,18 @@ describe('plugin isolation and fairness through the HTTP API', () => {
     database = await createTestDatabase();
     plugins = await createTempPluginsDir();
     await plugins.add('basic');
-    for (const kind of ['loop', 'arrays', 'buffers', 'load-loop', 'huge-result', 'stateful', 'ui-throws'] as const)
-      await addHostile(plugins, kind);
+    await plugins.add('counter');
+    const kinds = [
+      'loop',
+      'arrays',
+      'buffers',
+      'load-loop',
+      'huge-result',
+      'stateful',
+      'stateful-feature',
+      'ui-throws',
+    ];
+    for (const kind of kinds as HostileKind[]) await addHostile(plugins, kind);
     host = await startTestHost({
       DATABASE_URL: database.url,
       PLUGINS_DIR: plugins.dir,
@@ -78,7 +88,10 @@ describe('plugin isolation and fairness through the HTTP API', () => {
     expect(stateful).toMatchObject({ status: 'failed' });
     expect(stateful!.errors.join(' ')).toMatch(/answers depend on earlier calls/);
     expect((await validate('hostile-stateful')).status).toBe(404);
-    for (const id of ['basic', 'hostile-loop', 'hostile-arrays', 'hostile-buffers', 'hostile-huge-result'])
+    const feature = await statusOf('hostile-stateful-feature');
+    expect(feature).toMatchObject({ status: 'failed' });
+    expect(feature!.errors.join(' ')).toMatch(/fixture actions\/\w+\.json: answers depend on earlier calls/);
+    for (const id of ['basic', 'counter', 'hostile-loop', 'hostile-arrays', 'hostile-buffers', 'hostile-huge-result'])
       expect((await statusOf(id))?.status).toBe('loaded');
   });
 

@@ -21,12 +21,11 @@ export interface FixtureReport {
 type FixtureKind = 'valid' | 'invalid' | 'migrations';
 const KINDS: FixtureKind[] = ['valid', 'invalid', 'migrations'];
 
-interface LoadedFixture {
+/** A fixture that passed, with the plugin's first answer (JSON) and how to ask again. */
+export interface AnsweredFixture {
   fixture: string;
-  kind: FixtureKind;
-  data: unknown;
-  /** The plugin's answer the first time (JSON), which every later run must repeat. */
   first: string;
+  ask(): Promise<string>;
 }
 
 /**
@@ -37,7 +36,7 @@ interface LoadedFixture {
 export async function runFixtures(dir: string, runtime: PluginRuntime): Promise<FixtureReport> {
   const root = resolve(dir, runtime.manifest.fixtures ?? 'fixtures');
   const report: FixtureReport = { passed: 0, failed: 0, failures: [] };
-  const passed: LoadedFixture[] = [];
+  const passed: AnsweredFixture[] = [];
   for (const kind of KINDS) {
     for (const file of await jsonFiles(join(root, kind))) {
       const fixture = `${kind}/${file}`;
@@ -52,7 +51,8 @@ export async function runFixtures(dir: string, runtime: PluginRuntime): Promise<
       }
       if (problem === undefined) {
         report.passed++;
-        passed.push({ fixture, kind, data, first });
+        const asked = data;
+        passed.push({ fixture, first, ask: () => answer(kind, asked, runtime) });
       } else {
         report.failed++;
         report.failures.push({ fixture, message: problem });
@@ -60,7 +60,7 @@ export async function runFixtures(dir: string, runtime: PluginRuntime): Promise<
     }
   }
   if (report.failed === 0) {
-    for (const failure of await checkHistory(passed, runtime)) {
+    for (const failure of await checkHistory(passed)) {
       report.passed--;
       report.failed++;
       report.failures.push(failure);
@@ -75,7 +75,7 @@ export async function runFixtures(dir: string, runtime: PluginRuntime): Promise<
  * reversed and shuffled (a fixed seed: the same plugin always gets the same verdict); each fixture must give
  * the same answer every time.
  */
-async function checkHistory(fixtures: LoadedFixture[], runtime: PluginRuntime): Promise<FixtureFailure[]> {
+export async function checkHistory(fixtures: AnsweredFixture[]): Promise<FixtureFailure[]> {
   if (fixtures.length === 0) return [];
   const failures = new Map<string, FixtureFailure>();
   const orders = [fixtures, [...fixtures].reverse(), shuffled(fixtures, fixtures.length)];
@@ -83,7 +83,7 @@ async function checkHistory(fixtures: LoadedFixture[], runtime: PluginRuntime): 
     for (const fixture of order) {
       let got: string;
       try {
-        got = await answer(fixture, runtime);
+        got = await fixture.ask();
       } catch (error) {
         got = `failed: ${(error as Error).message}`;
       }
@@ -101,7 +101,7 @@ async function checkHistory(fixtures: LoadedFixture[], runtime: PluginRuntime): 
   return [...failures.values()];
 }
 
-async function answer({ kind, data }: LoadedFixture, runtime: PluginRuntime): Promise<string> {
+async function answer(kind: FixtureKind, data: unknown, runtime: PluginRuntime): Promise<string> {
   if (kind === 'valid') return JSON.stringify(await runtime.validate(data));
   const record = data as Record<string, unknown>;
   if (kind === 'invalid') return JSON.stringify(await runtime.validate(record.sheet));
