@@ -14,6 +14,8 @@ const BATCH_MAX = 16;
 const STALL_MS = 20;
 /** How often a job may be re-queued because its worker died while it waited or ran unblamed. */
 const MAX_ATTEMPTS = 3;
+/** After a timeout, crash or memory kill, the plugin gets one worker (one core at most) for this long. */
+const PROBATION_MS = 10_000;
 
 export interface CallJob {
   id: number;
@@ -42,6 +44,7 @@ export class Partition implements SlotOwner<CallJob> {
   private readonly restarts = new Map<WorkerSlot<CallJob>, { crashes: number; at: number }>();
   private state: State;
   private nextSlot = 0;
+  private probationUntil = 0;
 
   /** `loadRequestId`: the host's load request to answer with the description (absent for a restore). */
   constructor(
@@ -133,6 +136,7 @@ export class Partition implements SlotOwner<CallJob> {
         ? `exceeded the memory limit of ${this.context.limits.memoryMb} MB`
         : message;
     if (blamed) this.fail(blamed, reason, text);
+    if (blamed && reason !== 'threw') this.probationUntil = Date.now() + PROBATION_MS;
     const requeue: CallJob[] = [];
     for (const job of others) {
       if (++job.attempts >= MAX_ATTEMPTS) this.fail(job, 'crashed', `${text} (${job.attempts} times)`);
@@ -191,11 +195,13 @@ export class Partition implements SlotOwner<CallJob> {
   private dispatch(): void {
     if (this.state === 'loading' || this.state === 'stopped') return;
     const now = Date.now();
+    // On probation a misbehaving plugin runs on its first worker only, so it can take at most one core.
+    const slots = now < this.probationUntil ? this.slots.slice(0, 1) : this.slots;
     while (this.queue.length > 0) {
       let best: WorkerSlot<CallJob> | undefined;
       let bestScore = Number.POSITIVE_INFINITY;
-      for (let k = 0; k < this.slots.length; k++) {
-        const slot = this.slots[(this.nextSlot + k) % this.slots.length];
+      for (let k = 0; k < slots.length; k++) {
+        const slot = slots[(this.nextSlot + k) % slots.length];
         if (slot.load >= PIPELINE_DEPTH) continue;
         const score = slot.load + (slot.busyFor(now, STALL_MS) ? PIPELINE_DEPTH : 0);
         if (score < bestScore) {
@@ -204,8 +210,8 @@ export class Partition implements SlotOwner<CallJob> {
         }
       }
       if (!best) return;
-      this.nextSlot = (this.slots.indexOf(best) + 1) % this.slots.length;
-      const share = Math.max(1, Math.ceil(this.queue.length / this.slots.length));
+      this.nextSlot = (slots.indexOf(best) + 1) % slots.length;
+      const share = Math.max(1, Math.ceil(this.queue.length / slots.length));
       const jobs = this.queue.splice(0, Math.min(share, BATCH_MAX, PIPELINE_DEPTH - best.load));
       best.run(jobs.map((job) => this.item(job)));
     }
