@@ -183,6 +183,12 @@ describe(PluginSandbox.name, () => {
         fetchAvailable: false,
       });
     });
+
+    it('runs under a data-memory ceiling for the whole process (RLIMIT_DATA, 2048 MB by default)', () => {
+      const limits = readFileSync(`/proc/${sandbox.processId}/limits`, 'utf8');
+      const line = limits.split('\n').find((l) => l.startsWith('Max data size'));
+      expect(line?.split(/\s{2,}/).slice(1, 3)).toEqual([String(2048 * 1024 * 1024), String(2048 * 1024 * 1024)]);
+    });
   });
 
   describe('hostile and broken plugins', () => {
