@@ -67,6 +67,8 @@ describe('plugin isolation and fairness through the HTTP API', () => {
       PLUGINS_DIR: plugins.dir,
       PLUGINS_WATCH: 'false',
       PLUGIN_QUARANTINE_MS: String(QUARANTINE_MS),
+      // Filling 48 MB or writing 20 MB of JSON takes well under 250 ms, but not always on a busy shared machine.
+      PLUGIN_TIMEOUT_MS: '1000',
     });
     http = createHttp(host.url);
     host.app.get(PluginsService).events.events.subscribe((event) => {
