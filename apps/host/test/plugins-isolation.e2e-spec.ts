@@ -118,7 +118,7 @@ describe('plugin isolation and fairness through the HTTP API', () => {
     expect(failed.length).toBeGreaterThanOrEqual(3);
     for (const response of failures) {
       expect(response.body).toMatchObject({ pluginId: 'hostile-loop' });
-      expect(response.body.failure ?? response.body.code).toMatch(/^(timeout|crashed|plugin_quarantined)$/);
+      expect(response.body.failure ?? response.body.code).toMatch(/^(timeout|crashed|quarantined)$/);
       expectNoInternals(response);
     }
     const quarantined = await statusOf('hostile-loop');

@@ -63,6 +63,7 @@ export class CircuitBreaker implements PluginHealth {
     const retryAfterSeconds = Math.max(1, Math.ceil((this.openUntil - this.now()) / 1000));
     throw new DomainError('plugin_quarantined', `Plugin "${this.pluginId}" is quarantined: ${this.reason}`, {
       pluginId: this.pluginId,
+      failure: 'quarantined',
       reason: this.reason,
       retryAfterSeconds,
     });

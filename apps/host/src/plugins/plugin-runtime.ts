@@ -49,6 +49,7 @@ export function pluginFailure(pluginId: string, error: unknown): DomainError {
   if (failure === 'overloaded')
     return new DomainError('plugin_busy', `Plugin "${pluginId}" is busy: ${message}`, {
       pluginId,
+      failure,
       retryAfterSeconds: 1,
     });
   return new DomainError('plugin_failed', `Plugin "${pluginId}" failed: ${failure}: ${message}`, { pluginId, failure });

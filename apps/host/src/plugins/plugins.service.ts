@@ -225,9 +225,10 @@ export class PluginsService extends RulesetCatalog implements OnModuleInit, OnMo
   ): Promise<ImportedCharacter & { rulesetId: string; rulesetVersion: string }> {
     const hostile = findHostileInput(data);
     if (hostile.length > 0) throw invalidFile(hostile);
+    // Without a named ruleset, a quarantined one is skipped: it must not make every import fail.
     const candidates = rulesetId
       ? [this.ruleset(rulesetId)]
-      : this.registry.list().filter((p) => p.manifest.kind === 'ruleset');
+      : this.registry.list().filter((p) => p.manifest.kind === 'ruleset' && !p.runtime.quarantined);
     for (const plugin of candidates) {
       for (const [index] of plugin.runtime.description.importers.entries()) {
         if ((await plugin.runtime.call(`importers.${index}.accepts`, [data])) !== true) continue;
