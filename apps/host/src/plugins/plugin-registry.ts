@@ -9,6 +9,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { AssetStore, type PluginAsset } from './plugin-assets.js';
 import {
+  coversUses,
+  mergeUses,
   PluginBuildError,
   type PluginBundler,
   type CompiledUi,
@@ -486,24 +488,4 @@ function statusOf(plugin: LoadedPlugin): PluginStatus {
 
 function quarantinedStatus(plugin: LoadedPlugin, reason: string, until: Date): PluginStatus {
   return { ...statusOf(plugin), status: 'quarantined', errors: [reason], quarantinedUntil: until.toISOString() };
-}
-
-/** Whether a vendor exporting `available` serves everything in `needed`. */
-function coversUses(available: SharedUses, needed: SharedUses): boolean {
-  for (const [specifier, names] of needed) {
-    const have = available.get(specifier);
-    if (!have) return false;
-    for (const name of names) if (!have.has(name)) return false;
-  }
-  return true;
-}
-
-function mergeUses(a: SharedUses, b: SharedUses): SharedUses {
-  const merged: SharedUses = new Map([...a].map(([specifier, names]) => [specifier, new Set(names)]));
-  for (const [specifier, names] of b) {
-    const set = merged.get(specifier) ?? new Set<string>();
-    names.forEach((name) => set.add(name));
-    merged.set(specifier, set);
-  }
-  return merged;
 }
