@@ -1089,10 +1089,10 @@ export interface components {
         /** @enum {string} */
         PluginKind: "ruleset" | "feature";
         /**
-         * @description loaded: a good version is served; failed: nothing is served
+         * @description loaded: a good version is served; failed: nothing is served; quarantined: loaded, but its calls fail fast (503) until `quarantinedUntil`
          * @enum {string}
          */
-        PluginLoadStatus: "loaded" | "failed";
+        PluginLoadStatus: "loaded" | "failed" | "quarantined";
         FixtureFailureDto: {
             /** @example invalid/negative-hp.json */
             fixture: string;
@@ -1109,7 +1109,7 @@ export interface components {
             name: string | null;
             version: string | null;
             kind: components["schemas"]["PluginKind"] | null;
-            /** @description loaded: a good version is served; failed: nothing is served */
+            /** @description loaded: a good version is served; failed: nothing is served; quarantined: loaded, but its calls fail fast (503) until `quarantinedUntil` */
             status: components["schemas"]["PluginLoadStatus"];
             errors: string[];
             /** @description The newest edit failed; the previous good version keeps serving */
@@ -1122,6 +1122,8 @@ export interface components {
             ui: components["schemas"]["UiBundleDto"] | null;
             serverBundleHash: string | null;
             loadedAt: string | null;
+            /** @description When a quarantined plugin is re-loaded and re-checked to try again (its files changing ends it sooner) */
+            quarantinedUntil: string | null;
         };
         /**
          * @description The caller’s role in the group
@@ -1594,12 +1596,14 @@ export interface components {
          *     - `request_header_fields_too_large`: The request line and headers exceed 16 KiB
          *     - `internal_error`: An unexpected error on the server
          *     - `plugin_failed`: A plugin threw, timed out or returned a bad result (`pluginId`, `failure`)
+         *     - `plugin_quarantined`: The plugin kept timing out, crashing or exceeding its memory and is quarantined (`pluginId`, `reason`, Retry-After)
+         *     - `plugin_busy`: The plugin has too many calls waiting; retry shortly (`pluginId`, Retry-After)
          *     - `dependency_unavailable`: A service the host needs (database, Redis, object store, SMTP) is unavailable
          *     - `not_ready`: Readiness check: a dependency is down (`checks`)
          *     - `shutting_down`: The host is shutting down; retry (another instance, or this one once restarted, answers)
          * @enum {string}
          */
-        ProblemCode: "bad_request" | "malformed_body" | "unsupported_media_type" | "validation_failed" | "ruleset_refused" | "invalid_token" | "unauthenticated" | "forbidden" | "email_not_verified" | "wrong_password" | "not_found" | "method_not_allowed" | "request_timeout" | "conflict" | "stale_version" | "characters_assigned" | "dm_cannot_leave" | "invite_expired" | "invite_revoked" | "invite_used_up" | "payload_too_large" | "uri_too_long" | "rate_limited" | "request_header_fields_too_large" | "internal_error" | "plugin_failed" | "dependency_unavailable" | "not_ready" | "shutting_down";
+        ProblemCode: "bad_request" | "malformed_body" | "unsupported_media_type" | "validation_failed" | "ruleset_refused" | "invalid_token" | "unauthenticated" | "forbidden" | "email_not_verified" | "wrong_password" | "not_found" | "method_not_allowed" | "request_timeout" | "conflict" | "stale_version" | "characters_assigned" | "dm_cannot_leave" | "invite_expired" | "invite_revoked" | "invite_used_up" | "payload_too_large" | "uri_too_long" | "rate_limited" | "request_header_fields_too_large" | "internal_error" | "plugin_failed" | "plugin_quarantined" | "plugin_busy" | "dependency_unavailable" | "not_ready" | "shutting_down";
         /** @description An RFC 9457 problem details body (`application/problem+json`) */
         Problem: {
             /**
@@ -2395,6 +2399,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many plugin computations from this client (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Any other problem, e.g. 500 `internal_error` or 503 `dependency_unavailable` */
             default: {
                 headers: {
@@ -2431,6 +2444,15 @@ export interface operations {
             };
             /** @description Problem `bad_request`: invalid input (field `errors`) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many plugin computations from this client (Retry-After) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2481,6 +2503,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many plugin computations from this client (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Any other problem, e.g. 500 `internal_error` or 503 `dependency_unavailable` */
             default: {
                 headers: {
@@ -2517,6 +2548,15 @@ export interface operations {
             };
             /** @description Problem `bad_request`: invalid input (field `errors`) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many plugin computations from this client (Retry-After) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2567,6 +2607,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many plugin computations from this client (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Any other problem, e.g. 500 `internal_error` or 503 `dependency_unavailable` */
             default: {
                 headers: {
@@ -2603,6 +2652,15 @@ export interface operations {
             };
             /** @description Problem `bad_request`: invalid input (field `errors`) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many plugin computations from this client (Retry-After) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5075,6 +5133,15 @@ export interface operations {
             };
             /** @description Problem `bad_request`: invalid input (field `errors`) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many plugin computations from this client (Retry-After) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
