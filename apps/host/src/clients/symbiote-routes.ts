@@ -56,6 +56,10 @@ export class SymbioteRoutes implements OnModuleInit {
     fastify.get('/symbiote/install.zip', (request, reply) => send(request, reply, zipDoc));
     fastify.get('/symbiote', (_request, reply) => reply.redirect('/symbiote/', 301));
     this.logger.log(`Symbiote install at ${this.config.publicUrl}/symbiote/install.zip`);
+    if (/^https?:\/\/(localhost|127\.0\.0\.1)(:|\/|$)/.test(this.config.publicUrl))
+      this.logger.warn(
+        'PUBLIC_URL is a local address: the hosted Symbiote works on this machine only (set PUBLIC_URL)',
+      );
   }
 }
 
