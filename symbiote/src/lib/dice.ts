@@ -43,7 +43,7 @@ export class Dice {
     if (!this.ts.inGame) return this.group.roll({ notation });
     if (!(await this.ts.isValidRollString(notation)))
       throw new Error(`TaleSpire cannot roll “${notation}”. Try something like 2d6+3.`);
-    return this.#throw([{ name: notation, roll: notation }], notation, {}, quiet);
+    return this.#throw([{ name: '', roll: notation }], notation, {}, quiet);
   }
 
   async #throw(

@@ -29,6 +29,11 @@ describe('Symbiote in simulated TaleSpire', () => {
   const as = (user: TestUser) => (method: string, path: string, body?: unknown) =>
     app.http(method, path, { body, token: user.accessToken });
   const rolls = async (): Promise<any[]> => (await as(dm)('GET', `/v1/groups/${groupId}/rolls?limit=50`)).body.items;
+  /** With SYMBIOTE_SCREENSHOTS=<folder>, the views are captured there (to look at them, not asserted). */
+  const shot = async (name: string): Promise<void> => {
+    const folder = process.env.SYMBIOTE_SCREENSHOTS;
+    if (folder) await page.screenshot({ path: join(folder, `${name}.png`), fullPage: true });
+  };
   const trayFilled = async (count: number): Promise<void> => {
     for (let i = 0; i < 200 && client.tray.length < count; i++) await new Promise((r) => setTimeout(r, 25));
     expect(client.tray.length).toBe(count);
@@ -65,10 +70,13 @@ describe('Symbiote in simulated TaleSpire', () => {
 
   it('logs in inside TaleSpire and keeps the login in TS.localStorage.global across a reload', async () => {
     await page.goto('/symbiote/');
+    await page.getByLabel('Email').waitFor();
+    await shot('1-login');
     await page.getByLabel('Email').fill(player.email);
     await page.getByLabel('Password').fill(player.password);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('heading', { name: 'Your groups' }).waitFor();
+    await shot('2-groups');
     expect(JSON.parse(client.storage.get('global')!).refreshToken).toEqual(expect.any(String));
     const local = await page.evaluate(() => Object.keys(localStorage));
     expect(local).toEqual([]);
@@ -100,6 +108,7 @@ describe('Symbiote in simulated TaleSpire', () => {
     await page.locator('[data-mounted="true"]').waitFor(); // host calls keep working
     await page.getByRole('button', { name: 'Probe Klettern' }).click();
     await page.getByText('throw the dice').waitFor();
+    await shot('3-sheet-waiting-for-throw');
     expect(client.calls.some((call) => call.method === 'dice.putDiceInTray')).toBe(false);
     client.joinBoard(campaign1);
     await trayFilled(1);
@@ -132,8 +141,10 @@ describe('Symbiote in simulated TaleSpire', () => {
     expect(roll.outcome.label).toEqual(expect.any(String));
     await expect(shown.innerText()).resolves.toContain(roll.outcome.label);
     await web.locator(`li[data-roll-id="${roll.id}"]`).waitFor({ timeout: 5000 });
+    await shot('4-sheet-result');
     await page.getByRole('tab', { name: 'Roll history' }).click();
     await page.locator(`li[data-roll-id="${roll.id}"]`).waitFor();
+    await shot('5-roll-history');
   });
 
   it('recomputes the total from the faces whatever the client claims (a forged total is refused)', async () => {
@@ -172,6 +183,7 @@ describe('Symbiote in simulated TaleSpire', () => {
   });
 
   it('resumes a dropped connection without losing a roll', async () => {
+    await shot('6-group-detail');
     const context = page.context();
     await context.setOffline(true);
     await page.getByLabel('Dice to roll').fill('2d6');
