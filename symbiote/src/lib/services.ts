@@ -73,8 +73,13 @@ export function createServices(baseUrl: string, ts: TaleSpire, drafts: DraftStor
   };
 }
 
+/** Served by a host at /symbiote/ (the hosted install), rather than from a local Symbiotes folder. */
+export function isHosted(): boolean {
+  return /^https?:$/.test(location.protocol) && location.pathname.startsWith('/symbiote/');
+}
+
 /** The server this build talks to: the one chosen at login, else the host that served it (hosted install). */
 export function defaultServerUrl(stored: unknown): string {
   if (typeof stored === 'string' && stored !== '') return stored;
-  return location.protocol === 'http:' || location.protocol === 'https:' ? location.origin : '';
+  return isHosted() ? location.origin : '';
 }

@@ -25,6 +25,8 @@ describe('Symbiote in simulated TaleSpire', () => {
   const campaign1 = new SimulatedBoard('board-1', { id: 'campaign-1', name: 'Aventurien' });
   const campaign2 = new SimulatedBoard('board-2', { id: 'campaign-2', name: 'Myranor' });
   let client: SimulatedClient;
+  let dmClient: SimulatedClient;
+  let dmPage: Page;
 
   const as = (user: TestUser) => (method: string, path: string, body?: unknown) =>
     app.http(method, path, { body, token: user.accessToken });
@@ -58,6 +60,7 @@ describe('Symbiote in simulated TaleSpire', () => {
     );
     client = new SimulatedClient(manifest, { id: 'ts-player-piet', name: 'Piet' }, 'client-piet');
     client.joinBoard(campaign1);
+    dmClient = new SimulatedClient(manifest, { id: 'ts-player-gerda', name: 'Gerda' }, 'client-gerda');
     const symbiote = await app.person({ width: 420 });
     page = symbiote.page;
     await attachTaleSpire(page, client);
@@ -102,6 +105,17 @@ describe('Symbiote in simulated TaleSpire', () => {
   });
 
   it('holds TaleSpire calls during a board transition and replays them after the join', async () => {
+    // The DM's Symbiote on the same board, logged in from its TaleSpire storage, its group remembered.
+    const login = await app.http('POST', '/v1/auth/login', {
+      body: { email: dm.email, password: dm.password, transport: 'body' },
+    });
+    dmClient.storage.set('global', JSON.stringify({ refreshToken: login.body.refreshToken }));
+    dmClient.storage.set('campaign:campaign-1', JSON.stringify({ groupId }));
+    dmClient.joinBoard(campaign1);
+    dmPage = (await app.person({ width: 420 })).page;
+    await attachTaleSpire(dmPage, dmClient);
+    await dmPage.goto('/symbiote/');
+    await dmPage.locator('[data-view="group"] [data-connection="open"]').waitFor();
     client.leaveBoard();
     await page.getByText('Changing boards').waitFor();
     await page.getByRole('button', { name: 'Open the sheet of Alrik' }).click();
@@ -141,6 +155,7 @@ describe('Symbiote in simulated TaleSpire', () => {
     expect(roll.outcome.label).toEqual(expect.any(String));
     await expect(shown.innerText()).resolves.toContain(roll.outcome.label);
     await web.locator(`li[data-roll-id="${roll.id}"]`).waitFor({ timeout: 5000 });
+    await dmPage.locator(`li[data-roll-id="${roll.id}"]`).waitFor({ timeout: 5000 });
     await shot('4-sheet-result');
     await page.getByRole('tab', { name: 'Roll history' }).click();
     await page.locator(`li[data-roll-id="${roll.id}"]`).waitFor();
@@ -168,6 +183,19 @@ describe('Symbiote in simulated TaleSpire', () => {
     client.throwDice([12]);
     await page.locator('li[data-roll-id] .figure', { hasText: '17' }).first().waitFor();
     expect((await rolls())[0]).toMatchObject({ diceTotal: 17, value: 17, source: 'talespire' });
+  });
+
+  it('keeps a quiet roll in TaleSpire: put in the tray as quiet, never reported', async () => {
+    const before = (await rolls()).length;
+    await page.getByLabel('Quiet').check();
+    await page.getByLabel('Dice to roll').fill('1d6');
+    await page.getByRole('button', { name: 'To the tray' }).click();
+    await trayFilled(1);
+    expect(client.tray[0].quiet).toBe(true);
+    client.throwDice([4]);
+    await page.getByText('1d6: 4 (quiet, not shared)').waitFor();
+    expect((await rolls()).length).toBe(before);
+    await page.getByLabel('Quiet').uncheck();
   });
 
   it('shows the DM’s damage from the web app live', async () => {
@@ -199,5 +227,9 @@ describe('Symbiote in simulated TaleSpire', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect((await rolls()).filter((roll) => roll.talespireRollId === rollId)).toHaveLength(1);
+  });
+
+  it('threw no uncaught error in any page', () => {
+    expect(app.problems.filter((problem) => problem.startsWith('page error'))).toEqual([]);
   });
 });
