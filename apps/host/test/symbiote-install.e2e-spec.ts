@@ -84,3 +84,36 @@ describe('Symbiote install routes', () => {
     },
   );
 });
+
+/** A local Symbiote (offline build) calls the host cross-origin: CORS_ORIGINS must name its origin. */
+describe('CORS for a local Symbiote', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let host: TestHost;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    host = await startTestHost({ DATABASE_URL: database.url, CORS_ORIGINS: 'null, http://localhost:8080' });
+  });
+
+  afterAll(async () => {
+    await host?.stop();
+    await database?.drop();
+  });
+
+  const preflight = (origin: string) =>
+    fetch(`${host.url}/v1/auth/login`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+
+  it.each(['null', 'http://localhost:8080'])('lets the listed origin %s call the API', async (origin) => {
+    const response = await preflight(origin);
+    expect(response.status).toBeLessThan(300);
+    expect(response.headers.get('access-control-allow-origin')).toBe(origin);
+  });
+
+  it('does not allow an origin that is not listed', async () => {
+    const response = await preflight('https://elsewhere.example');
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
