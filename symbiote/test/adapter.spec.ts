@@ -99,4 +99,17 @@ describe(TaleSpire.name, () => {
     expect(await ts.broadcast({ t: 'rolling', label: 'x'.repeat(600) })).toBe(false);
     expect(await ts.broadcast({ t: 'rolling', label: 'Klettern' })).toBe(true);
   });
+
+  it('keeps the global blob readable and writable during a board transition (the write follows the join)', async () => {
+    const { ts, client, board } = await started();
+    await ts.updateGlobal({ refreshToken: 'first' });
+    client.leaveBoard();
+    await expect(ts.readGlobal()).resolves.toEqual({ refreshToken: 'first' });
+    await ts.updateGlobal({ refreshToken: 'second' });
+    expect(JSON.parse(client.storage.get('global')!)).toEqual({ refreshToken: 'first' });
+    client.joinBoard(board);
+    for (let i = 0; i < 50 && JSON.parse(client.storage.get('global')!).refreshToken !== 'second'; i++)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(JSON.parse(client.storage.get('global')!)).toEqual({ refreshToken: 'second' });
+  });
 });

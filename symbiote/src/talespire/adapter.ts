@@ -48,6 +48,7 @@ export class TaleSpire {
   #ts: TaleSpireApi | undefined;
   #me: ClientFragment | null = null;
   #held: Held[] = [];
+  #global: Record<string, unknown> | null = null;
   #initialized: () => void = () => undefined;
   readonly #initializedPromise = new Promise<void>((resolve) => (this.#initialized = resolve));
   readonly #pending = new Map<string, { resolve: (g: RollResultsGroup[]) => void; reject: (e: Error) => void }>();
@@ -104,14 +105,24 @@ export class TaleSpire {
     return add(this.#listeners.hold, listener);
   }
 
-  /** The JSON object in the global blob (or window.localStorage outside TaleSpire). */
+  /**
+   * The JSON object in the global blob (or window.localStorage outside TaleSpire), read once and then kept in
+   * memory: the session's refresh token must stay readable while TaleSpire calls are held.
+   */
   async readGlobal(): Promise<Record<string, unknown>> {
-    return this.#readBlob('global');
+    this.#global ??= await this.#readBlob('global');
+    return { ...this.#global };
   }
 
-  /** Read-modify-write of the global blob (one unkeyed string per scope). */
+  /**
+   * Read-modify-write of the global blob (one unkeyed string per scope). During a board transition the write is
+   * queued (replayed in order after the join) and this resolves at once, so a token refresh never waits for it.
+   */
   async updateGlobal(patch: Record<string, unknown>): Promise<void> {
-    await this.#writeBlob('global', { ...(await this.#readBlob('global')), ...patch });
+    this.#global = { ...(await this.readGlobal()), ...patch };
+    const write = this.#writeBlob('global', this.#global);
+    if (this.holding) write.catch(() => undefined);
+    else await write;
   }
 
   /** The current campaign's blob; empty outside a campaign. */

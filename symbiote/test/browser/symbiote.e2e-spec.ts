@@ -32,9 +32,9 @@ describe('Symbiote in simulated TaleSpire', () => {
     app.http(method, path, { body, token: user.accessToken });
   const rolls = async (): Promise<any[]> => (await as(dm)('GET', `/v1/groups/${groupId}/rolls?limit=50`)).body.items;
   /** With SYMBIOTE_SCREENSHOTS=<folder>, the views are captured there (to look at them, not asserted). */
-  const shot = async (name: string): Promise<void> => {
+  const shot = async (name: string, of: Page = page): Promise<void> => {
     const folder = process.env.SYMBIOTE_SCREENSHOTS;
-    if (folder) await page.screenshot({ path: join(folder, `${name}.png`), fullPage: true });
+    if (folder) await of.screenshot({ path: join(folder, `${name}.png`), fullPage: true });
   };
   const trayFilled = async (count: number): Promise<void> => {
     for (let i = 0; i < 200 && client.tray.length < count; i++) await new Promise((r) => setTimeout(r, 25));
