@@ -53,7 +53,7 @@ export class Dice {
     quiet: boolean,
   ): Promise<Roll | QuietRoll> {
     const tray = await this.ts.putDiceInTray(descriptors, quiet);
-    void this.ts.broadcast({ t: 'rolling', label: label.slice(0, 100) });
+    if (!quiet) void this.ts.broadcast({ t: 'rolling', label: label.slice(0, 100) });
     const groups = await tray.thrown;
     if (quiet) return { quiet: true, label, total: groups.reduce((sum, group) => sum + sumNode(group.result), 0) };
     return this.#report(

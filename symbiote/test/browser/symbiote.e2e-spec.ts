@@ -208,6 +208,16 @@ describe('Symbiote in simulated TaleSpire', () => {
       .getByLabel('LeP of Alrik')
       .getByText(`${current - 5} / ${max}`)
       .waitFor({ timeout: 5000 });
+    // The DM damages from their own Symbiote too; the player's Symbiote follows.
+    const controls = dmPage.getByRole('group', { name: 'Change LeP of Alrik' });
+    await controls.getByLabel('Amount for LeP of Alrik').fill('2');
+    await shot('7-dm-group-view', dmPage);
+    await controls.getByRole('button', { name: 'Damage' }).click();
+    await page
+      .getByLabel('LeP of Alrik')
+      .getByText(`${current - 7} / ${max}`)
+      .waitFor({ timeout: 5000 });
+    await expect(page.getByRole('group', { name: 'Change LeP of Alrik' }).count()).resolves.toBe(0); // players cannot
   });
 
   it('resumes a dropped connection without losing a roll', async () => {
