@@ -63,7 +63,9 @@ describe('Symbiote install routes', () => {
     const response = await fetch(`${host.url}/symbiote`, { redirect: 'manual' });
     expect(response.status).toBe(301);
     expect(response.headers.get('location')).toBe('/symbiote/');
-    expect((await fetch(`${host.url}/symbiote/manifest.json`, { method: 'POST' })).status).toBe(405);
+    const write = await fetch(`${host.url}/symbiote/manifest.json`, { method: 'POST' });
+    expect(write.status).toBe(405);
+    expect(write.headers.get('content-type')).toContain('application/problem+json');
   });
 
   it('points the manifest at http://localhost:PORT without PUBLIC_URL (usable on this machine only)', async () => {
