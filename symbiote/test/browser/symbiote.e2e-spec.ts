@@ -76,6 +76,10 @@ describe('Symbiote in simulated TaleSpire', () => {
     await page.getByLabel('Email').waitFor();
     await shot('1-login');
     await page.getByLabel('Email').fill(player.email);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Wrong email or password.' }).waitFor();
+    expect(client.storage.has('global') && JSON.parse(client.storage.get('global')!).refreshToken).toBeFalsy();
     await page.getByLabel('Password').fill(player.password);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('heading', { name: 'Your groups' }).waitFor();
