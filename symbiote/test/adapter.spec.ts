@@ -46,6 +46,12 @@ async function started(): Promise<{ ts: TaleSpire; client: SimulatedClient; boar
 }
 
 describe(TaleSpire.name, () => {
+  it('offers exactly the handlers manifest.json subscribes (TaleSpire calls them by name)', () => {
+    const named = Object.values(manifest.api!.subscriptions!).flatMap((sources) => Object.values(sources));
+    const ts = new TaleSpire({ document: { readyState: 'complete' }, addEventListener: () => undefined } as never);
+    expect(Object.keys(ts.handlers).sort()).toEqual([...named].sort());
+  });
+
   it('starts at hasInitialized and reports being in the game', async () => {
     const { ts } = await started();
     expect(ts.inGame).toBe(true);

@@ -1,7 +1,7 @@
 import type { Api, GroupViewState, Roll, RollRequest } from '@cm/client/svelte';
 import { ApiError, call } from '@cm/client/svelte';
 import type { DiceAction, RollOptions } from '@cm/ruleset-sdk';
-import { sumNode, type TaleSpire } from '../talespire/adapter.js';
+import { sumNode, TaleSpireError, type TaleSpire } from '../talespire/adapter.js';
 import type { RollDescriptor } from '../talespire/types.js';
 
 /** A roll kept in TaleSpire only (quiet or GM-only): never reported, shown with TaleSpire's own sum. */
@@ -93,6 +93,16 @@ function clean(options: RollOptions): RollOptions {
     ...(options.modifier ? { modifier: options.modifier } : {}),
     ...(options.target !== undefined ? { target: options.target } : {}),
   };
+}
+
+/** A failed roll in plain words (TaleSpire's causes included). */
+export function rollFailure(error: unknown): string {
+  if (error instanceof TaleSpireError) {
+    if (error.reason === 'rollRemoved') return 'The dice were removed from the tray: nothing was rolled.';
+    if (error.reason === 'notInBoard') return 'Join a board in TaleSpire to roll its dice.';
+    return `TaleSpire could not roll (${error.reason}).`;
+  }
+  return error instanceof Error ? error.message : 'The roll failed.';
 }
 
 export function isQuiet(roll: Roll | QuietRoll): roll is QuietRoll {

@@ -125,7 +125,7 @@ describe('Symbiote in simulated TaleSpire', () => {
     await page.getByRole('button', { name: 'Open the sheet of Alrik' }).click();
     await page.locator('[data-mounted="true"]').waitFor(); // host calls keep working
     await page.getByRole('button', { name: 'Probe Klettern' }).click();
-    await page.getByText('throw the dice').waitFor();
+    await page.getByText('the dice go to the tray when you arrive').waitFor();
     await shot('3-sheet-waiting-for-throw');
     expect(client.calls.some((call) => call.method === 'dice.putDiceInTray')).toBe(false);
     client.joinBoard(campaign1);
@@ -200,6 +200,16 @@ describe('Symbiote in simulated TaleSpire', () => {
     await page.getByText('1d6: 4 (quiet, not shared)').waitFor();
     expect((await rolls()).length).toBe(before);
     await page.getByLabel('Quiet').uncheck();
+  });
+
+  it('reports nothing for dice removed from the tray unthrown, and says so', async () => {
+    const before = (await rolls()).length;
+    await page.getByLabel('Dice to roll').fill('3d6');
+    await page.getByRole('button', { name: 'To the tray' }).click();
+    await trayFilled(1);
+    client.removeRoll();
+    await page.getByText('The dice were removed from the tray: nothing was rolled.').waitFor();
+    expect((await rolls()).length).toBe(before);
   });
 
   it('shows the DM’s damage from the web app live', async () => {
