@@ -53,11 +53,15 @@ export class TaleSpireDrafts implements DraftStore {
 }
 
 /** The services of one server: the API with the token in TaleSpire storage, realtime, plugin UIs. */
-export function createServices(baseUrl: string, ts: TaleSpire, drafts: DraftStore): ClientServices {
+export function createServices(
+  baseUrl: string,
+  ts: TaleSpire,
+  drafts: DraftStore,
+  plugins: PluginUiLoader = new PluginUiLoader({ baseUrl }),
+): ClientServices {
   const session = new Session({ baseUrl, store: taleSpireTokenStore(ts), channel: null });
   const api = createApi({ baseUrl, session });
   const realtime = new RealtimeClient({ baseUrl, session });
-  const plugins = new PluginUiLoader({ baseUrl });
   const listeners = new Set<(event: PluginReload) => void>();
   return {
     api,
