@@ -90,13 +90,28 @@ describe(TaleSpire.name, () => {
     const { ts, client, board } = await started();
     client.leaveBoard();
     expect(ts.holding).toBe(true);
-    const before = client.calls.length;
-    const write = ts.updateCampaign({ groupId: 'g1' });
+    const tray = ts.putDiceInTray([{ name: 'Klettern', roll: '3d20' }]);
+    const valid = ts.isValidRollString('1d6');
     await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(client.calls.length).toBe(before);
+    expect(client.calls.map((call) => call.method)).not.toContain('dice.putDiceInTray');
     client.joinBoard(board);
-    await write;
+    await expect(tray).resolves.toMatchObject({ rollId: expect.any(String) });
+    await expect(valid).resolves.toBe(true);
     expect(ts.holding).toBe(false);
+    const replayed = client.calls.map((call) => call.method).filter((method) => method.startsWith('dice.'));
+    expect(replayed).toEqual(['dice.putDiceInTray', 'dice.isValidRollString']);
+  });
+
+  it('writes no campaign data across a board change (the next board may be in another campaign)', async () => {
+    const { ts, client, board } = await started();
+    await ts.updateCampaign({ groupId: 'g1' });
+    expect(await ts.readCampaign()).toEqual({ groupId: 'g1' });
+    client.leaveBoard();
+    await ts.updateCampaign({ groupId: 'g2' });
+    const other = new SimulatedBoard('b2', { id: 'c2', name: 'Other campaign' });
+    client.joinBoard(other);
+    expect(await ts.readCampaign()).toEqual({});
+    client.joinBoard(board);
     expect(await ts.readCampaign()).toEqual({ groupId: 'g1' });
   });
 

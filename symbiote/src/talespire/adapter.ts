@@ -49,6 +49,7 @@ export class TaleSpire {
   #me: ClientFragment | null = null;
   #held: Held[] = [];
   #global: Record<string, unknown> | null = null;
+  #boardChanges = 0;
   #initialized: () => void = () => undefined;
   readonly #initializedPromise = new Promise<void>((resolve) => (this.#initialized = resolve));
   readonly #pending = new Map<string, { resolve: (g: RollResultsGroup[]) => void; reject: (e: Error) => void }>();
@@ -130,8 +131,17 @@ export class TaleSpire {
     return this.#readBlob('campaign').catch(() => ({}));
   }
 
+  /**
+   * Read-modify-write of the current campaign's blob. Skipped when a board change starts before the write (the
+   * next board may be in another campaign, whose blob must not get this one's data) or nothing would change.
+   */
   async updateCampaign(patch: Record<string, unknown>): Promise<void> {
-    await this.#writeBlob('campaign', { ...(await this.readCampaign()), ...patch });
+    if (this.holding) return;
+    const boardChanges = this.#boardChanges;
+    const current = await this.readCampaign();
+    const next = { ...current, ...patch };
+    if (this.holding || boardChanges !== this.#boardChanges || JSON.stringify(next) === JSON.stringify(current)) return;
+    await this.#writeBlob('campaign', next);
   }
 
   /** The current TaleSpire campaign's id, or null (outside TaleSpire or a campaign). */
@@ -223,7 +233,10 @@ export class TaleSpire {
 
   #onClient(event: ClientEvent): void {
     if (!this.#me || event.payload.client.id !== this.#me.id) return;
-    if (event.kind === 'clientLeftBoard') this.#setHolding(true);
+    if (event.kind === 'clientLeftBoard') {
+      this.#boardChanges += 1;
+      this.#setHolding(true);
+    }
     if (event.kind === 'clientJoinedBoard') {
       this.#setHolding(false);
       for (const run of this.#held.splice(0)) run();
