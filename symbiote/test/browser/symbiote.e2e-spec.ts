@@ -37,7 +37,7 @@ describe('Symbiote in simulated TaleSpire', () => {
     if (folder) await of.screenshot({ path: join(folder, `${name}.png`), fullPage: true });
   };
   const trayFilled = async (count: number): Promise<void> => {
-    for (let i = 0; i < 200 && client.tray.length < count; i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 400 && client.tray.length < count; i++) await new Promise((r) => setTimeout(r, 25));
     expect(client.tray.length).toBe(count);
   };
 
@@ -96,7 +96,7 @@ describe('Symbiote in simulated TaleSpire', () => {
     await page.getByRole('button', { name: 'Open The Black Eye' }).click();
     await page.getByRole('heading', { name: 'The Black Eye' }).waitFor();
     await page.waitForFunction(() => document.querySelector('[data-view="group"]'));
-    for (let i = 0; i < 100 && !client.storage.has('campaign:campaign-1'); i++)
+    for (let i = 0; i < 500 && !client.storage.has('campaign:campaign-1'); i++)
       await new Promise((r) => setTimeout(r, 20));
     expect(JSON.parse(client.storage.get('campaign:campaign-1')!)).toEqual({ groupId });
     await page.reload();
@@ -158,8 +158,8 @@ describe('Symbiote in simulated TaleSpire', () => {
     expect(roll.groups.flatMap((group: any) => group.dice.flatMap((dice: any) => dice.faces))).toEqual([3, 5, 7]);
     expect(roll.outcome.label).toEqual(expect.any(String));
     await expect(shown.innerText()).resolves.toContain(roll.outcome.label);
-    await web.locator(`li[data-roll-id="${roll.id}"]`).waitFor({ timeout: 5000 });
-    await dmPage.locator(`li[data-roll-id="${roll.id}"]`).waitFor({ timeout: 5000 });
+    await web.locator(`li[data-roll-id="${roll.id}"]`).waitFor({ timeout: 10_000 });
+    await dmPage.locator(`li[data-roll-id="${roll.id}"]`).waitFor({ timeout: 10_000 });
     await shot('4-sheet-result');
     await page.getByRole('tab', { name: 'Roll history' }).click();
     await page.locator(`li[data-roll-id="${roll.id}"]`).waitFor();
@@ -221,7 +221,7 @@ describe('Symbiote in simulated TaleSpire', () => {
     await page
       .getByLabel('LeP of Alrik')
       .getByText(`${current - 5} / ${max}`)
-      .waitFor({ timeout: 5000 });
+      .waitFor({ timeout: 10_000 });
     // The DM damages from their own Symbiote too; the player's Symbiote follows.
     const controls = dmPage.getByRole('group', { name: 'Change LeP of Alrik' });
     await controls.getByLabel('Amount for LeP of Alrik').fill('2');
@@ -230,7 +230,7 @@ describe('Symbiote in simulated TaleSpire', () => {
     await page
       .getByLabel('LeP of Alrik')
       .getByText(`${current - 7} / ${max}`)
-      .waitFor({ timeout: 5000 });
+      .waitFor({ timeout: 10_000 });
     await expect(page.getByRole('group', { name: 'Change LeP of Alrik' }).count()).resolves.toBe(0); // players cannot
   });
 
