@@ -69,7 +69,11 @@ describe(TaleSpire.name, () => {
     await Promise.resolve();
     expect(settled).toBe(false);
     client.throwDice([1, 2, 3]);
-    await expect(tray.thrown).resolves.toEqual([{ name: 'Klettern', result: { kind: 'd20', results: [1, 2, 3] } }]);
+    await expect(tray.thrown).resolves.toMatchObject({
+      rollId: tray.rollId,
+      clientId: 'client-1',
+      resultsGroups: [{ name: 'Klettern', result: { kind: 'd20', results: [1, 2, 3] } }],
+    });
   });
 
   it('rejects a removed roll with the rollRemoved cause', async () => {

@@ -4,7 +4,7 @@ import type { DiceAction, RollOptions } from '@cm/ruleset-sdk';
 import { sumNode, TaleSpireError, type TaleSpire } from '../talespire/adapter.js';
 import type { RollDescriptor } from '../talespire/types.js';
 
-/** A roll kept in TaleSpire only (quiet or GM-only): never reported, shown with TaleSpire's own sum. */
+/** A roll kept in TaleSpire only (quiet or GM-only): never reported, shown with its sum. */
 export interface QuietRoll {
   quiet: true;
   label: string;
@@ -54,8 +54,11 @@ export class Dice {
   ): Promise<Roll | QuietRoll> {
     const tray = await this.ts.putDiceInTray(descriptors, quiet);
     if (!quiet) void this.ts.broadcast({ t: 'rolling', label: label.slice(0, 100) });
-    const groups = await tray.thrown;
-    if (quiet) return { quiet: true, label, total: groups.reduce((sum, group) => sum + sumNode(group.result), 0) };
+    const thrown = await tray.thrown;
+    const groups = thrown.resultsGroups;
+    // A quiet or GM-only result is hidden from the players in TaleSpire: it is not put in the group's log either.
+    if (quiet || thrown.quiet || thrown.gmOnly)
+      return { quiet: true, label, total: groups.reduce((sum, group) => sum + sumNode(group.result), 0) };
     return this.#report(
       { ...request, talespire: { rollId: tray.rollId, resultsGroups: groups as never } },
       tray.rollId,

@@ -4,6 +4,7 @@ import {
   type ClientFragment,
   type RollDescriptor,
   type RollEvent,
+  type RollResults,
   type RollResultsGroup,
   type StateEvent,
   type SyncMessageEvent,
@@ -21,7 +22,7 @@ export class TaleSpireError extends Error {
 /** A roll put into the tray: its id, and the dice as thrown (rejects when the roll is removed unthrown). */
 export interface TrayRoll {
   rollId: string;
-  thrown: Promise<RollResultsGroup[]>;
+  thrown: Promise<RollResults>;
 }
 
 /** One transient broadcast from another client on the board (TS.sync). */
@@ -52,9 +53,9 @@ export class TaleSpire {
   #boardChanges = 0;
   #initialized: () => void = () => undefined;
   readonly #initializedPromise = new Promise<void>((resolve) => (this.#initialized = resolve));
-  readonly #pending = new Map<string, { resolve: (g: RollResultsGroup[]) => void; reject: (e: Error) => void }>();
+  readonly #pending = new Map<string, { resolve: (results: RollResults) => void; reject: (e: Error) => void }>();
   /** Results of my rolls that arrived before putDiceInTray's promise resolved (bounded). */
-  readonly #early = new Map<string, RollResultsGroup[]>();
+  readonly #early = new Map<string, RollResults>();
   readonly #listeners = {
     board: new Set<() => void>(),
     sync: new Set<(message: SyncMessage) => void>(),
@@ -162,7 +163,7 @@ export class TaleSpire {
   /** Puts dice into the tray; `thrown` resolves with the result tree when this roll id comes back. */
   async putDiceInTray(descriptors: RollDescriptor[], quiet = false): Promise<TrayRoll> {
     const rollId = await this.#call((ts) => ts.dice.putDiceInTray(descriptors, quiet));
-    const thrown = new Promise<RollResultsGroup[]>((resolve, reject) => {
+    const thrown = new Promise<RollResults>((resolve, reject) => {
       const early = this.#early.get(rollId);
       if (early) {
         this.#early.delete(rollId);
@@ -224,9 +225,9 @@ export class TaleSpire {
     if (this.#me && event.payload.clientId !== this.#me.id) return;
     if (pending) {
       this.#pending.delete(rollId);
-      pending.resolve(event.payload.resultsGroups);
+      pending.resolve(event.payload);
     } else {
-      this.#early.set(rollId, event.payload.resultsGroups);
+      this.#early.set(rollId, event.payload);
       if (this.#early.size > 20) this.#early.delete(this.#early.keys().next().value!);
     }
   }

@@ -189,7 +189,7 @@ describe('Symbiote in simulated TaleSpire', () => {
     expect((await rolls())[0]).toMatchObject({ diceTotal: 17, value: 17, source: 'talespire' });
   });
 
-  it('keeps a quiet roll in TaleSpire: put in the tray as quiet, never reported', async () => {
+  it('keeps quiet and GM-only rolls in TaleSpire: never reported', async () => {
     const before = (await rolls()).length;
     await page.getByLabel('Quiet').check();
     await page.getByLabel('Dice to roll').fill('1d6');
@@ -200,6 +200,14 @@ describe('Symbiote in simulated TaleSpire', () => {
     await page.getByText('1d6: 4 (quiet, not shared)').waitFor();
     expect((await rolls()).length).toBe(before);
     await page.getByLabel('Quiet').uncheck();
+    // A result TaleSpire marks GM-only (a GM's hidden roll) is not published either.
+    await page.getByLabel('Dice to roll').fill('1d8');
+    await page.getByRole('button', { name: 'To the tray' }).click();
+    await trayFilled(1);
+    expect(client.tray[0].quiet).toBe(false);
+    client.throwDice([5], { gmOnly: true });
+    await page.getByText('1d8: 5 (quiet, not shared)').waitFor();
+    expect((await rolls()).length).toBe(before);
   });
 
   it('reports nothing for dice removed from the tray unthrown, and says so', async () => {

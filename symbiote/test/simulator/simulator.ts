@@ -151,7 +151,7 @@ export class SimulatedClient {
    * The player throws the oldest roll in the tray with chosen faces (in dice order); every client on the board
    * gets `rollResults`. Returns the roll id.
    */
-  throwDice(faces: number[], options: { rollId?: string } = {}): string {
+  throwDice(faces: number[], options: { rollId?: string; gmOnly?: boolean } = {}): string {
     const index = options.rollId ? this.tray.findIndex((roll) => roll.rollId === options.rollId) : 0;
     const roll = this.tray.splice(index, 1)[0];
     if (!roll || !this.board) throw new Error('Nothing in the tray to throw');
@@ -161,7 +161,7 @@ export class SimulatedClient {
       rollId: roll.rollId,
       clientId: this.fragment.id,
       resultsGroups,
-      gmOnly: false,
+      gmOnly: options.gmOnly ?? false,
       quiet: roll.quiet,
     };
     this.board.broadcast('dice', 'onRollResults', { kind: 'rollResults', payload });
