@@ -49,7 +49,11 @@ export default {
     {
       ...shared,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{apps,libs,plugins}/**/src/**/*.spec.ts', '<rootDir>/plugins/*/test/**/*.spec.ts'],
+      testMatch: [
+        '<rootDir>/{apps,libs,plugins}/**/src/**/*.spec.ts',
+        '<rootDir>/plugins/*/test/**/*.spec.ts',
+        '<rootDir>/symbiote/test/*.spec.ts',
+      ],
     },
     {
       ...shared,
@@ -63,7 +67,11 @@ export default {
       ...services,
       globalSetup: '<rootDir>/apps/host/test/support/browser-setup.mjs',
       displayName: 'browser',
-      testMatch: ['<rootDir>/apps/host/test/browser/**/*.e2e-spec.ts', '<rootDir>/web/test/**/*.e2e-spec.ts'],
+      testMatch: [
+        '<rootDir>/apps/host/test/browser/**/*.e2e-spec.ts',
+        '<rootDir>/web/test/**/*.e2e-spec.ts',
+        '<rootDir>/symbiote/test/browser/**/*.e2e-spec.ts',
+      ],
     },
   ],
 };

@@ -25,6 +25,21 @@ const CLIENTS = [
     out: 'web/build',
     command: ['node', [viteBin('web'), 'build']],
   },
+  {
+    name: 'symbiote',
+    cwd: 'symbiote',
+    inputs: [
+      'symbiote/src',
+      'symbiote/public',
+      'symbiote/index.html',
+      'symbiote/manifest.json',
+      'symbiote/vite.config.ts',
+      'symbiote/package.json',
+      ...SHARED_INPUTS,
+    ],
+    out: 'symbiote/dist',
+    command: ['node', [viteBin('symbiote'), 'build']],
+  },
 ];
 
 /** A hash of the inputs' paths and contents (folders walked in sorted order; build output and caches skipped). */

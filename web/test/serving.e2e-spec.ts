@@ -69,7 +69,7 @@ describe('the host serves the built web app', () => {
     expect(api.status).toBe(404);
     expect(api.headers.get('content-type')).toContain('application/problem+json');
     expect((await fetch(`${host.url}/health/live`)).headers.get('content-type')).toContain('application/json');
-    for (const path of ['/symbiote/', '/symbiote/groups', '/nope', '/groupsx', '/_app/immutable/missing.js']) {
+    for (const path of ['/symbiote/groups', '/nope', '/groupsx', '/_app/immutable/missing.js']) {
       const response = await fetch(`${host.url}${path}`);
       expect([path, response.status]).toEqual([path, 404]);
       expect(await response.text()).not.toBe(shell);

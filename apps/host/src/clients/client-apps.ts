@@ -18,6 +18,8 @@ export interface ClientApp {
   routes: readonly string[];
   /** The command that builds it, for the "not built" warning. */
   buildHint: string;
+  /** Build files another module answers (e.g. the Symbiote's manifest, made from PUBLIC_URL). */
+  exclude?: readonly string[];
 }
 
 /** The repository root, from this module's place in `apps/host/src|dist/clients/`. */
@@ -45,5 +47,19 @@ export const WEB_APP: ClientApp = {
   buildHint: 'npm run build',
 };
 
+/** The TaleSpire Symbiote (`symbiote/`): one shell at `/symbiote/`; its manifest is made per host (SymbioteRoutes). */
+export const SYMBIOTE_APP: ClientApp = {
+  name: 'Symbiote',
+  mount: '/symbiote/',
+  dir: join(REPO_ROOT, 'symbiote', 'dist'),
+  fallback: 'index.html',
+  routes: [''],
+  buildHint: 'npm run build',
+  exclude: ['/manifest.json'],
+};
+
+/** The Symbiote's sources the host reads at boot: the manifest template and the icons. */
+export const SYMBIOTE_SOURCE_DIR = join(REPO_ROOT, 'symbiote');
+
 /** Every client the host serves. */
-export const CLIENT_APPS: readonly ClientApp[] = [WEB_APP];
+export const CLIENT_APPS: readonly ClientApp[] = [WEB_APP, SYMBIOTE_APP];

@@ -36,7 +36,7 @@ export class ClientRoutes implements OnModuleInit {
     }
     const base = app.mount.replace(/\/$/, '');
     for (const [path, file] of files) {
-      if (path === `/${app.fallback}`) continue;
+      if (path === `/${app.fallback}` || app.exclude?.includes(path)) continue;
       fastify.get(`${base}${path}`, (request, reply) => send(request, reply, file));
     }
     for (const route of app.routes) {
