@@ -11,6 +11,7 @@ import { MailModule } from './mail/mail.module.js';
 import { UsersModule } from './users/users.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DiceModule } from './dice/dice.module.js';
+import { DiscordModule } from './discord/discord.module.js';
 import { FeaturesModule } from './features/features.module.js';
 import { HealthModule } from './health/health.module.js';
 import { PluginsModule } from './plugins/plugins.module.js';
@@ -39,6 +40,7 @@ export class AppModule {
         DiceModule,
         FeaturesModule,
         RealtimeModule,
+        DiscordModule,
         ClientsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
