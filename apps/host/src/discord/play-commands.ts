@@ -10,7 +10,6 @@ import type { CreateRollDto } from '../dice/dto/roll-requests.dto.js';
 import { GroupCharacterSheets, type GroupCharacterSheet } from '../dice/group-character-sheets.js';
 import { RulesetCatalog } from '../plugins/ruleset-catalog.js';
 import { KEY_VALUE_STORE, type KeyValueStore } from '../store/key-value-store.js';
-import { ephemeral } from './campaign-commands.js';
 import type { CommandContext } from './command-context.js';
 import { DiscordCampaignsService, type Campaign } from './discord-campaigns.service.js';
 import { clip, fitEmbed, rollEmbed, signed } from './discord-embeds.js';
