@@ -14,6 +14,7 @@ import { DiceModule } from './dice/dice.module.js';
 import { DiscordModule } from './discord/discord.module.js';
 import { FeaturesModule } from './features/features.module.js';
 import { HealthModule } from './health/health.module.js';
+import { NpcsModule } from './npcs/npcs.module.js';
 import { PluginsModule } from './plugins/plugins.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { StoreModule } from './store/store.module.js';
@@ -38,6 +39,7 @@ export class AppModule {
         GroupsModule,
         CharactersModule,
         DiceModule,
+        NpcsModule,
         FeaturesModule,
         RealtimeModule,
         DiscordModule,

@@ -3,6 +3,7 @@ import { CharacterEntity } from '../characters/character.entity.js';
 import { GroupCharacterEntity } from '../characters/group-character.entity.js';
 import { DiscordAccountEntity } from '../discord/discord-account.entity.js';
 import { DiscordLinkEntity } from '../discord/discord-link.entity.js';
+import { NpcEntity, NpcVersionEntity } from '../npcs/npc.entity.js';
 import { RollEntity } from '../dice/roll.entity.js';
 import { GroupInviteEntity } from '../groups/group-invite.entity.js';
 import { GroupMemberEntity } from '../groups/group-member.entity.js';
@@ -28,4 +29,6 @@ export const ENTITIES = [
   PluginEventCursorEntity,
   DiscordAccountEntity,
   DiscordLinkEntity,
+  NpcEntity,
+  NpcVersionEntity,
 ];
