@@ -4,6 +4,7 @@ import type { ResolvedConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { AuthModule } from './auth/auth.module.js';
+import { CampaignImportModule } from './campaign-import/campaign-import.module.js';
 import { CharactersModule } from './characters/characters.module.js';
 import { ClientsModule } from './clients/clients.module.js';
 import { GroupsModule } from './groups/groups.module.js';
@@ -40,6 +41,7 @@ export class AppModule {
         CharactersModule,
         DiceModule,
         NpcsModule,
+        CampaignImportModule,
         FeaturesModule,
         RealtimeModule,
         DiscordModule,

@@ -31,6 +31,6 @@ import { PortraitService } from './portrait.service.js';
     GroupCharactersService,
     PortraitService,
   ],
-  exports: [CharactersService, GroupCharactersService, CharacterResourcesService],
+  exports: [CharactersService, GroupCharactersService, CharacterResourcesService, CharacterFilesService],
 })
 export class CharactersModule {}

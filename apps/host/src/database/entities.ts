@@ -1,3 +1,4 @@
+import { CampaignImportEntity } from '../campaign-import/campaign-import.entity.js';
 import { CharacterVersionEntity } from '../characters/character-version.entity.js';
 import { CharacterEntity } from '../characters/character.entity.js';
 import { GroupCharacterEntity } from '../characters/group-character.entity.js';
@@ -31,4 +32,5 @@ export const ENTITIES = [
   DiscordLinkEntity,
   NpcEntity,
   NpcVersionEntity,
+  CampaignImportEntity,
 ];

@@ -51,6 +51,20 @@ export const COMMANDS: CommandDefinition[] = [
       },
       {
         type: OptionType.SubCommand,
+        name: 'load',
+        description: 'Import a campaign file (.yaml) or your character (.cmchar)',
+        options: [
+          {
+            type: OptionType.Attachment,
+            name: 'file',
+            description: 'A .yaml campaign or a .cmchar character',
+            required: true,
+          },
+          campaignOption,
+        ],
+      },
+      {
+        type: OptionType.SubCommand,
         name: 'create',
         description: 'Create a campaign; you are its DM',
         options: [
@@ -105,6 +119,22 @@ export const COMMANDS: CommandDefinition[] = [
         autocomplete: true,
       },
       campaignOption,
+    ],
+  },
+  {
+    name: 'npc',
+    description: 'The campaign’s NPCs',
+    options: [
+      { type: OptionType.SubCommand, name: 'list', description: 'The NPCs you can see', options: [campaignOption] },
+      {
+        type: OptionType.SubCommand,
+        name: 'show',
+        description: 'One NPC',
+        options: [
+          { type: OptionType.String, name: 'name', description: 'NPC', required: true, autocomplete: true },
+          campaignOption,
+        ],
+      },
     ],
   },
 ];

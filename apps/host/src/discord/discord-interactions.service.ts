@@ -14,6 +14,8 @@ import {
   type InteractionResponse,
   type MessageData,
 } from './discord-types.js';
+import { LoadCommand } from './load-command.js';
+import { NpcCommands } from './npc-commands.js';
 import { PlayCommands } from './play-commands.js';
 import { UserFacingError } from './user-facing-error.js';
 
@@ -38,6 +40,8 @@ export class DiscordInteractionsService implements OnApplicationShutdown {
     private readonly accounts: DiscordAccountsService,
     campaign: CampaignCommands,
     play: PlayCommands,
+    npc: NpcCommands,
+    load: LoadCommand,
   ) {
     this.config = config.discord;
     this.api = config.discord ? new DiscordApi(config.discord) : undefined;
@@ -47,9 +51,12 @@ export class DiscordInteractionsService implements OnApplicationShutdown {
       'campaign info': (c) => campaign.info(c),
       'campaign switch': (c) => campaign.switchCampaign(c),
       'campaign create': (c) => campaign.create(c),
+      'campaign load': (c) => load.load(c),
       roll: (c) => play.roll(c),
       character: (c) => play.character(c),
       hp: (c) => play.hp(c),
+      'npc list': (c) => npc.list(c),
+      'npc show': (c) => npc.show(c),
     };
     this.completers = {
       'campaign switch name': (c) => campaign.campaignChoices(c),
@@ -59,6 +66,7 @@ export class DiscordInteractionsService implements OnApplicationShutdown {
       'character switch': (c) => play.characterChoices(c, false),
       'hp character': (c) => play.characterChoices(c, true),
       'hp resource': (c) => play.resourceChoices(c),
+      'npc show name': (c) => npc.choices(c),
     };
     this.repeat = (c, key) => play.repeat(c, key);
   }

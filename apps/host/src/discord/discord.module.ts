@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CampaignImportModule } from '../campaign-import/campaign-import.module.js';
 import { CharactersModule } from '../characters/characters.module.js';
 import { DiceModule } from '../dice/dice.module.js';
 import { GroupsModule } from '../groups/groups.module.js';
+import { NpcsModule } from '../npcs/npcs.module.js';
 import { PluginsModule } from '../plugins/plugins.module.js';
 import { CampaignCommands } from './campaign-commands.js';
 import { DiscordAccountEntity } from './discord-account.entity.js';
@@ -12,6 +14,8 @@ import { DiscordInteractionsController } from './discord-interactions.controller
 import { DiscordInteractionsService } from './discord-interactions.service.js';
 import { DiscordLinkEntity } from './discord-link.entity.js';
 import { DiscordLinksController } from './discord-links.controller.js';
+import { LoadCommand } from './load-command.js';
+import { NpcCommands } from './npc-commands.js';
 import { PlayCommands } from './play-commands.js';
 
 /**
@@ -25,6 +29,8 @@ import { PlayCommands } from './play-commands.js';
     CharactersModule,
     DiceModule,
     PluginsModule,
+    NpcsModule,
+    CampaignImportModule,
   ],
   controllers: [DiscordInteractionsController, DiscordLinksController],
   providers: [
@@ -33,6 +39,8 @@ import { PlayCommands } from './play-commands.js';
     DiscordInteractionsService,
     CampaignCommands,
     PlayCommands,
+    NpcCommands,
+    LoadCommand,
   ],
 })
 export class DiscordModule {}

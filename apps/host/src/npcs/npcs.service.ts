@@ -111,14 +111,10 @@ export class NpcsService implements GroupParticipant, OnModuleInit {
     if (body.sheet !== undefined) await this.validate(npc.rulesetId, body.sheet);
     const next: Partial<NpcEntity> = {};
     if (body.name !== undefined && body.name !== npc.name) next.name = body.name;
-    if (body.sheet !== undefined && JSON.stringify(body.sheet) !== JSON.stringify(npc.sheetData))
-      next.sheetData = body.sheet;
+    if (body.sheet !== undefined && !sameJson(body.sheet, npc.sheetData)) next.sheetData = body.sheet;
     if (body.revealed !== undefined && body.revealed !== npc.revealed) next.revealed = body.revealed;
     if (body.portraitUrl !== undefined && body.portraitUrl !== npc.portraitUrl) next.portraitUrl = body.portraitUrl;
-    if (
-      body.publicStatBlocks !== undefined &&
-      JSON.stringify(body.publicStatBlocks) !== JSON.stringify(npc.publicStatBlocks)
-    )
+    if (body.publicStatBlocks !== undefined && !sameJson(body.publicStatBlocks, npc.publicStatBlocks))
       next.publicStatBlocks = body.publicStatBlocks;
     if (Object.keys(next).length === 0) return npc;
     const wasRevealed = npc.revealed;
@@ -213,9 +209,7 @@ export class NpcsService implements GroupParticipant, OnModuleInit {
       version: npc.version,
       updatedAt: npc.updatedAt.toISOString(),
     };
-    return forDm
-      ? { ...base, sheet: npc.sheetData, key: npc.key, publicStatBlocks: npc.publicStatBlocks }
-      : base;
+    return forDm ? { ...base, sheet: npc.sheetData, key: npc.key, publicStatBlocks: npc.publicStatBlocks } : base;
   }
 
   /** The ruleset's stat blocks; a failing plugin leaves them out rather than hiding the NPC. */
@@ -228,4 +222,19 @@ export class NpcsService implements GroupParticipant, OnModuleInit {
       return [];
     }
   }
+}
+
+/** Equal JSON values, whatever the order of object keys (PostgreSQL's jsonb reorders them). */
+function sameJson(a: unknown, b: unknown): boolean {
+  return canonical(a) === canonical(b);
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
+      .join(',')}}`;
+  return JSON.stringify(value);
 }
