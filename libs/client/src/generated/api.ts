@@ -1656,15 +1656,12 @@ export interface components {
             sheet?: {
                 [key: string]: unknown;
             };
-            /**
-             * @description Whether players see it
-             * @default false
-             */
-            revealed: boolean;
+            /** @description Whether players see it (default false) */
+            revealed?: boolean;
             /** @description Ids of the stat blocks players see once it is revealed */
             publicStatBlocks?: string[];
             /** @description An http(s) image URL */
-            portraitUrl?: Record<string, never> | null;
+            portraitUrl?: string | null;
             /** @description A stable key (campaign files use it to update instead of duplicating) */
             key?: string;
         };
@@ -1678,7 +1675,7 @@ export interface components {
             };
             revealed?: boolean;
             publicStatBlocks?: string[];
-            portraitUrl?: Record<string, never> | null;
+            portraitUrl?: string | null;
         };
         NpcVersionDto: {
             version: number;

@@ -48,7 +48,7 @@ export class CreateNpcDto {
   @IsObject()
   sheet?: JsonObject;
 
-  @ApiPropertyOptional({ default: false, description: 'Whether players see it' })
+  @ApiPropertyOptional({ description: 'Whether players see it (default false)' })
   @IsOptional()
   @IsBoolean()
   revealed?: boolean;
@@ -61,7 +61,7 @@ export class CreateNpcDto {
   @MaxLength(100, { each: true })
   publicStatBlocks?: string[];
 
-  @ApiPropertyOptional({ maxLength: 2000, nullable: true, description: 'An http(s) image URL' })
+  @ApiPropertyOptional({ type: String, maxLength: 2000, nullable: true, description: 'An http(s) image URL' })
   @IsOptional()
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true })
   @MaxLength(2000)
@@ -108,7 +108,7 @@ export class UpdateNpcDto {
   @MaxLength(100, { each: true })
   publicStatBlocks?: string[];
 
-  @ApiPropertyOptional({ maxLength: 2000, nullable: true })
+  @ApiPropertyOptional({ type: String, maxLength: 2000, nullable: true })
   @IsOptional()
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true })
   @MaxLength(2000)
