@@ -202,8 +202,8 @@ describe('Discord interactions (POST /v1/discord/interactions)', () => {
       expect(confirmed.status).toBe(200);
       expect(confirmed.body).toMatchObject({ discordUserId: dmDiscord.id, username: 'mason' });
       expect((await api(player)('POST', `/v1/discord/links/${token}`)).status).toBe(404);
-      expect((await api(dm)('GET', '/v1/me/discord')).body.discordUserId).toBe(dmDiscord.id);
-      expect((await api(player)('GET', '/v1/me/discord')).status).toBe(404);
+      expect((await api(dm)('GET', '/v1/me/discord')).body.account.discordUserId).toBe(dmDiscord.id);
+      expect((await api(player)('GET', '/v1/me/discord')).body).toEqual({ account: null });
       expect((await api(undefined)('GET', '/v1/me/discord')).status).toBe(401);
       expect((await api(undefined)('GET', '/v1/discord/links/not-a-real-token-at-all')).status).toBe(404);
       await linkAccount(player, playerDiscord);
@@ -218,7 +218,7 @@ describe('Discord interactions (POST /v1/discord/interactions)', () => {
       expect((await send(slashCommand(other, GUILD, 'unlink', undefined))).body.data.content).toMatch(
         /no longer linked/,
       );
-      expect((await api(temp)('GET', '/v1/me/discord')).status).toBe(404);
+      expect((await api(temp)('GET', '/v1/me/discord')).body).toEqual({ account: null });
       await linkAccount(temp, other);
       expect((await api(undefined)('DELETE', '/v1/me/discord')).status).toBe(401);
       expect((await api(temp)('DELETE', '/v1/me/discord')).status).toBe(204);

@@ -36,6 +36,7 @@ export const WEB_APP: ClientApp = {
     'verify-email',
     'reset-password',
     'join/*',
+    'link/discord/*',
     'groups',
     'groups/*',
     'characters',

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
-import { DomainError, notFound } from '../common/domain-error.js';
+import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { ResolvedConfig } from '../config/app-config.js';
 import { KEY_VALUE_STORE, type KeyValueStore } from '../store/key-value-store.js';
@@ -78,10 +78,9 @@ export class DiscordAccountsService {
     return toDto(account);
   }
 
-  async mine(userId: string): Promise<DiscordAccountDto> {
+  async mine(userId: string): Promise<{ account: DiscordAccountDto | null }> {
     const account = await this.manager.findOneBy(DiscordAccountEntity, { userId });
-    if (!account) throw notFound('Discord account');
-    return toDto(account);
+    return { account: account ? toDto(account) : null };
   }
 
   async unlinkUser(userId: string): Promise<void> {

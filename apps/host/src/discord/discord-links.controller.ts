@@ -11,7 +11,7 @@ import {
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator.js';
 import { Public } from '../auth/public.decorator.js';
 import { DiscordAccountsService } from './discord-accounts.service.js';
-import { DiscordAccountDto, DiscordLinkPreviewDto } from './dto/discord.dto.js';
+import { DiscordAccountDto, DiscordLinkPreviewDto, MyDiscordAccountDto } from './dto/discord.dto.js';
 
 /** Linking a Discord user to an account: `/link` gives a link into the web app, whose page confirms it here. */
 @ApiTags('discord')
@@ -41,11 +41,10 @@ export class DiscordLinksController {
 
   @Get('me/discord')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'My linked Discord account' })
-  @ApiOkResponse({ type: DiscordAccountDto })
+  @ApiOperation({ summary: 'My linked Discord account (account null when none)' })
+  @ApiOkResponse({ type: MyDiscordAccountDto })
   @ApiUnauthorizedResponse({ description: 'Missing, invalid or expired access token' })
-  @ApiNotFoundResponse({ description: 'No Discord account is linked' })
-  getMyDiscordAccount(@CurrentUser() caller: AuthUser): Promise<DiscordAccountDto> {
+  getMyDiscordAccount(@CurrentUser() caller: AuthUser): Promise<MyDiscordAccountDto> {
     return this.accounts.mine(caller.id);
   }
 

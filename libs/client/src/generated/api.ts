@@ -904,7 +904,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My linked Discord account */
+        /** My linked Discord account (account null when none) */
         get: operations["getMyDiscordAccount"];
         put?: never;
         post?: never;
@@ -1737,6 +1737,10 @@ export interface components {
             username: string;
             /** Format: date-time */
             linkedAt: string;
+        };
+        MyDiscordAccountDto: {
+            /** @description null when none is linked */
+            account: components["schemas"]["DiscordAccountDto"] | null;
         };
         /**
          * @description The stable, machine-readable code of a problem:
@@ -5808,20 +5812,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DiscordAccountDto"];
+                    "application/json": components["schemas"]["MyDiscordAccountDto"];
                 };
             };
             /** @description Missing, invalid or expired access token */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No Discord account is linked */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -20,3 +20,9 @@ export class DiscordAccountDto {
   @ApiProperty({ format: 'date-time' })
   linkedAt!: string;
 }
+
+/** Whether the caller's account has a Discord account linked. */
+export class MyDiscordAccountDto {
+  @ApiProperty({ type: DiscordAccountDto, nullable: true, description: 'null when none is linked' })
+  account!: DiscordAccountDto | null;
+}
