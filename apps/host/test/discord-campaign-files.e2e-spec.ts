@@ -137,7 +137,7 @@ describe('campaign files: /campaign load, npm run campaign:import, /npc, discord
     const answer = await load(dmDiscord, 'barovia.yaml', CAMPAIGN);
     const message =
       answer.body.type === 5 ? (await discord.waitForCall((c) => c.method === 'PATCH')).body : answer.body.data;
-    const embed = (message).embeds[0];
+    const embed = message.embeds[0];
     expect(embed.title).toBe('Curse of Strahd created');
     expect(embed.fields[0]).toEqual({
       name: 'NPCs (2)',
