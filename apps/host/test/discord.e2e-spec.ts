@@ -453,6 +453,27 @@ describe('Discord interactions (POST /v1/discord/interactions)', () => {
       );
       expect((call.body as any).embeds[0].title).toBe('Generic Table');
       expect(call.headers['user-agent']).toMatch(/^DiscordBot \(/);
+
+      // A deferred command that fails: the public "thinking…" is deleted and the error sent privately.
+      const failing = await send(
+        slashCommand(playerDiscord, GUILD, 'campaign', 'info', { campaign: 'Nowhere' }),
+        hosts[0],
+      );
+      expect(failing.body).toEqual({ type: 5 });
+      const followUp = await discord.waitForCall((c) => c.method === 'POST' && /^\/webhooks\/\d+\/[^/]+$/.test(c.path));
+      expect(followUp.body).toMatchObject({
+        flags: 64,
+        content: expect.stringMatching(/no campaign called “Nowhere”/),
+      });
+      const interactionToken = followUp.path.split('/').at(-1);
+      expect(
+        discord.calls.some(
+          (c) =>
+            c.method === 'DELETE' &&
+            c.path === `/webhooks/${discord.applicationId}/${interactionToken}/messages/@original`,
+        ),
+      ).toBe(true);
+      expect(discord.calls.some((c) => c.method === 'PATCH' && c.path.includes(interactionToken!))).toBe(false);
     });
   });
 });

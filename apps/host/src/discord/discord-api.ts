@@ -12,6 +12,16 @@ export class DiscordApi {
     await this.call('PATCH', `/webhooks/${this.applicationId()}/${token}/messages/@original`, message);
   }
 
+  /** Removes the deferred answer (before an ephemeral follow-up replaces it). */
+  async deleteOriginal(token: string): Promise<void> {
+    await this.call('DELETE', `/webhooks/${this.applicationId()}/${token}/messages/@original`, undefined);
+  }
+
+  /** A new message in the interaction (it may be ephemeral, unlike an edit of a public deferred answer). */
+  async followUp(token: string, message: MessageData): Promise<void> {
+    await this.call('POST', `/webhooks/${this.applicationId()}/${token}?wait=true`, message);
+  }
+
   /** The registered command set (global, or one guild's). */
   async commands(guildId?: string): Promise<Array<Record<string, unknown>>> {
     return (await this.call('GET', this.commandsPath(guildId), undefined, true)) as Array<Record<string, unknown>>;

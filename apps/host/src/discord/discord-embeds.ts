@@ -34,12 +34,15 @@ export function fitEmbed(embed: Embed): Embed {
   if (embed.title) fitted.title = clip(embed.title, LIMITS.title);
   if (embed.description) fitted.description = clip(embed.description, LIMITS.description);
   if (embed.footer) fitted.footer = { text: clip(embed.footer.text, LIMITS.footer) };
+  const fixed = (fitted.title?.length ?? 0) + (fitted.footer?.text.length ?? 0);
+  if (fitted.description && fixed + fitted.description.length > LIMITS.total)
+    fitted.description = clip(fitted.description, Math.max(LIMITS.total - fixed, 1));
   let budget =
     LIMITS.total - (fitted.title?.length ?? 0) - (fitted.description?.length ?? 0) - (fitted.footer?.text.length ?? 0);
   const fields: EmbedField[] = [];
   for (const field of (embed.fields ?? []).slice(0, LIMITS.fields)) {
-    const name = clip(field.name || '—', LIMITS.fieldName);
-    const value = clip(field.value || '—', Math.min(LIMITS.fieldValue, Math.max(budget - name.length, 1)));
+    const name = clip(field.name, LIMITS.fieldName) || '—';
+    const value = clip(field.value, Math.min(LIMITS.fieldValue, Math.max(budget - name.length, 1))) || '—';
     if (name.length + value.length > budget) break;
     budget -= name.length + value.length;
     fields.push({ ...field, name, value });

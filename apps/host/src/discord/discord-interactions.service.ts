@@ -8,6 +8,7 @@ import { DiscordAccountsService } from './discord-accounts.service.js';
 import { DiscordApi } from './discord-api.js';
 import {
   CallbackType,
+  EPHEMERAL,
   InteractionType,
   type Choice,
   type Interaction,
@@ -127,18 +128,33 @@ export class DiscordInteractionsService implements OnApplicationShutdown {
     const work = run().catch((error: unknown) => this.failure(error));
     const deferAfter = this.config?.deferAfterMs ?? 2000;
     let timer: NodeJS.Timeout | undefined;
-    const quick = await Promise.race([
-      work,
-      new Promise<undefined>((resolve) => (timer = setTimeout(resolve, deferAfter, undefined))),
-    ]);
+    // 0 means: always defer.
+    const quick =
+      deferAfter === 0
+        ? undefined
+        : await Promise.race([
+            work,
+            new Promise<undefined>((resolve) => (timer = setTimeout(resolve, deferAfter, undefined))),
+          ]);
     clearTimeout(timer);
     if (quick) return { type: CallbackType.Message, data: quick };
     const followUp = work
-      .then((message) => this.api?.editOriginal(interaction.token, message))
+      .then((message) => this.finish(interaction.token, message))
       .catch((error: unknown) => this.logger.error(`Could not send a deferred answer: ${String(error)}`))
       .finally(() => this.followUps.delete(followUp));
     this.followUps.add(followUp);
     return { type: CallbackType.DeferredMessage };
+  }
+
+  /**
+   * Sends a deferred command's answer. A deferred answer is public and stays so; a private one (an error, a link)
+   * replaces it by deleting it and posting an ephemeral follow-up.
+   */
+  private async finish(token: string, message: MessageData): Promise<void> {
+    if (!this.api) return;
+    if (((message.flags ?? 0) & EPHEMERAL) === 0) return this.api.editOriginal(token, message);
+    await this.api.deleteOriginal(token);
+    await this.api.followUp(token, message);
   }
 
   /** What the user reads when a command fails: the reason in plain words, never a stack or an internal id. */

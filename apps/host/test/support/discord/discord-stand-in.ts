@@ -84,8 +84,8 @@ export class DiscordStandIn {
       return;
     }
     const answer = this.answer(call);
-    response.writeHead(answer.status, { 'content-type': 'application/json' });
-    response.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
+    if (answer.status === 204) response.writeHead(204).end();
+    else response.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
   }
 
   private answer(call: RecordedCall): { status: number; body?: unknown } {
@@ -95,6 +95,17 @@ export class DiscordStandIn {
       const problems = messageProblems(call.body as Message);
       if (problems.length > 0) return { status: 400, body: { message: 'Invalid Form Body', errors: problems } };
       return { status: 200, body: { id: '1250000000000009999', ...(call.body as object) } };
+    }
+    if (webhook && call.method === 'DELETE') {
+      if (webhook[1] !== this.applicationId) return { status: 404, body: { message: 'Unknown Webhook', code: 10015 } };
+      return { status: 204 };
+    }
+    const followUp = /^\/webhooks\/(\d+)\/([^/]+)$/.exec(call.path);
+    if (followUp && call.method === 'POST') {
+      if (followUp[1] !== this.applicationId) return { status: 404, body: { message: 'Unknown Webhook', code: 10015 } };
+      const problems = messageProblems(call.body as Message);
+      if (problems.length > 0) return { status: 400, body: { message: 'Invalid Form Body', errors: problems } };
+      return { status: 200, body: { id: '1250000000000009998', ...(call.body as object) } };
     }
     const commands = /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/.exec(call.path);
     if (commands) {
