@@ -313,6 +313,11 @@ describe('Discord interactions (POST /v1/discord/interactions)', () => {
       );
       expect(bad.body.data.flags).toBe(64);
       expect(groups.filter((group) => group.name === 'Nope')).toHaveLength(0);
+      // Deleting it in the web app is reflected at once: the server plays nothing.
+      const made = groups.find((group) => group.name === 'Made in Discord') as unknown as { id: string };
+      expect((await api(dm)('DELETE', `/v1/groups/${made.id}`)).status).toBe(204);
+      const after = await send(slashCommand(dmDiscord, OTHER_GUILD, 'campaign', 'info'));
+      expect(after.body.data.content).toMatch(/No campaign is chosen here/);
     });
   });
 
@@ -417,6 +422,19 @@ describe('Discord interactions (POST /v1/discord/interactions)', () => {
           'character',
         ),
       ).toEqual([{ name: 'Aria', value: expect.any(String) }]);
+      expect(
+        await choices(
+          playerDiscord,
+          GUILD,
+          'hp',
+          undefined,
+          { delta: 1, resource: '', campaign: genericGroup },
+          'resource',
+        ),
+      ).toEqual([expect.objectContaining({ value: 'hp' })]);
+      expect(
+        await choices(playerDiscord, GUILD, 'hp', undefined, { delta: 1, campaign: 'generic' }, 'campaign'),
+      ).toEqual([{ name: 'Generic Table', value: genericGroup }]);
       const healed = await send(
         slashCommand(dmDiscord, GUILD, 'hp', undefined, { delta: 100, character: 'Aria', campaign: genericGroup }),
       );

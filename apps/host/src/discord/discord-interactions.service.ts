@@ -25,8 +25,8 @@ type Completer = (context: CommandContext) => Promise<Choice[]> | Choice[];
 
 /**
  * Answers verified interactions: PING, slash commands, autocomplete and the "Roll again" button. A command that
- * has not finished after DISCORD_DEFER_AFTER_MS is answered "thinking…" (type 5) and finished by editing that
- * answer through the interaction webhook, well inside Discord's 3-second deadline.
+ * has not finished after DISCORD_DEFER_AFTER_MS is answered "thinking…" (type 5), well inside Discord's 3-second
+ * deadline, and finished through the interaction webhook.
  */
 @Injectable()
 export class DiscordInteractionsService implements OnApplicationShutdown {
@@ -35,6 +35,8 @@ export class DiscordInteractionsService implements OnApplicationShutdown {
   private readonly followUps = new Set<Promise<void>>();
   private readonly commands: Record<string, Handler>;
   private readonly completers: Record<string, Completer>;
+  private readonly repeat: (context: CommandContext, key: string) => Promise<MessageData>;
+  private readonly config: DiscordConfig | undefined;
 
   constructor(
     @Inject(APP_CONFIG) config: ResolvedConfig,
@@ -46,6 +48,7 @@ export class DiscordInteractionsService implements OnApplicationShutdown {
   ) {
     this.config = config.discord;
     this.api = config.discord ? new DiscordApi(config.discord) : undefined;
+    // Commands by "name sub"; completers by "name sub option" (`campaign`: the campaign: option of any command).
     this.commands = {
       link: (c) => campaign.link(c),
       unlink: (c) => campaign.unlink(c),
@@ -71,9 +74,6 @@ export class DiscordInteractionsService implements OnApplicationShutdown {
     };
     this.repeat = (c, key) => play.repeat(c, key);
   }
-
-  private readonly config: DiscordConfig | undefined;
-  private readonly repeat: (context: CommandContext, key: string) => Promise<MessageData>;
 
   async handle(interaction: Interaction): Promise<InteractionResponse> {
     if (interaction.type === InteractionType.Ping) return { type: CallbackType.Pong };
