@@ -308,6 +308,10 @@ describe('Discord interactions (POST /v1/discord/interactions)', () => {
       expect(groups).toEqual(
         expect.arrayContaining([expect.objectContaining({ name: 'Made in Discord', myRole: 'dm' })]),
       );
+      const long = await send(
+        slashCommand(dmDiscord, OTHER_GUILD, 'campaign', 'create', { name: 'x'.repeat(101), ruleset: 'generic' }),
+      );
+      expect(long.body.data.content).toMatch(/1 to 100 characters/);
       const bad = await send(
         slashCommand(dmDiscord, OTHER_GUILD, 'campaign', 'create', { name: 'Nope', ruleset: 'chess' }),
       );

@@ -8,6 +8,7 @@ import { DiscordAccountsService } from './discord-accounts.service.js';
 import { DiscordCampaignsService } from './discord-campaigns.service.js';
 import { clip, fitEmbed } from './discord-embeds.js';
 import { EPHEMERAL, type Choice, type MessageData } from './discord-types.js';
+import { UserFacingError } from './user-facing-error.js';
 
 /** `/link`, `/unlink` and `/campaign info|switch|create`. */
 @Injectable()
@@ -85,6 +86,8 @@ export class CampaignCommands {
   async create(context: CommandContext): Promise<MessageData> {
     const userId = context.requireUser();
     const name = context.string('name') ?? '';
+    if (name.length < 1 || name.length > 100)
+      throw new UserFacingError('Give the campaign a name of 1 to 100 characters.');
     const rulesetId = this.rulesetId(context.string('ruleset') ?? '');
     const group = await this.groups.create(userId, { name, rulesetId });
     await this.campaigns.choose(userId, context.interaction, group.id);
