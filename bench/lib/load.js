@@ -53,6 +53,8 @@ async function main(options) {
     url: new URL(options.url).origin,
     connections: options.connections ?? 10,
     duration: options.duration ?? 10,
+    // Requests per second per connection (unset: as fast as the server answers).
+    ...(options.connectionRate ? { connectionRate: options.connectionRate } : {}),
     requests: [request],
   });
   const summary = {
@@ -63,6 +65,7 @@ async function main(options) {
     total: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+    statuses: { '2xx': result['2xx'], '4xx': result['4xx'], '5xx': result['5xx'] },
   };
   process.stdout.write(JSON.stringify(summary));
 }

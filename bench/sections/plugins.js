@@ -20,7 +20,11 @@ export async function run() {
   const bundling = await bundleAll();
   const sandbox = await sandboxThroughput(bundling.dsa5eServer, sheet);
   const database = await createBenchDatabase();
-  const host = await startHostProcess({ DATABASE_URL: database.url, PLUGINS_DIR: REPO_PLUGINS });
+  const host = await startHostProcess({
+    DATABASE_URL: database.url,
+    PLUGINS_DIR: REPO_PLUGINS,
+    PLUGIN_RATE_LIMIT_MAX: '10000000',
+  });
   const watchedDir = await mkdtemp(join(tmpdir(), 'cm-bench-plugins-'));
   let watched;
   try {

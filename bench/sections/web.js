@@ -1,7 +1,9 @@
 // Issue 9: what the web app costs a browser. Its own first-load JavaScript gzipped (plugin bundles and the
 // shared plugin runtime excluded), the time to an interactive dsa5e sheet (cold: a new browser profile; warm:
 // an in-app navigation with the bundles cached), and a roll from the sheet to its appearance in a second
-// person's roll log (in-page timestamps: the click in one page, a MutationObserver in the other).
+// person's roll log (in-page timestamps: the click in one page, a MutationObserver in the other), split into
+// its steps (request sent and answered in the roller's page, the event at the other page's WebSocket, drawn), so
+// a slow figure says whether the host or a client costs the time. Also the plugin JS the sheet page loads.
 import { gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { chromium } from 'playwright-core';
@@ -50,15 +52,20 @@ export async function run() {
       ['all app JS chunks, gzipped (the rest loads per route)', kb(firstLoad.all), ''],
       [
         `navigation to an interactive dsa5e sheet, cold (new profile, ${COLD_RUNS} runs)`,
-        spread(cold),
+        spread(cold.times),
         'median ≤ 1,500 ms',
       ],
+      ['plugin JS the sheet page loads, gzipped (dsa5e UI + shared runtime)', kb(cold.pluginBytes), '≤ 30 KB'],
       [`navigation to an interactive dsa5e sheet, warm (in-app, ${WARM_RUNS} runs)`, spread(warm), 'median ≤ 300 ms'],
       [
         `roll from the sheet → other browser's log (${ROLLS} rolls)`,
-        `p50 ${ms(percentile(rolls, 50))}, p99 ${ms(percentile(rolls, 99))}`,
+        `p50 ${ms(percentile(rolls.latencies, 50))}, p99 ${ms(percentile(rolls.latencies, 99))}`,
         'p99 ≤ 150 ms',
       ],
+      ['  of which: click → request sent (p50 / p99)', rolls.parts.request, ''],
+      ['  click → the roller has the answer', rolls.parts.answered, ''],
+      ["  click → the event reaches the other browser's socket", rolls.parts.socket, ''],
+      ['  event → drawn in the log (client: state + render)', rolls.parts.rendered, ''],
     ];
   } finally {
     await browser.close();
@@ -119,12 +126,7 @@ async function loggedIn(browser, url, email) {
 
 /** Gzipped bytes of the app's own scripts a fresh page loads (plugin bundles and their shared runtime excluded). */
 async function firstLoadBytes(browser, url, table) {
-  const sizes = new Map();
-  const gz = async (path) => {
-    if (!sizes.has(path))
-      sizes.set(path, gzipSync(Buffer.from(await (await fetch(`${url}${path}`)).arrayBuffer()), { level: 9 }).length);
-    return sizes.get(path);
-  };
+  const gz = (path) => gzipped(url, path);
   const scriptsOf = async (page) =>
     page.evaluate(() =>
       performance
@@ -153,6 +155,14 @@ async function firstLoadBytes(browser, url, table) {
   return { login, group, all };
 }
 
+const sizes = new Map();
+/** Gzipped bytes (level 9) of one served file. */
+async function gzipped(url, path) {
+  if (!sizes.has(path))
+    sizes.set(path, gzipSync(Buffer.from(await (await fetch(`${url}${path}`)).arrayBuffer()), { level: 9 }).length);
+  return sizes.get(path);
+}
+
 /** Every chunk reachable from the shell's entry points (import statements followed), gzipped. */
 async function allChunks(url, roots, gz) {
   const seen = new Set();
@@ -174,9 +184,20 @@ async function sheetReady(page) {
   await page.locator('[data-mounted="true"] input[aria-label="Name"]:not([disabled])').waitFor({ timeout: 15_000 });
 }
 
+/** The plugin bundles (the ruleset UI and the shared runtime it imports) a page loaded. */
+function pluginScripts(page) {
+  return page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .map((entry) => new URL(entry.name).pathname)
+      .filter((path) => path.startsWith('/v1/plugins/assets/') && path.endsWith('.js')),
+  );
+}
+
 /** A new profile each run (empty cache; the login cookie is its only state). */
 async function coldSheet(browser, url, table) {
   const times = [];
+  let plugins = [];
   for (let run = 0; run < COLD_RUNS; run++) {
     const { context, page } = await loggedIn(browser, url, table.player.email);
     const cookies = await context.cookies();
@@ -188,10 +209,13 @@ async function coldSheet(browser, url, table) {
     await sheet.goto(`/characters/${table.characterId}`);
     await sheetReady(sheet);
     times.push(Date.now() - started);
+    if (run === 0) plugins = await pluginScripts(sheet);
     await page.close().catch(() => undefined);
     await fresh.close();
   }
-  return times;
+  let pluginBytes = 0;
+  for (const path of new Set(plugins)) pluginBytes += await gzipped(url, path);
+  return { times, pluginBytes };
 }
 
 /** The app already open, bundles cached: from a click on the character in the list to the mounted sheet. */
@@ -216,6 +240,19 @@ async function warmSheet(browser, url, table) {
 async function rollLatencies(browser, url, table) {
   const dm = await loggedIn(browser, url, table.dm.email);
   const player = await loggedIn(browser, url, table.player.email);
+  await dm.page.addInitScript(() => {
+    const sockets = (window.__wsRolls = []);
+    const Native = window.WebSocket;
+    window.WebSocket = class extends Native {
+      constructor(...args) {
+        super(...args);
+        this.addEventListener('message', (event) => {
+          if (typeof event.data === 'string' && event.data.includes('"roll.created"'))
+            sockets.push(performance.timeOrigin + performance.now());
+        });
+      }
+    };
+  });
   await dm.page.goto(`/groups/${table.groupId}`);
   await dm.page.getByRole('heading', { name: 'Roll log' }).waitFor();
   await dm.page.evaluate(() => {
@@ -233,7 +270,15 @@ async function rollLatencies(browser, url, table) {
   await player.page.goto(`/characters/${table.characterId}`);
   await sheetReady(player.page);
   const button = player.page.getByRole('button', { name: 'Probe Klettern' });
+  await player.page.evaluate(() => {
+    const answers = (window.__answers = []);
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries())
+        if (/\/rolls$/.test(entry.name)) answers.push({ start: entry.startTime, end: entry.responseEnd });
+    }).observe({ type: 'resource' });
+  });
   const latencies = [];
+  const answers = [];
   for (let i = 0; i < ROLLS; i++) {
     const clicked = await button.evaluate((element) => {
       const at = performance.timeOrigin + performance.now();
@@ -243,10 +288,29 @@ async function rollLatencies(browser, url, table) {
     await dm.page.waitForFunction((count) => window.__arrivals.length >= count, i + 1, { timeout: 10_000 });
     const arrived = await dm.page.evaluate((index) => window.__arrivals[index], i);
     latencies.push(arrived - clicked);
+    const answer = await player.page.waitForFunction((index) => window.__answers[index], i).then((h) => h.jsonValue());
+    const origin = await player.page.evaluate(() => performance.timeOrigin);
+    const socket = await dm.page.evaluate((index) => window.__wsRolls[index], i);
+    answers.push({
+      request: origin + answer.start - clicked,
+      answered: origin + answer.end - clicked,
+      socket: socket - clicked,
+      rendered: arrived - socket,
+      arrived: arrived - clicked,
+    });
   }
   await dm.context.close();
   await player.context.close();
-  return latencies;
+  return { latencies, parts: summary(answers) };
+}
+
+/** p50/p99 of each step of a roll, from the click: request sent, answer received, event at the other page, drawn. */
+function summary(answers) {
+  const of = (key) => {
+    const values = answers.map((answer) => answer[key]);
+    return `${ms(percentile(values, 50))} / ${ms(percentile(values, 99))}`;
+  };
+  return Object.fromEntries(Object.keys(answers[0]).map((key) => [key, of(key)]));
 }
 
 function spread(times) {

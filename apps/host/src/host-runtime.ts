@@ -13,6 +13,7 @@ import {
 } from './common/http-refusals.js';
 import { installJsonBodyParser, installUrlParameterCheck } from './common/json-body.js';
 import { installSecurityHeaders } from './common/security-headers.js';
+import { s3BrowserOrigins } from './storage/s3-origins.js';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { AppModule } from './app.module.js';
 import { parseConfig, type Env, type ResolvedConfig } from './config/app-config.js';
@@ -108,7 +109,7 @@ async function createApp(config: ResolvedConfig, options: { preview?: boolean } 
   });
   app.useWebSocketAdapter(new WsAdapter(app));
   installRequestIntake(app.getHttpAdapter().getInstance());
-  installSecurityHeaders(app.getHttpAdapter().getInstance());
+  installSecurityHeaders(app.getHttpAdapter().getInstance(), s3BrowserOrigins(config.s3));
   await app.register(cookie);
   app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, credentials: true });
   app.setGlobalPrefix('v1', {

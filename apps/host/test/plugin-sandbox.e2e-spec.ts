@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -181,6 +182,12 @@ describe(PluginSandbox.name, () => {
         envKeys: 0,
         fetchAvailable: false,
       });
+    });
+
+    it('runs under a data-memory ceiling for the whole process (RLIMIT_DATA, 2048 MB by default)', () => {
+      const limits = readFileSync(`/proc/${sandbox.processId}/limits`, 'utf8');
+      const line = limits.split('\n').find((l) => l.startsWith('Max data size'));
+      expect(line?.split(/\s{2,}/).slice(1, 3)).toEqual([String(2048 * 1024 * 1024), String(2048 * 1024 * 1024)]);
     });
   });
 
@@ -429,5 +436,78 @@ describe(PluginSandbox.name, () => {
       await failure(sandbox.load('swap', `throw new Error('broken v3');`), 'threw');
       await expect(sandbox.call('swap', 'probe', [])).resolves.toBe('v2');
     });
+  });
+
+  describe('partitions: each plugin its own workers, queue and memory', () => {
+    it('never makes another plugin wait for, or answer for, a plugin that loops', async () => {
+      const id = await loadHostile(plugin('for (;;) Math.random();'));
+      let firstFailureAt = Number.POSITIVE_INFINITY;
+      const looping = Array.from({ length: 6 }, () =>
+        sandbox.call(id, 'probe', []).catch((error: PluginCallError) => {
+          firstFailureAt = Math.min(firstFailureAt, Date.now());
+          return error;
+        }),
+      );
+      const good = await Promise.all(
+        Array.from({ length: 20 }, () => sandbox.call('good', 'validate', [{ name: 'A' }])),
+      );
+      const goodDoneAt = Date.now();
+      expect(good).toEqual(Array(20).fill([]));
+      // The good plugin's calls never ran on (or waited behind) the looping plugin's workers: they are all answered
+      // before even the first loop hits its time limit.
+      expect(goodDoneAt).toBeLessThan(firstFailureAt);
+      for (const error of await Promise.all(looping)) {
+        expect(error).toBeInstanceOf(PluginCallError);
+        expect(error).toMatchObject({ pluginId: id, failure: expect.stringMatching(/^(timeout|crashed)$/) });
+      }
+    }, 20_000);
+
+    it('fails calls beyond a plugin’s queue bound at once with overloaded, for that plugin only', async () => {
+      const small = new PluginSandbox({ timeoutMs: 1000, memoryMb: 64, workers: 1, maxQueue: 3 });
+      await small.start();
+      try {
+        await small.load('good', goodCode);
+        await small.load('slow', plugin('const until = Date.now() + 200; while (Date.now() < until) {} return 1;'));
+        const calls = Array.from({ length: 6 }, () =>
+          small.call('slow', 'probe', []).catch((error: PluginCallError) => error.failure),
+        );
+        await expect(small.call('good', 'validate', [{ name: 'A' }])).resolves.toEqual([]);
+        const outcomes = await Promise.all(calls);
+        expect(outcomes.filter((outcome) => outcome === 1)).toHaveLength(3);
+        expect(outcomes.filter((outcome) => outcome === 'overloaded')).toHaveLength(3);
+      } finally {
+        await small.stop();
+      }
+    }, 20_000);
+
+    it('counts ArrayBuffers: kept ones fail the call as memory and recycle the worker; a huge one never grows the process', async () => {
+      const id = 'hoarder';
+      const single = new PluginSandbox({ timeoutMs: 2000, memoryMb: 64, workers: 1, arrayBufferMb: 64 });
+      await single.start();
+      try {
+        await single.load(
+          id,
+          plugin(
+            `if (input === 'huge') { kept.push(new ArrayBuffer(8 * 2 ** 30)); return kept.length; }
+           kept.push(new Uint8Array(40 * 2 ** 20).fill(1)); return kept.length;`,
+            'const kept = [];',
+          ),
+        );
+        await single.load('good', goodCode);
+        await expect(single.call(id, 'probe', ['keep'])).resolves.toBe(1);
+        const error = await failure(single.call(id, 'probe', ['keep']), 'out_of_memory');
+        expect(error.message).toMatch(/ArrayBuffer limit of 64 MB/);
+        // The recycled worker starts empty: the memory is back.
+        await expect(single.call(id, 'probe', ['keep'])).resolves.toBe(1);
+        const huge = await single.call(id, 'probe', ['huge']).catch((caught: PluginCallError) => caught);
+        expect(huge).toBeInstanceOf(PluginCallError);
+        expect((huge as PluginCallError).failure).toMatch(/^(threw|out_of_memory)$/);
+        const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${single.processId}/status`, 'utf8'));
+        expect(Number(rss?.[1]) / 1024).toBeLessThan(1024);
+        await expect(single.call('good', 'validate', [{ name: 'A' }])).resolves.toEqual([]);
+      } finally {
+        await single.stop();
+      }
+    }, 30_000);
   });
 });

@@ -5,6 +5,8 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { addHostile } from './support/hostile.js';
+import { createTempPluginsDir } from './support/plugins.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -114,6 +116,18 @@ describe('plugin author commands (plugin:new, plugin:check)', () => {
     const missing = await run('plugin-check.mjs', [join(dir, 'nothing-here')]);
     expect(missing.code).toBe(1);
     expect(missing.stdout).toContain('no plugin.json found');
+  }, 60_000);
+
+  it('fails a plugin whose answers depend on earlier calls (fixtures asked again in other orders)', async () => {
+    const plugins = await createTempPluginsDir();
+    try {
+      const id = await addHostile(plugins, 'stateful');
+      const checked = await run('plugin-check.mjs', [join(plugins.dir, id)]);
+      expect(checked.code).toBe(1);
+      expect(checked.stdout).toMatch(/fixture invalid\/[\w-]+\.json: answers depend on earlier calls/);
+    } finally {
+      await plugins.remove();
+    }
   }, 60_000);
 
   it.each(['ruleset', 'feature'])(

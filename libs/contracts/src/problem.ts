@@ -36,6 +36,9 @@ export const PROBLEM_CODE_MEANINGS = {
   request_header_fields_too_large: 'The request line and headers exceed 16 KiB',
   internal_error: 'An unexpected error on the server',
   plugin_failed: 'A plugin threw, timed out or returned a bad result (`pluginId`, `failure`)',
+  plugin_quarantined:
+    'The plugin kept timing out, crashing or exceeding its memory and is quarantined (`pluginId`, `reason`, Retry-After)',
+  plugin_busy: 'The plugin has too many calls waiting; retry shortly (`pluginId`, Retry-After)',
   dependency_unavailable: 'A service the host needs (database, Redis, object store, SMTP) is unavailable',
   not_ready: 'Readiness check: a dependency is down (`checks`)',
   shutting_down: 'The host is shutting down; retry (another instance, or this one once restarted, answers)',

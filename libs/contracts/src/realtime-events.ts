@@ -177,13 +177,18 @@ export const PLUGIN_KINDS = ['ruleset', 'feature'] as const;
 export type PluginKind = (typeof PLUGIN_KINDS)[number];
 
 /** What became of a plugin after a (re)load, in a stable order. */
-export const PLUGIN_RELOAD_STATUSES = ['loaded', 'failed'] as const;
+export const PLUGIN_RELOAD_STATUSES = ['loaded', 'failed', 'quarantined'] as const;
 
-/** `loaded` serves the new version; `failed` keeps serving the previous one, if any. */
+/**
+ * `loaded` serves the new version; `failed` keeps serving the previous one, if any; `quarantined`: the plugin
+ * kept timing out, crashing or exceeding its memory, its calls fail fast (503 `plugin_quarantined`) until it is
+ * retried after a back-off or its files change (then a `loaded` event follows).
+ */
 export type PluginReloadStatus = (typeof PLUGIN_RELOAD_STATUSES)[number];
 
 /**
- * `plugin.reloaded`: a plugin was (re)built while the host runs; clients showing its UI re-import `uiUrl`.
+ * `plugin.reloaded`: a plugin was (re)built or quarantined while the host runs; clients showing its UI re-import
+ * `uiUrl` (and show that it is unavailable while `status` is `quarantined`).
  * The same payload travels on the WebSocket (as a group event) and on the SSE stream `/v1/plugins/events`.
  */
 export interface PluginReloadedPayload {
@@ -193,7 +198,7 @@ export interface PluginReloadedPayload {
   status: PluginReloadStatus;
   /** The content-hashed UI bundle URL now served (null for a plugin without UI, or nothing served). */
   uiUrl: string | null;
-  /** Why the reload failed (`status: 'failed'`). */
+  /** Why the reload failed (`status: 'failed'`) or the plugin was quarantined (`status: 'quarantined'`). */
   reason?: string;
 }
 

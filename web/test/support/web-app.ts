@@ -1,6 +1,6 @@
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createTestDatabase } from '../../../apps/host/test/support/database.js';
 import { createHttp, type Http } from '../../../apps/host/test/support/http.js';
@@ -36,13 +36,15 @@ export interface WebApp {
 /** Requests a page may see fail: the silent refresh of a visitor who is not logged in. */
 const EXPECTED_FAILURES = [/\/v1\/auth\/refresh$/];
 
-export async function startWebApp(env: Record<string, string> = {}): Promise<WebApp> {
+/** `extraPlugins`: more plugin folders (e.g. test fixtures) copied next to the repository's generic, dsa5e and initiative. */
+export async function startWebApp(env: Record<string, string> = {}, extraPlugins: string[] = []): Promise<WebApp> {
   const database = await createTestDatabase();
   const smtp = new SmtpReceiver();
   const smtpUrl = await smtp.start();
   const pluginsDir = await mkdtemp(join(tmpdir(), 'cm-web-plugins-'));
   for (const id of ['generic', 'dsa5e', 'initiative'])
     await cp(join(REPO_PLUGINS_DIR, id), join(pluginsDir, id), { recursive: true });
+  for (const folder of extraPlugins) await cp(folder, join(pluginsDir, basename(folder)), { recursive: true });
   // A known port, so PUBLIC_URL (mailed links, host-signed upload URLs) is the address the browser uses.
   const port = await freePort();
   const host = await startTestHost({

@@ -33,6 +33,8 @@ export const PROBLEM_STATUS: Record<ProblemCode, number> = {
   request_header_fields_too_large: 431,
   internal_error: 500,
   plugin_failed: 502,
+  plugin_quarantined: 503,
+  plugin_busy: 503,
   dependency_unavailable: 503,
   not_ready: 503,
   shutting_down: 503,

@@ -40,6 +40,10 @@ export interface AppConfig {
   pluginsDir: string;
   /** Watch pluginsDir and hot-reload changed plugins (default: on in development, off otherwise). */
   pluginsWatch: boolean;
+  /** The plugin sandbox's limits and the plugins' circuit breaker (apps/host/src/plugins/sandbox/README.md). */
+  pluginLimits: PluginLimitsConfig;
+  /** Plugin computations (rulesets, plugins, feature trials) per client IP per window, shared through the store. */
+  pluginRateLimit: { max: number; windowMs: number };
   /** Unset (no S3_BUCKET): portraits are stored under dataDir/uploads behind host-signed URLs. */
   s3: S3Config | undefined;
   /** Unset (no DISCORD_PUBLIC_KEY): the Discord interactions endpoint answers 404. */
@@ -62,6 +66,20 @@ export interface DiscordConfig {
   deferAfterMs: number;
   /** Largest `/campaign load` attachment fetched. */
   attachmentMaxBytes: number;
+}
+
+/** Limits of plugin server code: per call, per plugin and for the sandbox process as a whole. */
+export interface PluginLimitsConfig {
+  timeoutMs: number;
+  memoryMb: number;
+  arrayBufferMb: number;
+  workers: number;
+  maxQueue: number;
+  processMemoryMb: number;
+  /** Costly failures (timeout, memory, crash) within a minute that quarantine a plugin. */
+  quarantineFailures: number;
+  /** First quarantine's back-off (doubles in a row, up to 10 min). */
+  quarantineMs: number;
 }
 
 /** An S3-compatible object store (AWS S3, MinIO, R2, ...). */
@@ -138,6 +156,20 @@ export function parseConfig(env: Env): AppConfig {
     },
     pluginsDir: read.string('PLUGINS_DIR', 'plugins'),
     pluginsWatch: read.bool('PLUGINS_WATCH', nodeEnv === 'development'),
+    pluginLimits: {
+      timeoutMs: read.int('PLUGIN_TIMEOUT_MS', 250, 10, 60_000),
+      memoryMb: read.int('PLUGIN_MEMORY_MB', 64, 16, 4096),
+      arrayBufferMb: read.int('PLUGIN_ARRAY_BUFFER_MB', 64, 1, 4096),
+      workers: read.int('PLUGIN_WORKERS', 2, 1, 16),
+      maxQueue: read.int('PLUGIN_MAX_QUEUE', 256, 1, 100_000),
+      processMemoryMb: read.int('PLUGIN_SANDBOX_MEMORY_MB', 2048, 256, 65_536),
+      quarantineFailures: read.int('PLUGIN_QUARANTINE_FAILURES', 3, 1, 1000),
+      quarantineMs: read.int('PLUGIN_QUARANTINE_MS', 30_000, 100, 3_600_000),
+    },
+    pluginRateLimit: {
+      max: read.int('PLUGIN_RATE_LIMIT_MAX', 300, 1, 10_000_000),
+      windowMs: read.int('PLUGIN_RATE_LIMIT_WINDOW_MS', 60_000, 1000, 86_400_000),
+    },
     s3: readS3Config(read, problems),
     discord: readDiscordConfig(read, problems),
   };

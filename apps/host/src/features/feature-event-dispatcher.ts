@@ -17,8 +17,11 @@ const BATCH = 50;
 const SWEEP_EVERY_MS = 30_000;
 /** Event types never delivered to handlers: plugins' own state changes would loop. */
 const NOT_DELIVERED = new Set(['plugin.state_changed']);
-/** Sandbox failures that say "try again later" rather than "this event breaks the plugin". */
-const TRANSIENT_FAILURES = new Set(['not_loaded', 'crashed']);
+/**
+ * Sandbox failures that say "try again later" rather than "this event breaks the plugin": a quarantined or busy
+ * plugin gets the event once it is back, and a sandbox restart blames nobody.
+ */
+const TRANSIENT_FAILURES = new Set(['not_loaded', 'crashed', 'interrupted', 'overloaded', 'quarantined']);
 
 /**
  * Delivers group events to feature plugins' `onGroupEvent`, exactly once per (plugin, group, event) across

@@ -1,16 +1,17 @@
 import type { FeatureCharacter, JsonValue } from '@cm/ruleset-sdk';
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { Public } from '../auth/public.decorator.js';
 import { DomainError } from '../common/domain-error.js';
 import { FeatureActionResultDto, TryFeatureActionDto } from './dto/feature.dto.js';
 import { FEATURE_LIMITS, refusal } from '../plugins/feature-result.js';
+import { PluginRateLimitGuard } from '../plugins/plugin-rate-limit.guard.js';
 import { FeaturePlugins, freshEntropy } from './feature-plugins.js';
 
 /**
  * Runs a feature action against caller-supplied state and context and returns the resulting state without
  * storing anything: the playground's way to drive a feature panel with no group. Public like the ruleset
- * computations: plain JSON in, JSON out, bounded by the body limit and the sandbox's limits.
+ * computations: plain JSON in, JSON out, rate limited per client and bounded by the body limit and the sandbox's limits.
  */
 @ApiTags('plugins')
 @Public()
@@ -20,6 +21,8 @@ export class FeatureTrialController {
 
   @Post('actions/:action')
   @HttpCode(200)
+  @UseGuards(PluginRateLimitGuard)
+  @ApiTooManyRequestsResponse({ description: 'Too many plugin computations from this client (Retry-After)' })
   @ApiOperation({ summary: 'Try a feature action on supplied state (nothing is stored)' })
   @ApiOkResponse({ type: FeatureActionResultDto })
   async tryFeatureAction(

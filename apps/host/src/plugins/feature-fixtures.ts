@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import type { FixtureReport } from './plugin-fixtures.js';
+import { type AnsweredFixture, checkHistory, type FixtureReport } from './plugin-fixtures.js';
 import type { PluginRuntime } from './plugin-runtime.js';
 import { checkFeatureResult } from './feature-result.js';
 
@@ -30,33 +30,60 @@ export async function runFeatureFixtures(dir: string, runtime: PluginRuntime): P
   } catch {
     return report;
   }
+  const passed: AnsweredFixture[] = [];
   for (const file of files) {
     let problem: string | undefined;
+    let first = '';
+    let fixture: FeatureActionFixture | undefined;
     try {
-      problem = await check(JSON.parse(await readFile(join(folder, file), 'utf8')) as FeatureActionFixture, runtime);
+      fixture = JSON.parse(await readFile(join(folder, file), 'utf8')) as FeatureActionFixture;
+      ({ problem, answer: first } = await check(fixture, runtime));
     } catch (error) {
       problem = error instanceof SyntaxError ? `not valid JSON: ${error.message}` : (error as Error).message;
     }
-    if (problem === undefined) report.passed++;
-    else {
+    if (problem === undefined && fixture) {
+      report.passed++;
+      const asked = fixture;
+      passed.push({
+        fixture: `actions/${file}`,
+        first,
+        ask: async () => JSON.stringify(await callAction(asked, runtime)),
+      });
+    } else {
       report.failed++;
-      report.failures.push({ fixture: `actions/${file}`, message: problem });
+      report.failures.push({ fixture: `actions/${file}`, message: problem ?? 'unreadable' });
+    }
+  }
+  // Asked again in other orders: answers must not depend on earlier calls (see plugin-fixtures.ts).
+  if (report.failed === 0) {
+    for (const failure of await checkHistory(passed)) {
+      report.passed--;
+      report.failed++;
+      report.failures.push(failure);
     }
   }
   return report;
 }
 
-async function check(fixture: FeatureActionFixture, runtime: PluginRuntime): Promise<string | undefined> {
+function callAction(fixture: FeatureActionFixture, runtime: PluginRuntime): Promise<unknown> {
+  return runtime.call(`actions.${fixture.action}`, [fixture.input ?? null, fixture.context]);
+}
+
+async function check(
+  fixture: FeatureActionFixture,
+  runtime: PluginRuntime,
+): Promise<{ problem: string | undefined; answer: string }> {
   if (typeof fixture.action !== 'string' || typeof fixture.context !== 'object' || fixture.context === null) {
-    return 'a fixture needs { action, context, expectedState | expectedError }';
+    return { problem: 'a fixture needs { action, context, expectedState | expectedError }', answer: '' };
   }
-  if (!runtime.description.actions.includes(fixture.action)) return `the plugin has no action "${fixture.action}"`;
-  const method = `actions.${fixture.action}`;
-  const result = checkFeatureResult(
-    runtime.id,
-    method,
-    await runtime.call(method, [fixture.input ?? null, fixture.context]),
-  );
+  if (!runtime.description.actions.includes(fixture.action))
+    return { problem: `the plugin has no action "${fixture.action}"`, answer: '' };
+  const raw = await callAction(fixture, runtime);
+  const answer = JSON.stringify(raw);
+  return { problem: problemOf(fixture, checkFeatureResult(runtime.id, `actions.${fixture.action}`, raw)), answer };
+}
+
+function problemOf(fixture: FeatureActionFixture, result: ReturnType<typeof checkFeatureResult>): string | undefined {
   if (fixture.expectedError !== undefined) {
     return result.error?.code === fixture.expectedError
       ? undefined

@@ -373,3 +373,23 @@ function formatMessage(message: Message): string {
     : '';
   return `${location}${message.text}`;
 }
+
+/** Whether a vendor exporting `available` serves everything in `needed`. */
+export function coversUses(available: SharedUses, needed: SharedUses): boolean {
+  for (const [specifier, names] of needed) {
+    const have = available.get(specifier);
+    if (!have) return false;
+    for (const name of names) if (!have.has(name)) return false;
+  }
+  return true;
+}
+
+export function mergeUses(a: SharedUses, b: SharedUses): SharedUses {
+  const merged: SharedUses = new Map([...a].map(([specifier, names]) => [specifier, new Set(names)]));
+  for (const [specifier, names] of b) {
+    const set = merged.get(specifier) ?? new Set<string>();
+    names.forEach((name) => set.add(name));
+    merged.set(specifier, set);
+  }
+  return merged;
+}

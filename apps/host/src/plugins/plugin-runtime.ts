@@ -2,6 +2,7 @@ import type { FieldError, PluginManifest, Sheet } from '@cm/ruleset-sdk';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import semver from 'semver';
 import { DomainError } from '../common/domain-error.js';
+import type { PluginHealth } from './circuit-breaker.js';
 import { refusalFrom } from './ruleset-results.js';
 
 /** What the sandbox reports about a loaded server module. */
@@ -24,13 +25,33 @@ export interface SandboxPort {
 
 const MAX_PLUGIN_MESSAGE = 300;
 
-/** Turns a sandbox PluginCallError (or anything else thrown by a call) into the `plugin_failed` domain error. */
+/** The failure kind of a sandbox PluginCallError (`crashed` for anything else). */
+export function failureOf(error: unknown): string {
+  return typeof (error as { failure?: unknown })?.failure === 'string'
+    ? (error as { failure: string }).failure
+    : 'crashed';
+}
+
+/**
+ * Turns a sandbox PluginCallError (or anything else thrown by a call) into a domain error: `plugin_busy` (503)
+ * when the plugin's queue was full, `plugin_failed` (502) otherwise. Only the first line of the message is kept
+ * (no stack, no sandbox paths).
+ */
 export function pluginFailure(pluginId: string, error: unknown): DomainError {
   if (error instanceof DomainError) return error;
-  const failure =
-    typeof (error as { failure?: unknown })?.failure === 'string' ? (error as { failure: string }).failure : 'crashed';
+  const failure = failureOf(error);
   const raw = error instanceof Error ? error.message : String(error);
-  const message = raw.split('\n')[0].slice(0, MAX_PLUGIN_MESSAGE);
+  // The sandbox names its internal key (`id@version#generation`): say which method failed instead.
+  const message = raw
+    .split('\n')[0]
+    .replace(/^Plugin "[^"]*" (\S+) failed \([a-z_]+\): /, '$1: ')
+    .slice(0, MAX_PLUGIN_MESSAGE);
+  if (failure === 'overloaded')
+    return new DomainError('plugin_busy', `Plugin "${pluginId}" is busy: ${message}`, {
+      pluginId,
+      failure,
+      retryAfterSeconds: 1,
+    });
   return new DomainError('plugin_failed', `Plugin "${pluginId}" failed: ${failure}: ${message}`, { pluginId, failure });
 }
 
@@ -65,18 +86,33 @@ export class PluginRuntime {
     readonly description: SandboxPluginDescription,
     private readonly sandbox: SandboxPort,
     private readonly schema: ValidateFunction | undefined,
+    /** The plugin's circuit breaker (absent in tools that run a plugin once, like plugin:check's callers). */
+    private readonly health?: PluginHealth,
   ) {}
 
   get id(): string {
     return this.manifest.id;
   }
 
-  /** Calls a plugin method in the sandbox; any failure is a `plugin_failed` domain error. */
+  /** Whether its circuit breaker refuses calls (see circuit-breaker.ts). */
+  get quarantined(): boolean {
+    return this.health?.quarantined ?? false;
+  }
+
+  /**
+   * Calls a plugin method in the sandbox; any failure is a `plugin_failed` (or `plugin_busy`) domain error, and
+   * a quarantined plugin fails at once with `plugin_quarantined`.
+   */
   async call(method: string, args: unknown[]): Promise<unknown> {
+    this.health?.admit();
     try {
       return await this.sandbox.call(this.sandboxKey, method, args);
     } catch (error) {
-      throw pluginFailure(this.id, error);
+      // Quarantined while the call waited: its workers were stopped, and the quarantine is the reason.
+      if (failureOf(error) === 'not_loaded') this.health?.admit();
+      const failure = pluginFailure(this.id, error);
+      this.health?.failed(failureOf(error), failure.message.replace(/^Plugin "[^"]*" (failed|is busy): /, ''));
+      throw failure;
     }
   }
 

@@ -22,6 +22,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { ResolvedConfig } from '../config/app-config.js';
 import { DomainError, notFound } from '../common/domain-error.js';
 import { findHostileInput, readEnvelope } from './character-file.js';
+import { DEFAULT_BREAKER } from './circuit-breaker.js';
 import { AssetStore } from './plugin-assets.js';
 import { PluginBundler } from './plugin-bundler.js';
 import { PluginEvents } from './plugin-events.js';
@@ -59,6 +60,11 @@ export class PluginsService extends RulesetCatalog implements OnModuleInit, OnMo
       new PluginBundler(),
       new AssetStore(),
       events,
+      {
+        ...DEFAULT_BREAKER,
+        failures: config.pluginLimits.quarantineFailures,
+        quarantineMs: config.pluginLimits.quarantineMs,
+      },
     );
   }
 
@@ -219,9 +225,10 @@ export class PluginsService extends RulesetCatalog implements OnModuleInit, OnMo
   ): Promise<ImportedCharacter & { rulesetId: string; rulesetVersion: string }> {
     const hostile = findHostileInput(data);
     if (hostile.length > 0) throw invalidFile(hostile);
+    // Without a named ruleset, a quarantined one is skipped: it must not make every import fail.
     const candidates = rulesetId
       ? [this.ruleset(rulesetId)]
-      : this.registry.list().filter((p) => p.manifest.kind === 'ruleset');
+      : this.registry.list().filter((p) => p.manifest.kind === 'ruleset' && !p.runtime.quarantined);
     for (const plugin of candidates) {
       for (const [index] of plugin.runtime.description.importers.entries()) {
         if ((await plugin.runtime.call(`importers.${index}.accepts`, [data])) !== true) continue;

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { Sheet } from '@cm/ruleset-sdk';
 import { Public } from '../auth/public.decorator.js';
 import { ResolveRollRequestDto, SheetRequestDto } from './dto/ruleset-requests.dto.js';
@@ -11,11 +11,13 @@ import {
   StatBlocksDto,
   ValidationResultDto,
 } from './dto/ruleset-responses.dto.js';
+import { PluginRateLimitGuard } from './plugin-rate-limit.guard.js';
 import { PluginsService, type RulesetSummary } from './plugins.service.js';
 
 /**
- * Installed rulesets and stateless computations on caller-supplied sheets. Public: nothing is stored, the body
- * limit and the sandbox's time and memory limits bound the work.
+ * Installed rulesets and stateless computations on caller-supplied sheets. Public: nothing is stored; the
+ * computations are rate limited per client (PluginRateLimitGuard) and bounded by the body limit and the
+ * sandbox's time and memory limits.
  */
 @ApiTags('rulesets')
 @Public()
@@ -40,6 +42,8 @@ export class RulesetsController {
   }
 
   @Get(':id/default-sheet')
+  @UseGuards(PluginRateLimitGuard)
+  @ApiTooManyRequestsResponse({ description: 'Too many plugin computations from this client (Retry-After)' })
   @ApiOperation({ summary: 'A new, valid sheet of this ruleset' })
   @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
   getDefaultSheet(@Param('id') id: string): Promise<Sheet> {
@@ -48,6 +52,8 @@ export class RulesetsController {
 
   @Post(':id/validate')
   @HttpCode(200)
+  @UseGuards(PluginRateLimitGuard)
+  @ApiTooManyRequestsResponse({ description: 'Too many plugin computations from this client (Retry-After)' })
   @ApiOperation({ summary: 'Validates a sheet: the JSON Schema, then the ruleset (field errors with dotted paths)' })
   @ApiOkResponse({ type: ValidationResultDto })
   async validateSheet(@Param('id') id: string, @Body() body: SheetRequestDto): Promise<ValidationResultDto> {
@@ -57,6 +63,8 @@ export class RulesetsController {
 
   @Post(':id/stat-blocks')
   @HttpCode(200)
+  @UseGuards(PluginRateLimitGuard)
+  @ApiTooManyRequestsResponse({ description: 'Too many plugin computations from this client (Retry-After)' })
   @ApiOperation({ summary: 'Derived values of a valid sheet (422 with field errors when invalid)' })
   @ApiOkResponse({ type: StatBlocksDto })
   async getStatBlocks(@Param('id') id: string, @Body() body: SheetRequestDto): Promise<StatBlocksDto> {
@@ -65,6 +73,8 @@ export class RulesetsController {
 
   @Post(':id/dice-actions')
   @HttpCode(200)
+  @UseGuards(PluginRateLimitGuard)
+  @ApiTooManyRequestsResponse({ description: 'Too many plugin computations from this client (Retry-After)' })
   @ApiOperation({ summary: 'The rolls a valid sheet offers, with TaleSpire dice strings' })
   @ApiOkResponse({ type: DiceActionsDto })
   async getDiceActions(@Param('id') id: string, @Body() body: SheetRequestDto): Promise<DiceActionsDto> {
@@ -73,6 +83,8 @@ export class RulesetsController {
 
   @Post(':id/resources')
   @HttpCode(200)
+  @UseGuards(PluginRateLimitGuard)
+  @ApiTooManyRequestsResponse({ description: 'Too many plugin computations from this client (Retry-After)' })
   @ApiOperation({ summary: 'The resources of a valid sheet (HP bars, tracks of boxes, counters) with their bounds' })
   @ApiOkResponse({ type: ResourcesDto })
   async getResources(@Param('id') id: string, @Body() body: SheetRequestDto): Promise<ResourcesDto> {
@@ -81,6 +93,8 @@ export class RulesetsController {
 
   @Post(':id/resolve-roll')
   @HttpCode(200)
+  @UseGuards(PluginRateLimitGuard)
+  @ApiTooManyRequestsResponse({ description: 'Too many plugin computations from this client (Retry-After)' })
   @ApiOperation({
     summary: 'Interprets rolled faces for one dice action in the ruleset’s terms',
     description:

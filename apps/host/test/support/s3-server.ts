@@ -17,14 +17,15 @@ export interface S3Server {
 /** s3rver's default credentials. */
 export const S3RVER_KEY = 'S3RVER';
 
-export async function startS3Server(bucket = 'cm-test'): Promise<S3Server> {
+/** `corsOrigins`: browser origins (one `*` wildcard each) allowed to PUT and GET objects, as a bucket's CORS rule. */
+export async function startS3Server(bucket = 'cm-test', corsOrigins: string[] = []): Promise<S3Server> {
   const directory = await mkdtemp(join(tmpdir(), 'cm-s3rver-'));
   const server = new S3rver({
     address: '127.0.0.1',
     port: 0,
     silent: true,
     directory,
-    configureBuckets: [{ name: bucket }],
+    configureBuckets: [{ name: bucket, configs: corsOrigins.length > 0 ? [corsRule(corsOrigins)] : [] }],
   });
   const address = (await server.run()) as { port: number };
   const endpoint = `http://127.0.0.1:${address.port}`;
@@ -37,4 +38,9 @@ export async function startS3Server(bucket = 'cm-test'): Promise<S3Server> {
       await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+function corsRule(origins: string[]): string {
+  const allowed = origins.map((origin) => `<AllowedOrigin>${origin}</AllowedOrigin>`).join('');
+  return `<CORSConfiguration><CORSRule>${allowed}<AllowedMethod>PUT</AllowedMethod><AllowedMethod>GET</AllowedMethod><AllowedHeader>*</AllowedHeader><MaxAgeSeconds>600</MaxAgeSeconds></CORSRule></CORSConfiguration>`;
 }

@@ -26,6 +26,8 @@ export async function startTestHost(env: Env): Promise<TestHost> {
     SHUTDOWN_GRACE_MS: '2000',
     // Suites share 127.0.0.1: only the rate-limit suite asks for the real limit (AUTH_RATE_LIMIT_MAX: '10').
     AUTH_RATE_LIMIT_MAX: '1000',
+    // Likewise for plugin computations: only the isolation suite asks for a real limit.
+    PLUGIN_RATE_LIMIT_MAX: '10000000',
     ...env,
   });
   return {

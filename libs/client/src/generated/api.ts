@@ -1179,10 +1179,10 @@ export interface components {
         /** @enum {string} */
         PluginKind: "ruleset" | "feature";
         /**
-         * @description loaded: a good version is served; failed: nothing is served
+         * @description loaded: a good version is served; failed: nothing is served; quarantined: loaded, but its calls fail fast (503) until `quarantinedUntil`
          * @enum {string}
          */
-        PluginLoadStatus: "loaded" | "failed";
+        PluginLoadStatus: "loaded" | "failed" | "quarantined";
         FixtureFailureDto: {
             /** @example invalid/negative-hp.json */
             fixture: string;
@@ -1199,7 +1199,7 @@ export interface components {
             name: string | null;
             version: string | null;
             kind: components["schemas"]["PluginKind"] | null;
-            /** @description loaded: a good version is served; failed: nothing is served */
+            /** @description loaded: a good version is served; failed: nothing is served; quarantined: loaded, but its calls fail fast (503) until `quarantinedUntil` */
             status: components["schemas"]["PluginLoadStatus"];
             errors: string[];
             /** @description The newest edit failed; the previous good version keeps serving */
@@ -1212,6 +1212,8 @@ export interface components {
             ui: components["schemas"]["UiBundleDto"] | null;
             serverBundleHash: string | null;
             loadedAt: string | null;
+            /** @description When a quarantined plugin is re-loaded and re-checked to try again (its files changing ends it sooner) */
+            quarantinedUntil: string | null;
         };
         /**
          * @description The caller’s role in the group
@@ -1770,12 +1772,14 @@ export interface components {
          *     - `request_header_fields_too_large`: The request line and headers exceed 16 KiB
          *     - `internal_error`: An unexpected error on the server
          *     - `plugin_failed`: A plugin threw, timed out or returned a bad result (`pluginId`, `failure`)
+         *     - `plugin_quarantined`: The plugin kept timing out, crashing or exceeding its memory and is quarantined (`pluginId`, `reason`, Retry-After)
+         *     - `plugin_busy`: The plugin has too many calls waiting; retry shortly (`pluginId`, Retry-After)
          *     - `dependency_unavailable`: A service the host needs (database, Redis, object store, SMTP) is unavailable
          *     - `not_ready`: Readiness check: a dependency is down (`checks`)
          *     - `shutting_down`: The host is shutting down; retry (another instance, or this one once restarted, answers)
          * @enum {string}
          */
-        ProblemCode: "bad_request" | "malformed_body" | "unsupported_media_type" | "validation_failed" | "ruleset_refused" | "invalid_token" | "unauthenticated" | "forbidden" | "email_not_verified" | "wrong_password" | "not_found" | "method_not_allowed" | "request_timeout" | "conflict" | "stale_version" | "characters_assigned" | "dm_cannot_leave" | "invite_expired" | "invite_revoked" | "invite_used_up" | "payload_too_large" | "uri_too_long" | "rate_limited" | "request_header_fields_too_large" | "internal_error" | "plugin_failed" | "dependency_unavailable" | "not_ready" | "shutting_down";
+        ProblemCode: "bad_request" | "malformed_body" | "unsupported_media_type" | "validation_failed" | "ruleset_refused" | "invalid_token" | "unauthenticated" | "forbidden" | "email_not_verified" | "wrong_password" | "not_found" | "method_not_allowed" | "request_timeout" | "conflict" | "stale_version" | "characters_assigned" | "dm_cannot_leave" | "invite_expired" | "invite_revoked" | "invite_used_up" | "payload_too_large" | "uri_too_long" | "rate_limited" | "request_header_fields_too_large" | "internal_error" | "plugin_failed" | "plugin_quarantined" | "plugin_busy" | "dependency_unavailable" | "not_ready" | "shutting_down";
         /** @description An RFC 9457 problem details body (`application/problem+json`) */
         Problem: {
             /**
@@ -2571,6 +2575,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many plugin computations from this client (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Any other problem, e.g. 500 `internal_error` or 503 `dependency_unavailable` */
             default: {
                 headers: {
@@ -2607,6 +2620,15 @@ export interface operations {
             };
             /** @description Problem `bad_request`: invalid input (field `errors`) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many plugin computations from this client (Retry-After) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2657,6 +2679,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many plugin computations from this client (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Any other problem, e.g. 500 `internal_error` or 503 `dependency_unavailable` */
             default: {
                 headers: {
@@ -2693,6 +2724,15 @@ export interface operations {
             };
             /** @description Problem `bad_request`: invalid input (field `errors`) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many plugin computations from this client (Retry-After) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2743,6 +2783,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many plugin computations from this client (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Any other problem, e.g. 500 `internal_error` or 503 `dependency_unavailable` */
             default: {
                 headers: {
@@ -2779,6 +2828,15 @@ export interface operations {
             };
             /** @description Problem `bad_request`: invalid input (field `errors`) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many plugin computations from this client (Retry-After) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5675,6 +5733,15 @@ export interface operations {
             };
             /** @description Problem `bad_request`: invalid input (field `errors`) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many plugin computations from this client (Retry-After) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

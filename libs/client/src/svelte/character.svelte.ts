@@ -1,4 +1,4 @@
-import type { AnyGroupEvent, FieldError } from '@cm/contracts';
+import type { AnyGroupEvent, FieldError, RollOptions } from '@cm/contracts';
 import { equal, mergeJson } from './merge.js';
 import { ApiError, call, fieldErrors, type ClientServices, type Schemas } from './services.js';
 import type { ToastState } from './toasts.svelte.js';
@@ -169,11 +169,17 @@ export class CharacterState {
   }
 
   /** Rolls one of the sheet's dice actions on the server, into a group the character is in. */
-  async rollAction(groupId: string, actionId: string, modifier?: number): Promise<RolledAction> {
+  async rollAction(groupId: string, actionId: string, options: RollOptions = {}): Promise<RolledAction> {
+    const { modifier, target } = options;
     const roll = await call(
       this.#services.api.POST('/v1/groups/{id}/rolls', {
         params: { path: { id: groupId } },
-        body: { characterId: this.id, actionId, ...(modifier ? { modifier } : {}) },
+        body: {
+          characterId: this.id,
+          actionId,
+          ...(modifier ? { modifier } : {}),
+          ...(target === undefined ? {} : { target }),
+        },
       }),
     );
     this.lastRoll = roll;

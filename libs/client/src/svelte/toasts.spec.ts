@@ -20,4 +20,12 @@ describe(ToastState.name, () => {
       jest.useRealTimers();
     }
   });
+
+  it("carries a roll's outcome tone, and none for other messages", () => {
+    const toasts = new ToastState();
+    toasts.show('success', 'Klettern: 3 — Erfolg, QS 1', { tone: 'success' });
+    toasts.show('info', 'Saved');
+    expect(toasts.items.map((toast) => toast.tone)).toEqual(['success', undefined]);
+    toasts.clear();
+  });
 });

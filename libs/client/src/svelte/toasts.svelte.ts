@@ -1,9 +1,13 @@
+import type { OutcomeTone } from '@cm/contracts';
+
 /** One short message to the user; errors stay longer and may carry an action (e.g. "Reload"). */
 export interface Toast {
   id: number;
   kind: 'info' | 'success' | 'error';
   message: string;
   action?: { label: string; run: () => void };
+  /** A roll's outcome tone (critical … botch): the toast is coloured the ruleset's way. */
+  tone?: OutcomeTone;
 }
 
 const LIFETIME_MS: Record<Toast['kind'], number> = { info: 4000, success: 4000, error: 9000 };
@@ -16,9 +20,13 @@ export class ToastState {
   #timers = new Map<number, ReturnType<typeof setTimeout>>();
 
   /** Shows a message; returns its id. `lifetimeMs: 0` keeps it until dismissed. */
-  show(kind: Toast['kind'], message: string, options: { action?: Toast['action']; lifetimeMs?: number } = {}): number {
+  show(
+    kind: Toast['kind'],
+    message: string,
+    options: { action?: Toast['action']; lifetimeMs?: number; tone?: OutcomeTone } = {},
+  ): number {
     const id = this.#next++;
-    this.items = [...this.items, { id, kind, message, action: options.action }].slice(-5);
+    this.items = [...this.items, { id, kind, message, action: options.action, tone: options.tone }].slice(-5);
     const lifetime = options.lifetimeMs ?? LIFETIME_MS[kind];
     if (lifetime > 0)
       this.#timers.set(

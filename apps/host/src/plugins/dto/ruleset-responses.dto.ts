@@ -131,7 +131,8 @@ export class PluginStatusDto {
   @ApiProperty({
     enum: PLUGIN_RELOAD_STATUSES,
     enumName: 'PluginLoadStatus',
-    description: 'loaded: a good version is served; failed: nothing is served',
+    description:
+      'loaded: a good version is served; failed: nothing is served; quarantined: loaded, but its calls fail fast (503) until `quarantinedUntil`',
   })
   status!: string;
   @ApiProperty({ type: [String] }) errors!: string[];
@@ -149,4 +150,11 @@ export class PluginStatusDto {
   @ApiProperty({ type: UiBundleDto, nullable: true }) ui!: UiBundleDto | null;
   @ApiProperty({ nullable: true, type: String }) serverBundleHash!: string | null;
   @ApiProperty({ nullable: true, type: String }) loadedAt!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      'When a quarantined plugin is re-loaded and re-checked to try again (its files changing ends it sooner)',
+  })
+  quarantinedUntil!: string | null;
 }

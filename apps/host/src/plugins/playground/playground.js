@@ -44,12 +44,13 @@ async function loadCatalog() {
   $('features').replaceChildren(
     ...features.map((p) => item(`${p.name} ${p.version}`, () => selectFeature(p.id), state.feature?.id === p.id)),
   );
-  const failed = plugins.data.filter((p) => p.status === 'failed' || p.lastReloadError);
+  const failed = plugins.data.filter((p) => p.status !== 'loaded' || p.lastReloadError);
   $('failed').replaceChildren(
     ...failed.map((p) => {
       const li = document.createElement('li');
       li.className = 'failed';
-      li.textContent = `${p.id}: ${p.errors.join('; ')}`;
+      const quarantined = p.status === 'quarantined' ? ` (quarantined until ${p.quarantinedUntil})` : '';
+      li.textContent = `${p.id}${quarantined}: ${p.errors.join('; ')}`;
       return li;
     }),
   );

@@ -1,26 +1,36 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { Logger } from '@nestjs/common';
-import type { ChildMessage, HostMessage, RuntimeLimits, SandboxSelfCheck } from './protocol.js';
+import type { ChildMessage, FailureKind, HostMessage, RuntimeLimits, SandboxSelfCheck } from './protocol.js';
 import { writeRunnerFile } from './runner-file.js';
 
 export type { SandboxSelfCheck } from './protocol.js';
 
-/** Limits of the sandbox: per-call time, per-worker heap, number of worker threads. */
+/** Limits of the sandbox: per-call time, per-worker memory, worker threads per plugin, the process ceiling. */
 export interface SandboxLimits {
   /** Wall-clock limit of one plugin call (default 250 ms). */
   timeoutMs: number;
-  /** Heap limit of each worker thread, shared by the plugins loaded in it (default 64 MB). */
+  /** JS heap limit of each worker thread; every worker runs one plugin (default 64 MB). */
   memoryMb: number;
-  /** Worker threads in the sandbox process (default 2). */
+  /** Worker threads of each plugin (default 2). */
   workers: number;
+  /** ArrayBuffer memory a worker may keep after a call; a call may peak at twice this (default 64 MB). */
+  arrayBufferMb?: number;
+  /** Calls one plugin may have queued or running; more fail at once with `overloaded` (default 256). */
+  maxQueue?: number;
+  /** Ceiling of the whole sandbox process's data memory (RLIMIT_DATA via prlimit, when available; default 2048 MB). */
+  processMemoryMb?: number;
   /** Time limit for evaluating a plugin bundle at load (default 2000 ms). */
   loadTimeoutMs?: number;
   /** Largest accepted result, in characters of JSON (default 8 MiB). */
   maxResultChars?: number;
 }
 
-/** Why a plugin call failed. */
-export type PluginCallFailure = 'threw' | 'timeout' | 'out_of_memory' | 'crashed' | 'not_loaded' | 'bad_result';
+/**
+ * Why a plugin call failed. `overloaded`: the plugin's queue was full (the call never ran); `interrupted`: the
+ * whole sandbox process restarted during the call, which is not attributed to any one plugin.
+ */
+export type PluginCallFailure = FailureKind;
 
 /** A plugin call (or load) that failed; `failure` says how. The message never contains host data. */
 export class PluginCallError extends Error {
@@ -52,12 +62,17 @@ const DEFAULT_LIMITS: Required<SandboxLimits> = {
   timeoutMs: 250,
   memoryMb: 64,
   workers: 2,
+  arrayBufferMb: 64,
+  maxQueue: 256,
+  processMemoryMb: 2048,
   loadTimeoutMs: 2000,
   maxResultChars: 8 * 1024 * 1024,
 };
 const METHOD_PATH = /^[A-Za-z_$][\w$]*(\.[\w$]+)*$/;
 const START_TIMEOUT_MS = 15_000;
 const PLUGIN_LOG_LINES_PER_MINUTE = 60;
+/** util-linux's prlimit sets the sandbox process's RLIMIT_DATA (Node cannot set rlimits itself). */
+const PRLIMIT = ['/usr/bin/prlimit', '/bin/prlimit'].find((file) => existsSync(file));
 
 interface PendingRequest {
   pluginId: string;
@@ -94,6 +109,7 @@ export class PluginSandbox {
   private lastCrashAt = 0;
   private liveness: NodeJS.Timeout | undefined;
   private readyWaiters: { resolve(): void; reject(error: Error): void }[] = [];
+  private warnedNoCeiling = false;
 
   constructor(limits: Partial<SandboxLimits> = {}) {
     const defined = Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined));
@@ -206,24 +222,34 @@ export class PluginSandbox {
       timeoutMs: this.limits.timeoutMs,
       loadTimeoutMs: this.limits.loadTimeoutMs,
       memoryMb: this.limits.memoryMb,
+      arrayBufferMb: this.limits.arrayBufferMb,
       workers: this.limits.workers,
+      maxQueue: this.limits.maxQueue,
       maxResultChars: this.limits.maxResultChars,
     };
     const permissionFlag = process.allowedNodeEnvironmentFlags.has('--permission')
       ? '--permission'
       : '--experimental-permission';
+    const nodeFlags = [
+      permissionFlag,
+      `--allow-fs-read=${runner.file}`,
+      '--allow-worker',
+      '--no-addons',
+      '--no-experimental-fetch',
+      '--disallow-code-generation-from-strings',
+      '--no-warnings',
+      '--max-old-space-size=256',
+    ];
+    // The process ceiling: ArrayBuffers beyond it fail to allocate (a RangeError inside the plugin) instead of
+    // growing the process. Without prlimit the per-worker checks still apply, and the host logs the gap once.
+    const ceiling = PRLIMIT ? [`--data=${this.limits.processMemoryMb * 1024 * 1024}`, process.execPath] : [];
+    if (!PRLIMIT && !this.warnedNoCeiling) {
+      this.warnedNoCeiling = true;
+      this.logger.warn('prlimit not found: the plugin sandbox process runs without an OS memory ceiling');
+    }
     const child = fork(runner.file, [JSON.stringify(runtimeLimits)], {
-      execPath: process.execPath,
-      execArgv: [
-        permissionFlag,
-        `--allow-fs-read=${runner.file}`,
-        '--allow-worker',
-        '--no-addons',
-        '--no-experimental-fetch',
-        '--disallow-code-generation-from-strings',
-        '--no-warnings',
-        '--max-old-space-size=256',
-      ],
+      execPath: PRLIMIT ?? process.execPath,
+      execArgv: [...ceiling, ...nodeFlags],
       env: {},
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
@@ -296,7 +322,11 @@ export class PluginSandbox {
     if (this.stopped) return;
     const how = signal ?? `code ${code}`;
     this.logger.error(`the plugin sandbox process exited (${how}); restarting it`);
-    this.failPending((request) => request.sent, `the plugin sandbox process exited (${how}) during the call`);
+    this.failPending(
+      (request) => request.sent,
+      `the plugin sandbox process exited (${how}) during the call`,
+      'interrupted',
+    );
     const now = Date.now();
     this.crashes = now - this.lastCrashAt < 30_000 ? this.crashes + 1 : 0;
     this.lastCrashAt = now;
@@ -316,11 +346,15 @@ export class PluginSandbox {
     }
   }
 
-  private failPending(which: (request: PendingRequest) => boolean, message: string): void {
+  private failPending(
+    which: (request: PendingRequest) => boolean,
+    message: string,
+    failure: PluginCallFailure = 'crashed',
+  ): void {
     for (const [id, request] of this.pending) {
       if (!which(request)) continue;
       this.pending.delete(id);
-      request.reject(this.callError(request, 'crashed', message));
+      request.reject(this.callError(request, failure, message));
     }
     if (this.stopped) this.outbox = [];
     else this.outbox = this.outbox.filter((message) => message.id === 0 || this.pending.has(message.id));

@@ -5,14 +5,20 @@
  */
 
 /** Why a plugin call failed (mirrors PluginCallFailure in plugin-sandbox.ts). */
-export type FailureKind = 'threw' | 'timeout' | 'out_of_memory' | 'crashed' | 'not_loaded' | 'bad_result';
+export type FailureKind =
+  'threw' | 'timeout' | 'out_of_memory' | 'crashed' | 'not_loaded' | 'bad_result' | 'overloaded' | 'interrupted';
 
 /** Limits the child process applies to its workers and plugin contexts. */
 export interface RuntimeLimits {
   timeoutMs: number;
   loadTimeoutMs: number;
   memoryMb: number;
+  /** ArrayBuffer memory a worker may keep between calls; a call may peak at twice this. */
+  arrayBufferMb: number;
+  /** Worker threads of each plugin. */
   workers: number;
+  /** Calls one plugin may have queued or running; more fail at once with `overloaded`. */
+  maxQueue: number;
   /** Results larger than this (characters of JSON) fail with `bad_result`. */
   maxResultChars: number;
 }
@@ -35,7 +41,6 @@ export type ChildMessage = ReplyMessage | { t: 'ready' } | { t: 'log'; level: 'w
 /** One item of work for a worker; each is answered by a ReplyMessage with its id (`drop` is not answered). */
 export type WorkerMessage =
   | { t: 'call'; id: number; pluginId: string; gen: number; method: string; args: string }
-  | { t: 'prepare'; id: number; pluginId: string; code: string }
   | { t: 'install'; id: number; pluginId: string; gen: number; code: string }
   | { t: 'drop'; pluginId: string };
 

@@ -4,6 +4,7 @@
  * context. Worker-level limits (heap, stack) are set by the supervisor through `resourceLimits`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import v8 from 'node:v8';
 import vm from 'node:vm';
 import {
   type FailureKind,
@@ -25,6 +26,21 @@ interface LoadedPlugin {
 const CALL_SCRIPT = new vm.Script('__cmCall()', { filename: 'cm:call' });
 const PRELUDE_SCRIPT = new vm.Script(PRELUDE_SOURCE, { filename: 'cm:prelude' });
 const SEPARATOR = '\u0001';
+
+/**
+ * The worker's own `gc()`, taken before any plugin context exists; the flag is switched off again at once so
+ * plugin contexts do not get one. Undefined if the flag cannot be set here.
+ */
+const collectGarbage: (() => void) | undefined = (() => {
+  try {
+    v8.setFlagsFromString('--expose-gc');
+    return vm.runInNewContext('gc') as () => void;
+  } catch {
+    return undefined;
+  } finally {
+    v8.setFlagsFromString('--no-expose-gc');
+  }
+})();
 
 /** Thrown by the worker itself (not by plugin code) to report a failure kind. */
 class CallFailure extends Error {
@@ -135,6 +151,27 @@ function call(
   }
 }
 
+/**
+ * V8's heap limit does not count ArrayBuffers and typed arrays, so the worker checks them after each item: more
+ * than `arrayBufferMb` still held after a full GC fails the item as out_of_memory and recycles the worker (the
+ * only way to take back what a plugin keeps in its module state). V8's external-memory figure is cheap but lags
+ * behind frees; the allocator's own count (`arrayBuffers`) is exact and read only when the first is over.
+ */
+function checkMemory(limits: RuntimeLimits, what: string): void {
+  const cap = limits.arrayBufferMb * 1024 * 1024;
+  if (v8.getHeapStatistics().external_memory <= cap) return;
+  collectGarbage?.();
+  const held = process.memoryUsage().arrayBuffers;
+  if (held > cap) {
+    const mb = Math.round(held / 1024 / 1024);
+    throw new CallFailure(
+      'out_of_memory',
+      `exceeded the ArrayBuffer limit of ${limits.arrayBufferMb} MB (${what} left ${mb} MB behind); its worker was recycled`,
+      true,
+    );
+  }
+}
+
 /** Starts the worker's message loop (called by runner.ts when not on the main thread). */
 export function runWorker(): void {
   const port = parentPort;
@@ -144,20 +181,21 @@ export function runWorker(): void {
 
   const handle = (message: Exclude<WorkerMessage, { t: 'drop' }>): ReplyMessage => {
     switch (message.t) {
-      case 'prepare':
-        return { t: 'ok', id: message.id, value: createContext(message.pluginId, message.code, limits).description };
       case 'install': {
-        const { plugin } = createContext(message.pluginId, message.code, limits);
+        const { plugin, description } = createContext(message.pluginId, message.code, limits);
         const current = plugins.get(message.pluginId);
         if (!current || current.gen < message.gen) plugins.set(message.pluginId, { ...plugin, gen: message.gen });
-        return { t: 'ok', id: message.id };
+        checkMemory(limits, 'its top level');
+        return { t: 'ok', id: message.id, value: description };
       }
       case 'call': {
         const plugin = plugins.get(message.pluginId);
         if (!plugin) throw new CallFailure('not_loaded', 'the plugin is not loaded');
         if (plugin.gen !== message.gen)
           throw new CallFailure('not_loaded', 'the plugin was replaced by a newer version during the call');
-        return { t: 'ok', id: message.id, ...call(plugin, message.method, message.args, limits) };
+        const result = call(plugin, message.method, message.args, limits);
+        checkMemory(limits, 'the call');
+        return { t: 'ok', id: message.id, ...result };
       }
     }
   };
