@@ -4,6 +4,7 @@ import type { ResolvedConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { AuthModule } from './auth/auth.module.js';
+import { CampaignImportModule } from './campaign-import/campaign-import.module.js';
 import { CharactersModule } from './characters/characters.module.js';
 import { ClientsModule } from './clients/clients.module.js';
 import { GroupsModule } from './groups/groups.module.js';
@@ -11,8 +12,10 @@ import { MailModule } from './mail/mail.module.js';
 import { UsersModule } from './users/users.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DiceModule } from './dice/dice.module.js';
+import { DiscordModule } from './discord/discord.module.js';
 import { FeaturesModule } from './features/features.module.js';
 import { HealthModule } from './health/health.module.js';
+import { NpcsModule } from './npcs/npcs.module.js';
 import { PluginsModule } from './plugins/plugins.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { StoreModule } from './store/store.module.js';
@@ -37,8 +40,11 @@ export class AppModule {
         GroupsModule,
         CharactersModule,
         DiceModule,
+        NpcsModule,
+        CampaignImportModule,
         FeaturesModule,
         RealtimeModule,
+        DiscordModule,
         ClientsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],

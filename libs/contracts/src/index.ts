@@ -29,6 +29,7 @@ export {
   type CharacterResourceChangedPayload,
   type CharacterUnassignedPayload,
   type CharacterUpdatedPayload,
+  type NpcChangedPayload,
   type ClientMessage,
   type ClientMessageError,
   type ErrorMessage,

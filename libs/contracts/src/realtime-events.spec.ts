@@ -148,8 +148,8 @@ describe('parseClientMessage', () => {
 
 describe('realtime event map', () => {
   it('lists every event type once', () => {
-    expect(REALTIME_EVENT_TYPES).toHaveLength(13);
-    expect(new Set(REALTIME_EVENT_TYPES).size).toBe(13);
+    expect(REALTIME_EVENT_TYPES).toHaveLength(14);
+    expect(new Set(REALTIME_EVENT_TYPES).size).toBe(14);
     expect(REALTIME_EVENT_TYPES).toContain('plugin.state_changed');
     expect(isRealtimeEventType('roll.created')).toBe(true);
     expect(isRealtimeEventType('toString')).toBe(false);

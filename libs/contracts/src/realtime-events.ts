@@ -94,6 +94,17 @@ export interface CharacterUpdatedPayload {
   updatedBy: string;
 }
 
+/**
+ * `npc.changed`: the DM created, changed or deleted one of the group's NPCs; clients refetch the NPC list. Only
+ * the id, the kind of change and whether players may see it travel (a hidden NPC's name never reaches players).
+ */
+export interface NpcChangedPayload {
+  npcId: string;
+  change: 'created' | 'updated' | 'deleted';
+  revealed: boolean;
+  version: number;
+}
+
 /** `character.resource_changed`: an atomic delta was applied to a resource (hp, ...); `value` is the result. */
 export interface CharacterResourceChangedPayload {
   characterId: string;
@@ -225,6 +236,7 @@ export interface RealtimeEventMap {
   'presence.changed': PresenceChangedPayload;
   'plugin.reloaded': PluginReloadedPayload;
   'plugin.state_changed': PluginStateChangedPayload;
+  'npc.changed': NpcChangedPayload;
 }
 
 /** The name of a realtime event. */
@@ -244,6 +256,7 @@ const EVENT_TYPES: Record<RealtimeEventType, true> = {
   'presence.changed': true,
   'plugin.reloaded': true,
   'plugin.state_changed': true,
+  'npc.changed': true,
 };
 
 /** Every realtime event type, in map order. */

@@ -1,5 +1,12 @@
 /** Routes anyone may open; every other route waits for the silent refresh and sends visitors to log in. */
-const PUBLIC_ROUTES = new Set(['/login', '/register', '/verify-email', '/reset-password', '/join/[groupId]/[token]']);
+const PUBLIC_ROUTES = new Set([
+  '/login',
+  '/register',
+  '/verify-email',
+  '/reset-password',
+  '/join/[groupId]/[token]',
+  '/link/discord/[token]',
+]);
 
 export function isPublicRoute(routeId: string | null): boolean {
   return routeId !== null && PUBLIC_ROUTES.has(routeId);

@@ -31,6 +31,6 @@ import { PortraitService } from './portrait.service.js';
     GroupCharactersService,
     PortraitService,
   ],
-  exports: [CharactersService],
+  exports: [CharactersService, GroupCharactersService, CharacterResourcesService, CharacterFilesService],
 })
 export class CharactersModule {}

@@ -38,6 +38,7 @@ export const WEB_APP: ClientApp = {
     'verify-email',
     'reset-password',
     'join/*',
+    'link/discord/*',
     'groups',
     'groups/*',
     'characters',

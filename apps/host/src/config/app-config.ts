@@ -46,6 +46,26 @@ export interface AppConfig {
   pluginRateLimit: { max: number; windowMs: number };
   /** Unset (no S3_BUCKET): portraits are stored under dataDir/uploads behind host-signed URLs. */
   s3: S3Config | undefined;
+  /** Unset (no DISCORD_PUBLIC_KEY): the Discord interactions endpoint answers 404. */
+  discord: DiscordConfig | undefined;
+}
+
+/** The Discord application whose slash commands arrive at POST /v1/discord/interactions. */
+export interface DiscordConfig {
+  /** The portal's "Public Key": 64 hex characters of the raw Ed25519 key. */
+  publicKey: string;
+  /** Needed for follow-ups (deferred answers) and `npm run discord:register`. */
+  applicationId: string | undefined;
+  /** Needed only by `npm run discord:register`. */
+  botToken: string | undefined;
+  /** Discord's REST API (tests point it at a local recording server). */
+  apiBaseUrl: string;
+  /** A signature timestamp further than this from our clock is a replay (401). */
+  timestampSkewSeconds: number;
+  /** A command not answered within this time is deferred and finished with a follow-up. */
+  deferAfterMs: number;
+  /** Largest `/campaign load` attachment fetched. */
+  attachmentMaxBytes: number;
 }
 
 /** Limits of plugin server code: per call, per plugin and for the sandbox process as a whole. */
@@ -151,6 +171,7 @@ export function parseConfig(env: Env): AppConfig {
       windowMs: read.int('PLUGIN_RATE_LIMIT_WINDOW_MS', 60_000, 1000, 86_400_000),
     },
     s3: readS3Config(read, problems),
+    discord: readDiscordConfig(read, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -192,6 +213,25 @@ function readS3Config(read: EnvReader, problems: string[]): S3Config | undefined
     secretAccessKey: secretAccessKey ?? '',
     forcePathStyle: read.bool('S3_FORCE_PATH_STYLE', endpoint !== undefined),
     publicUrl: read.optionalUrl('S3_PUBLIC_URL', ['http:', 'https:'])?.replace(/\/$/, ''),
+  };
+}
+
+/** Discord is on when DISCORD_PUBLIC_KEY is set (a 64-hex-character Ed25519 key). */
+function readDiscordConfig(read: EnvReader, problems: string[]): DiscordConfig | undefined {
+  const publicKey = read.optionalString('DISCORD_PUBLIC_KEY');
+  if (publicKey === undefined) return undefined;
+  if (!/^[0-9a-f]{64}$/i.test(publicKey)) problems.push('DISCORD_PUBLIC_KEY must be 64 hex characters');
+  const applicationId = read.optionalString('DISCORD_APPLICATION_ID');
+  if (applicationId !== undefined && !/^\d{1,20}$/.test(applicationId))
+    problems.push('DISCORD_APPLICATION_ID must be a Discord id (digits)');
+  return {
+    publicKey: publicKey.toLowerCase(),
+    applicationId,
+    botToken: read.optionalString('DISCORD_BOT_TOKEN'),
+    apiBaseUrl: read.url('DISCORD_API_BASE_URL', 'https://discord.com/api/v10', ['http:', 'https:']).replace(/\/$/, ''),
+    timestampSkewSeconds: read.int('DISCORD_TIMESTAMP_SKEW_SECONDS', 300, 1, 86_400),
+    deferAfterMs: read.int('DISCORD_DEFER_AFTER_MS', 2000, 0, 2800),
+    attachmentMaxBytes: read.int('DISCORD_ATTACHMENT_MAX_BYTES', 1_048_576, 1024, 10 * 1_048_576),
   };
 }
 

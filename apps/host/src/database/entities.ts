@@ -1,6 +1,10 @@
+import { CampaignImportEntity } from '../campaign-import/campaign-import.entity.js';
 import { CharacterVersionEntity } from '../characters/character-version.entity.js';
 import { CharacterEntity } from '../characters/character.entity.js';
 import { GroupCharacterEntity } from '../characters/group-character.entity.js';
+import { DiscordAccountEntity } from '../discord/discord-account.entity.js';
+import { DiscordLinkEntity } from '../discord/discord-link.entity.js';
+import { NpcEntity, NpcVersionEntity } from '../npcs/npc.entity.js';
 import { RollEntity } from '../dice/roll.entity.js';
 import { GroupInviteEntity } from '../groups/group-invite.entity.js';
 import { GroupMemberEntity } from '../groups/group-member.entity.js';
@@ -24,4 +28,9 @@ export const ENTITIES = [
   RollEntity,
   PluginStateEntity,
   PluginEventCursorEntity,
+  DiscordAccountEntity,
+  DiscordLinkEntity,
+  NpcEntity,
+  NpcVersionEntity,
+  CampaignImportEntity,
 ];

@@ -13,6 +13,6 @@ import { RollEntity } from './roll.entity.js';
   imports: [TypeOrmModule.forFeature([RollEntity]), EventsModule, GroupsModule, PluginsModule],
   controllers: [DiceController],
   providers: [DiceService, GroupCharacterSheets],
-  exports: [GroupCharacterSheets],
+  exports: [GroupCharacterSheets, DiceService],
 })
 export class DiceModule {}

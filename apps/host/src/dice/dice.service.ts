@@ -56,9 +56,11 @@ export class DiceService {
     private readonly sheets: GroupCharacterSheets,
   ) {}
 
-  async create(userId: string, groupId: string, body: CreateRollDto): Promise<RollDto> {
+  /** `via: 'discord'` marks a server-rolled roll asked for from Discord (source `discord`). */
+  async create(userId: string, groupId: string, body: CreateRollDto, via?: 'discord'): Promise<RollDto> {
     const { role } = await this.access.requireMember(userId, groupId);
     const prepared = await this.prepare(userId, groupId, role === 'dm', body);
+    if (via === 'discord' && prepared.source === 'server') prepared.source = 'discord';
     const roll = await this.manager.transaction(async (manager) => {
       // Locks the group row: membership cannot change under us, and the event seq follows commit order.
       await this.access.requireMember(userId, groupId, manager, true);

@@ -42,18 +42,22 @@ export class GroupsService {
   /** Creates a group; the creator becomes its DM. */
   async create(userId: string, body: CreateGroupDto): Promise<GroupDto> {
     this.assertRulesetInstalled(body.rulesetId);
-    return this.manager.transaction(async (manager) => {
-      const group = await manager.save(
-        manager.create(GroupEntity, {
-          name: body.name,
-          rulesetId: body.rulesetId,
-          description: body.description ?? '',
-          dmUserId: userId,
-        }),
-      );
-      await manager.insert(GroupMemberEntity, { groupId: group.id, userId, role: 'dm' });
-      return GroupDto.from(group, 'dm');
-    });
+    return this.manager.transaction((manager) => this.createIn(manager, userId, body));
+  }
+
+  /** Creates a group in the caller's transaction (campaign imports write a group and its NPCs in one). */
+  async createIn(manager: EntityManager, userId: string, body: CreateGroupDto): Promise<GroupDto> {
+    this.assertRulesetInstalled(body.rulesetId);
+    const group = await manager.save(
+      manager.create(GroupEntity, {
+        name: body.name,
+        rulesetId: body.rulesetId,
+        description: body.description ?? '',
+        dmUserId: userId,
+      }),
+    );
+    await manager.insert(GroupMemberEntity, { groupId: group.id, userId, role: 'dm' });
+    return GroupDto.from(group, 'dm');
   }
 
   async get(userId: string, groupId: string): Promise<GroupDto> {
@@ -63,36 +67,39 @@ export class GroupsService {
 
   /** DM: name, description, and the ruleset while no character is assigned. */
   async update(userId: string, groupId: string, body: UpdateGroupDto): Promise<GroupDto> {
-    return this.manager.transaction(async (manager) => {
-      const { group } = await this.access.requireDm(userId, groupId, manager, true);
-      const changedFields: string[] = [];
-      if (body.rulesetId !== undefined && body.rulesetId !== group.rulesetId) {
-        this.assertRulesetInstalled(body.rulesetId);
-        await this.lifecycle.rulesetChanging(manager, groupId);
-        group.rulesetId = body.rulesetId;
-        changedFields.push('rulesetId');
-      }
-      if (body.name !== undefined && body.name !== group.name) {
-        group.name = body.name;
-        changedFields.push('name');
-      }
-      if (body.description !== undefined && body.description !== group.description) {
-        group.description = body.description;
-        changedFields.push('description');
-      }
-      if (changedFields.length === 0) return GroupDto.from(group, 'dm');
-      await manager.update(
-        GroupEntity,
-        { id: groupId },
-        { name: group.name, description: group.description, rulesetId: group.rulesetId },
-      );
-      await this.events.append(manager, groupId, 'group.updated', {
-        name: group.name,
-        dmUserId: group.dmUserId,
-        changedFields,
-      });
-      return GroupDto.from(await manager.findOneByOrFail(GroupEntity, { id: groupId }), 'dm');
+    return this.manager.transaction((manager) => this.updateIn(manager, userId, groupId, body));
+  }
+
+  /** Like update, in the caller's transaction. */
+  async updateIn(manager: EntityManager, userId: string, groupId: string, body: UpdateGroupDto): Promise<GroupDto> {
+    const { group } = await this.access.requireDm(userId, groupId, manager, true);
+    const changedFields: string[] = [];
+    if (body.rulesetId !== undefined && body.rulesetId !== group.rulesetId) {
+      this.assertRulesetInstalled(body.rulesetId);
+      await this.lifecycle.rulesetChanging(manager, groupId);
+      group.rulesetId = body.rulesetId;
+      changedFields.push('rulesetId');
+    }
+    if (body.name !== undefined && body.name !== group.name) {
+      group.name = body.name;
+      changedFields.push('name');
+    }
+    if (body.description !== undefined && body.description !== group.description) {
+      group.description = body.description;
+      changedFields.push('description');
+    }
+    if (changedFields.length === 0) return GroupDto.from(group, 'dm');
+    await manager.update(
+      GroupEntity,
+      { id: groupId },
+      { name: group.name, description: group.description, rulesetId: group.rulesetId },
+    );
+    await this.events.append(manager, groupId, 'group.updated', {
+      name: group.name,
+      dmUserId: group.dmUserId,
+      changedFields,
     });
+    return GroupDto.from(await manager.findOneByOrFail(GroupEntity, { id: groupId }), 'dm');
   }
 
   /**

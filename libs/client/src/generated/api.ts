@@ -771,6 +771,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/groups/{id}/npcs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The group’s NPCs (DM: all with sheets; players: revealed ones, public stat blocks) */
+        get: operations["listNpcs"];
+        put?: never;
+        /** Create an NPC of the group’s ruleset (DM) */
+        post: operations["createNpc"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/groups/{id}/npcs/{npcId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One NPC as the caller may see it */
+        get: operations["getNpc"];
+        put?: never;
+        post?: never;
+        /** Delete an NPC (DM) */
+        delete: operations["deleteNpc"];
+        options?: never;
+        head?: never;
+        /** Change, reveal or hide an NPC (DM; based on `version`) */
+        patch: operations["updateNpc"];
+        trace?: never;
+    };
+    "/v1/groups/{id}/npcs/{npcId}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The NPC’s last saved sheets, newest first (DM) */
+        get: operations["listNpcVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/groups/{id}/plugins/{pluginId}/state": {
         parameters: {
             query?: never;
@@ -820,6 +874,42 @@ export interface paths {
         /** Try a feature action on supplied state (nothing is stored) */
         post: operations["tryFeatureAction"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/discord/links/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who asked for a Discord link (shown before confirming) */
+        get: operations["getDiscordLink"];
+        put?: never;
+        /** Bind the link’s Discord user to my account (the link is used up) */
+        post: operations["confirmDiscordLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/discord": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My linked Discord account (account null when none) */
+        get: operations["getMyDiscordAccount"];
+        put?: never;
+        post?: never;
+        /** Unlink my Discord account (nothing happens when none is linked) */
+        delete: operations["unlinkMyDiscordAccount"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1531,6 +1621,73 @@ export interface components {
             /** @description Pass as `cursor` for the next (older) page; null at the end */
             nextCursor: string | null;
         };
+        NpcStatDto: {
+            id: string;
+            label: string;
+            value: number | string;
+            hint?: string;
+        };
+        NpcStatBlockDto: {
+            id: string;
+            label: string;
+            stats: components["schemas"]["NpcStatDto"][];
+        };
+        NpcDto: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            portraitUrl: string | null;
+            revealed: boolean;
+            /** @description DM: every stat block; players: the public ones */
+            statBlocks: components["schemas"]["NpcStatBlockDto"][];
+            version: number;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description DM only */
+            sheet?: {
+                [key: string]: unknown;
+            };
+            /** @description DM only */
+            key?: string | null;
+            /** @description DM only */
+            publicStatBlocks?: string[];
+        };
+        CreateNpcDto: {
+            name: string;
+            /** @description A sheet of the group’s ruleset, validated by its plugin; default sheet when omitted */
+            sheet?: {
+                [key: string]: unknown;
+            };
+            /** @description Whether players see it (default false) */
+            revealed?: boolean;
+            /** @description Ids of the stat blocks players see once it is revealed */
+            publicStatBlocks?: string[];
+            /** @description An http(s) image URL */
+            portraitUrl?: string | null;
+            /** @description A stable key (campaign files use it to update instead of duplicating) */
+            key?: string;
+        };
+        UpdateNpcDto: {
+            /** @description The version this write is based on (409 when stale) */
+            version: number;
+            name?: string;
+            /** @description A sheet of the group’s ruleset, validated by its plugin */
+            sheet?: {
+                [key: string]: unknown;
+            };
+            revealed?: boolean;
+            publicStatBlocks?: string[];
+            portraitUrl?: string | null;
+        };
+        NpcVersionDto: {
+            version: number;
+            name: string;
+            sheet: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            createdAt: string;
+        };
         FeatureStateDto: {
             /** @description key → JSON value */
             state: {
@@ -1567,6 +1724,25 @@ export interface components {
             /** @description Whether the simulated caller is the DM */
             isDm: boolean;
             characters: components["schemas"]["TrialCharacterDto"][];
+        };
+        DiscordLinkPreviewDto: {
+            /** @description The Discord username that asked for the link */
+            discordUsername: string;
+            /**
+             * Format: date-time
+             * @description When the link stops working
+             */
+            expiresAt: string;
+        };
+        DiscordAccountDto: {
+            discordUserId: string;
+            username: string;
+            /** Format: date-time */
+            linkedAt: string;
+        };
+        MyDiscordAccountDto: {
+            /** @description null when none is linked */
+            account: components["schemas"]["DiscordAccountDto"] | null;
         };
         /**
          * @description The stable, machine-readable code of a problem:
@@ -4959,6 +5135,430 @@ export interface operations {
             };
         };
     };
+    listNpcs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NpcDto"][];
+                };
+            };
+            /** @description Problem `bad_request`: invalid input (field `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such group or NPC, the caller is not a member, or the NPC is hidden from them */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem, e.g. 500 `internal_error` or 503 `dependency_unavailable` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createNpc: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateNpcDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NpcDto"];
+                };
+            };
+            /** @description Problem `bad_request`: invalid input (field `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only the DM manages NPCs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such group or NPC, the caller is not a member, or the NPC is hidden from them */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Another NPC of the group has this key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The sheet is invalid for the group’s ruleset */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem, e.g. 500 `internal_error` or 503 `dependency_unavailable` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getNpc: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                npcId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NpcDto"];
+                };
+            };
+            /** @description Problem `bad_request`: invalid input (field `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such group or NPC, the caller is not a member, or the NPC is hidden from them */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem, e.g. 500 `internal_error` or 503 `dependency_unavailable` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteNpc: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                npcId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem `bad_request`: invalid input (field `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only the DM manages NPCs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such group or NPC, the caller is not a member, or the NPC is hidden from them */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem, e.g. 500 `internal_error` or 503 `dependency_unavailable` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateNpc: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                npcId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateNpcDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NpcDto"];
+                };
+            };
+            /** @description Malformed body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only the DM manages NPCs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such group or NPC, the caller is not a member, or the NPC is hidden from them */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem `stale_version`: the NPC changed since that version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The sheet is invalid for the group’s ruleset */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem, e.g. 500 `internal_error` or 503 `dependency_unavailable` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listNpcVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                npcId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NpcVersionDto"][];
+                };
+            };
+            /** @description Problem `bad_request`: invalid input (field `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only the DM sees the history */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such group or NPC, the caller is not a member, or the NPC is hidden from them */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem, e.g. 500 `internal_error` or 503 `dependency_unavailable` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getFeatureState: {
         parameters: {
             query?: never;
@@ -5142,6 +5742,183 @@ export interface operations {
             };
             /** @description Too many plugin computations from this client (Retry-After) */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem, e.g. 500 `internal_error` or 503 `dependency_unavailable` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getDiscordLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscordLinkPreviewDto"];
+                };
+            };
+            /** @description Problem `bad_request`: invalid input (field `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The link expired, was used, or never existed */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem, e.g. 500 `internal_error` or 503 `dependency_unavailable` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirmDiscordLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscordAccountDto"];
+                };
+            };
+            /** @description Problem `bad_request`: invalid input (field `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The link expired, was used, or never existed */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem, e.g. 500 `internal_error` or 503 `dependency_unavailable` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMyDiscordAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyDiscordAccountDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem, e.g. 500 `internal_error` or 503 `dependency_unavailable` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unlinkMyDiscordAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
