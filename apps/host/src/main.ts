@@ -5,7 +5,10 @@ import { startHost } from './host-runtime.js';
 async function main(): Promise<void> {
   const host = await startHost(process.env);
   const logger = new Logger('Main');
-  logger.log(`Campaign Manager listening on ${host.config.publicUrl} (API docs at ${host.config.publicUrl}/v1/docs)`);
+  const url = host.config.publicUrl;
+  logger.log(
+    `Campaign Manager listening on ${url}: web app ${url}/, TaleSpire Symbiote ${url}/symbiote/ (install ${url}/symbiote/install.zip), API docs ${url}/v1/docs`,
+  );
   let closing = false;
   const shutdown = (signal: string): void => {
     if (closing) return;
