@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import WebSocket from 'ws';
+import { AccessTokenService } from '../src/auth/access-token.service.js';
 import { GroupEventStream } from '../src/events/group-event-stream.js';
+import { RealtimeGateway } from '../src/realtime/realtime.gateway.js';
 import { createUser, type TestUser } from './support/auth.js';
 import { createTestDatabase } from './support/database.js';
 import { createHttp } from './support/http.js';
@@ -17,6 +20,7 @@ import { sleep, TestSocket } from './support/ws-client.js';
 describe('realtime delivery', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let smtp: SmtpReceiver;
+  let smtpUrl: string;
   let first: TestHost;
   let second: TestHost;
   let sql: pg.Pool;
@@ -84,7 +88,7 @@ describe('realtime delivery', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     smtp = new SmtpReceiver();
-    const smtpUrl = await smtp.start();
+    smtpUrl = await smtp.start();
     first = await startTestHost(env(smtpUrl));
     second = await startTestHost(env(smtpUrl));
     sql = new pg.Pool({ connectionString: database.url, max: 4 });
@@ -296,4 +300,62 @@ describe('realtime delivery', () => {
     const silent = await connect(first, dm, { autoPong: false });
     expect((await silent.waitForClose(5000)).code).toBe(1006);
   });
+
+  it('forgets clients that drop while their token is being verified', async () => {
+    const host = await startTestHost(env(smtpUrl));
+    try {
+      await dropDuringVerification(host);
+    } finally {
+      await host.stop();
+    }
+  });
+
+  async function dropDuringVerification(second: TestHost): Promise<void> {
+    const gateway = second.app.get(RealtimeGateway, { strict: false });
+    const tokens = second.app.get(AccessTokenService, { strict: false });
+    const server = second.app.getHttpServer();
+    const openConnections = () =>
+      new Promise<number>((resolve, reject) =>
+        server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+      );
+    const baseline = await openConnections();
+    // Verification waits until every client has dropped and the server has seen its TCP connection close.
+    let release!: () => void;
+    const dropped = new Promise<void>((resolve) => (release = resolve));
+    const verifications: Promise<unknown>[] = [];
+    const verify = tokens.verify.bind(tokens);
+    tokens.verify = (token: string) => {
+      const result = dropped.then(() => verify(token));
+      verifications.push(result.catch(() => undefined));
+      return result;
+    };
+    try {
+      const url = `${second.url.replace(/^http/, 'ws')}/v1/ws?token=${encodeURIComponent(player.accessToken)}`;
+      const clients = Array.from({ length: 20 }, () => new WebSocket(url));
+      await Promise.all(
+        clients.map(
+          (client) =>
+            new Promise<void>((resolve) => {
+              client.on('error', () => undefined);
+              client.once('open', () => client.terminate());
+              client.once('close', () => resolve());
+            }),
+        ),
+      );
+      while ((await openConnections()) > baseline) await new Promise((resolve) => setTimeout(resolve, 10));
+      release();
+      await Promise.all(verifications);
+    } finally {
+      tokens.verify = verify;
+    }
+    // A live client's subscription is answered after every earlier handshake has finished.
+    const groupId = await createGroup([player]);
+    const live = await connect(second, player);
+    live.subscribe(groupId);
+    await live.waitFor((m) => m.type === 'subscribed' && m.groupId === groupId);
+    expect(gateway.connectionCount).toBe(1);
+    live.close();
+    await live.waitForClose();
+    while (gateway.connectionCount > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 });
