@@ -10,6 +10,8 @@ export interface AppConfig {
   dataDir: string;
   /** Unset: start embedded PostgreSQL under dataDir. */
   databaseUrl: string | undefined;
+  /** Connections this instance opens to PostgreSQL at most (TypeORM's pool). */
+  databasePoolSize: number;
   embeddedPostgresPort: number;
   /** Unset: in-process store for refresh sessions and rate limits (single instance only). */
   redisUrl: string | undefined;
@@ -89,6 +91,7 @@ export function parseConfig(env: Env): AppConfig {
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'warn' : 'info'),
     dataDir: read.string('DATA_DIR', '.data'),
     databaseUrl: read.optionalUrl('DATABASE_URL', ['postgres:', 'postgresql:']),
+    databasePoolSize: read.int('DATABASE_POOL_SIZE', 10, 2, 500),
     embeddedPostgresPort: read.int('EMBEDDED_POSTGRES_PORT', 54329, 1, 65535),
     redisUrl: read.optionalUrl('REDIS_URL', ['redis:', 'rediss:']),
     redisKeyPrefix: read.string('REDIS_KEY_PREFIX', ''),
