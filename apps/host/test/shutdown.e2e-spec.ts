@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,6 +112,7 @@ describe('graceful shutdown of the built host', () => {
         DATA_DIR: dataDir,
         DATABASE_URL: database.url,
         JWT_SECRET: 'shutdown-test-secret-shutdown-test-secret',
+        SMTP_URL: 'smtp://127.0.0.1:1',
         ARGON2_MEMORY_KIB: '4096',
         ARGON2_TIME_COST: '1',
         SHUTDOWN_GRACE_MS: '10000',
@@ -219,4 +220,26 @@ describe('graceful shutdown of the built host', () => {
       await rm(embeddedDir, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe('the built host in production', () => {
+  it('refuses to start without JWT_SECRET and SMTP_URL, saying so, before touching anything', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'cm-prod-'));
+    try {
+      const result = spawnSync(process.execPath, [MAIN], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, NODE_ENV: 'production', DATA_DIR: dataDir, PORT: '0' },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('Invalid configuration');
+      expect(result.stderr).toMatch(/JWT_SECRET is required in production/);
+      expect(result.stderr).toMatch(/SMTP_URL is required in production/);
+      // No generated secret, no embedded database.
+      expect(await readdir(dataDir)).toEqual([]);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
 });

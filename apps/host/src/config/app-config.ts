@@ -123,8 +123,26 @@ export function parseConfig(env: Env): AppConfig {
     pluginsWatch: read.bool('PLUGINS_WATCH', nodeEnv === 'development'),
     s3: readS3Config(read, problems),
   };
+  if (nodeEnv === 'production') problems.push(...productionProblems(config));
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * Production fails closed: a generated secret would differ per instance (tokens of one refused by another),
+ * and without SMTP password-reset links would end up in the log.
+ */
+function productionProblems(config: AppConfig): string[] {
+  const problems: string[] = [];
+  if (config.jwtSecret === undefined) {
+    problems.push(
+      'JWT_SECRET is required in production (the same secret of at least 32 characters on every instance, e.g. `openssl rand -base64 48`)',
+    );
+  }
+  if (config.smtpUrl === undefined) {
+    problems.push('SMTP_URL is required in production (account and password-reset mail must be delivered, not logged)');
+  }
+  return problems;
 }
 
 const S3_VARIABLES = [
