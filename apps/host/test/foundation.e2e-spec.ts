@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase } from './support/database.js';
 import { createHttp, type Http } from './support/http.js';
@@ -100,6 +101,46 @@ describe('host foundation', () => {
       expect(pending.upQueries.map((query) => query.query)).toEqual([]);
     } finally {
       await dataSource.destroy();
+    }
+  });
+
+  it('indexes every foreign key (and the ruleset of groups) by its leading column', async () => {
+    const sql = new pg.Client({ connectionString: database.url });
+    await sql.connect();
+    try {
+      // A delete of the referenced row looks the referencing rows up by this column; without an index it scans.
+      const { rows } = await sql.query<{ fk: string }>(
+        `SELECT c.conrelid::regclass::text || '.' || a.attname AS fk
+           FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+          WHERE c.contype = 'f' AND c.connamespace = 'public'::regnamespace
+            AND NOT EXISTS (SELECT 1 FROM pg_index i
+                             WHERE i.indrelid = c.conrelid AND i.indkey[0] = c.conkey[1] AND i.indpred IS NULL)
+          ORDER BY 1`,
+      );
+      expect(rows.map((row) => row.fk)).toEqual([]);
+      const named = await sql.query<{ indexname: string }>(
+        `SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND indexname = ANY($1::text[]) ORDER BY 1`,
+        [
+          [
+            'IDX_group_characters_user',
+            'IDX_group_invites_creator',
+            'IDX_groups_ruleset',
+            'IDX_rolls_character',
+            'IDX_rolls_user',
+            'IDX_users_active_group',
+          ],
+        ],
+      );
+      expect(named.rows.map((row) => row.indexname)).toEqual([
+        'IDX_group_characters_user',
+        'IDX_group_invites_creator',
+        'IDX_groups_ruleset',
+        'IDX_rolls_character',
+        'IDX_rolls_user',
+        'IDX_users_active_group',
+      ]);
+    } finally {
+      await sql.end();
     }
   });
 });

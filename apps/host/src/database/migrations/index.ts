@@ -1,10 +1,12 @@
 import { CreateUsers1763780000000 } from './1763780000000-CreateUsers.js';
 import { CreateGroupsAndCharacters1763780300000 } from './1763780300000-CreateGroupsAndCharacters.js';
 import { CreateRollsAndPluginState1763780500000 } from './1763780500000-CreateRollsAndPluginState.js';
+import { IndexForeignKeys1764500000000 } from './1764500000000-IndexForeignKeys.js';
 
 /** Every migration in order. A new migration is added here; committed ones are never edited. */
 export const MIGRATIONS = [
   CreateUsers1763780000000,
   CreateGroupsAndCharacters1763780300000,
   CreateRollsAndPluginState1763780500000,
+  IndexForeignKeys1764500000000,
 ];
