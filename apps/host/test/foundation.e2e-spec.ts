@@ -1,4 +1,9 @@
 import pg from 'pg';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase } from './support/database.js';
 import { createHttp, type Http } from './support/http.js';
@@ -90,6 +95,36 @@ describe('host foundation', () => {
     const simple = await fetch(`${host.url}/health/live`, { headers: { origin: 'https://app.example.com' } });
     expect(simple.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
   });
+
+  it('the migration CLI, on the build, finds nothing to generate against the migrated database', () => {
+    const root = fileURLToPath(new URL('../../..', import.meta.url));
+    const dataSource = join(root, 'apps/host/dist/database/data-source.js');
+    if (!existsSync(dataSource)) {
+      const build = spawnSync(
+        process.execPath,
+        [join(root, 'node_modules/typescript/bin/tsc'), '-b', 'apps/host/tsconfig.app.json'],
+        {
+          cwd: root,
+          encoding: 'utf8',
+        },
+      );
+      expect(build.status).toBe(0);
+    }
+    const check = spawnSync(
+      process.execPath,
+      [
+        join(root, 'node_modules/typeorm/cli.js'),
+        'migration:generate',
+        join(tmpdir(), 'Unneeded'),
+        '--check',
+        '-d',
+        dataSource,
+      ],
+      { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH, DATABASE_URL: database.url }, timeout: 60_000 },
+    );
+    expect({ status: check.status, stderr: check.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(check.stdout).toContain('No changes in database schema were found');
+  }, 90_000);
 
   it('applies every migration and leaves nothing for a generated migration to add', async () => {
     const { DataSource } = await import('typeorm');
