@@ -49,7 +49,7 @@ export class CharacterFilesService {
   /** The character as a `.cmchar` document (owner, or a DM who may read it). */
   async export(userId: string, characterId: string): Promise<CharacterFileDto> {
     const { character } = await this.characters.readable(userId, characterId);
-    const current = await this.characters.upToDate(character, userId);
+    const current = await this.characters.current(character);
     return {
       cm_version: CMCHAR_VERSION,
       ruleset_id: current.rulesetId,

@@ -31,7 +31,8 @@ export class CharacterResourcesService {
   async applyDelta(userId: string, characterId: string, body: ResourceDeltaDto): Promise<ResourceChangeDto> {
     const { character: seen } = await this.characters.readable(userId, characterId);
     const ruleset = this.characters.requireInstalled(seen.rulesetId);
-    if (seen.rulesetVersion !== ruleset.version) await this.characters.upToDate(seen, userId);
+    // A delta writes: it stores the migrated sheet first, so that the resource's path is the installed version's.
+    if (seen.rulesetVersion !== ruleset.version) await this.characters.migrateStored(seen, userId);
     // The ruleset (a sandbox call) names the resource for a sheet read without a lock; the row lock is taken
     // only to apply the delta, and only when nothing but this resource's value changed since that read.
     for (let attempt = 1; ; attempt += 1) {
