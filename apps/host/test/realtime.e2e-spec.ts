@@ -246,6 +246,16 @@ describe('realtime delivery', () => {
     await playerSocket.waitFor(online(dm.id, true));
     playerSocket.close();
     await dmSocket.waitFor(online(player.id, false));
+    // Presence is not in the log: it has no seq, so the next logged event's seq is the only one of its number.
+    const seq = await appendEvent(groupId, 'roll.created', { id: randomUUID(), total: 3 });
+    await dmSocket.waitForEvents(groupId, 1);
+    const received = dmSocket.messages.flatMap((m) =>
+      m.type === 'event' && m.event.groupId === groupId ? [m.event] : [],
+    );
+    const presence = received.filter((event) => event.type === 'presence.changed');
+    expect(presence.length).toBeGreaterThanOrEqual(3);
+    expect(presence.every((event) => !('seq' in event))).toBe(true);
+    expect(received.filter((event) => event.seq === seq)).toHaveLength(1);
   });
 
   it('answers bad messages with an error event and keeps the connection', async () => {
