@@ -208,7 +208,8 @@ describe('portable characters', () => {
     const imported = await ctx.as(player)('POST', '/v1/characters/import', { format: 'cmchar', document: cmchar });
     expect(imported.status).toBe(201);
     expect(imported.body.character).toMatchObject({ name: 'Alrik', rulesetId: 'dsa5e', version: 1 });
-    expect(imported.body.character.sheet).toEqual(cmchar.sheet_data);
+    // The character's name is the truth: the sheet's own name follows it.
+    expect(imported.body.character.sheet).toEqual({ ...cmchar.sheet_data, name: 'Alrik' });
     const alrik = imported.body.character.id as string;
 
     const optolith = await ctx.as(player)('POST', '/v1/characters/import', {
@@ -401,6 +402,40 @@ describe('portable characters', () => {
     expect([400, 422]).toContain(polluted2.status);
     expect(({} as Record<string, unknown>).admin).toBeUndefined();
     expect(await characterCount()).toBe(before);
+  });
+
+  it('keeps name and sheet.name equal: the name wins, an edit of sheet.name alone renames', async () => {
+    const created = await ctx.as(player)('POST', '/v1/characters', {
+      rulesetId: 'generic',
+      name: 'Pia die Zwergin',
+      sheet: { name: 'Neuer Held', hp: { current: 5, max: 10 }, fields: [], notes: '' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: 'Pia die Zwergin', sheet: { name: 'Pia die Zwergin' } });
+    const id = created.body.id as string;
+    const patched = await ctx.as(player)('PATCH', `/v1/characters/${id}`, { version: 1, sheetPatch: { name: 'Pia' } });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ name: 'Pia', sheet: { name: 'Pia' }, version: 2 });
+    const replaced = await ctx.as(player)('PUT', `/v1/characters/${id}`, {
+      version: 2,
+      name: 'Brunhild',
+      sheet: { ...patched.body.sheet, name: 'Pia' },
+    });
+    expect(replaced.body).toMatchObject({ name: 'Brunhild', sheet: { name: 'Brunhild' }, version: 3 });
+    const stored = await ctx.db.query(`SELECT name, sheet_data->>'name' AS sheet_name FROM characters WHERE id = $1`, [
+      id,
+    ]);
+    expect(stored.rows[0]).toEqual({ name: 'Brunhild', sheet_name: 'Brunhild' });
+    // A row stored apart before (as on an older host) reads and exports with the character's name.
+    await ctx.db.query(
+      `UPDATE characters SET sheet_data = jsonb_set(sheet_data, '{name}', '"Neuer Held"') WHERE id = $1`,
+      [id],
+    );
+    expect((await ctx.as(player)('GET', `/v1/characters/${id}`)).body.sheet.name).toBe('Brunhild');
+    expect((await ctx.as(player)('GET', `/v1/characters/${id}/export`)).body).toMatchObject({
+      name: 'Brunhild',
+      sheet_data: { name: 'Brunhild' },
+    });
   });
 
   it('reads an old sheet migrated in memory without writing (owner or DM); the batch stores it by its owner', async () => {

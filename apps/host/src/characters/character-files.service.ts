@@ -6,6 +6,7 @@ import { CharactersService } from './characters.service.js';
 import type { ImportCharacterDto } from './dto/character-requests.dto.js';
 import type { CharacterFileDto, ImportedCharacterDto } from './dto/character-responses.dto.js';
 import { assertSafeJson } from './safe-json.js';
+import { mirrorName } from './character-name.js';
 
 /** The `.cmchar` format version this host writes. */
 export const CMCHAR_VERSION = 1;
@@ -55,7 +56,7 @@ export class CharacterFilesService {
       ruleset_id: current.rulesetId,
       ruleset_version: current.rulesetVersion,
       name: current.name,
-      sheet_data: current.sheetData,
+      sheet_data: mirrorName(current.sheetData, current.name),
       exported_at: new Date().toISOString(),
     };
   }

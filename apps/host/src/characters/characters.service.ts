@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
 import { DomainError, notFound } from '../common/domain-error.js';
+import { mirrorName, reconcileName } from './character-name.js';
 import { isUuid } from '../groups/group-access.service.js';
 import { RulesetCatalog, type RulesetInfo } from '../plugins/ruleset-catalog.js';
 import { GroupEventLog } from '../events/group-event-log.js';
@@ -68,14 +69,15 @@ export class CharactersService {
 
   /** Stores a new, already validated character with its first history entry. */
   async insert(userId: string, state: CharacterState & { rulesetId: string }): Promise<CharacterEntity> {
+    const { name, sheet } = reconcileName(undefined, state.name, state.sheet);
     return this.manager.transaction(async (manager) => {
       const character = await manager.save(
         manager.create(CharacterEntity, {
           ownerUserId: userId,
           rulesetId: state.rulesetId,
           rulesetVersion: state.rulesetVersion,
-          name: state.name,
-          sheetData: state.sheet,
+          name,
+          sheetData: sheet,
         }),
       );
       await this.recordHistory(manager, character);
@@ -293,11 +295,12 @@ export class CharactersService {
     next: CharacterState,
     actorId: string,
   ): Promise<CharacterEntity> {
+    const { name, sheet } = reconcileName(base.name, next.name, next.sheet);
     const updated = (
       await manager.query<[unknown[], number]>(
         `UPDATE "characters" SET "name" = $3, "sheet_data" = $4::jsonb, "ruleset_version" = $5, "version" = "version" + 1, "updated_at" = now()
           WHERE "id" = $1 AND "version" = $2 RETURNING "id"`,
-        [base.id, base.version, next.name, JSON.stringify(next.sheet), next.rulesetVersion],
+        [base.id, base.version, name, JSON.stringify(sheet), next.rulesetVersion],
       )
     )[0];
     if (updated.length === 0) {
@@ -405,7 +408,8 @@ export class CharactersService {
     return {
       ...toSummary(character),
       ownerId: character.ownerUserId,
-      sheet: character.sheetData,
+      // Rows written before names were kept in step show the character's name in the sheet too.
+      sheet: mirrorName(character.sheetData, character.name),
       rulesetMissing: this.rulesets.find(character.rulesetId) === undefined,
       createdAt: character.createdAt.toISOString(),
       groups,
