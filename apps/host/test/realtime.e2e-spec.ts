@@ -10,7 +10,7 @@ import { createTestDatabase } from './support/database.js';
 import { createHttp } from './support/http.js';
 import { SmtpReceiver } from './support/smtp-receiver.js';
 import { startTestHost, type TestHost } from './support/test-host.js';
-import { sleep, TestSocket } from './support/ws-client.js';
+import { TestSocket } from './support/ws-client.js';
 
 /**
  * Realtime delivery over real sockets, two host instances and one database. Events are written the way any
@@ -135,8 +135,14 @@ describe('realtime delivery', () => {
     const forMember = errors[0];
     expect(forMember).toMatchObject({ type: 'error', code: 'not_found', groupId });
     expect({ ...forMember, groupId: 'x', message: '' }).toEqual({ ...forMissing, groupId: 'x', message: '' });
+    // A member on the same instance receives the event; the outsider's ping answered after that shows the
+    // instance sent the outsider nothing.
+    const member = await connect(first, dm);
+    member.subscribe(groupId);
+    await member.waitFor((m) => m.type === 'subscribed' && m.groupId === groupId);
     await appendEvent(groupId, 'roll.created', { secret: true });
-    await sleep(300);
+    await member.waitForEvents(groupId, 1);
+    await socket.roundTrip();
     expect(socket.events(groupId)).toEqual([]);
   });
 
@@ -216,9 +222,14 @@ describe('realtime delivery', () => {
       groupId,
       reason: 'member.removed',
     });
+    // A witness on the player's instance receives the next event; the player's answered ping then shows it got none.
+    const witness = await connect(second, dm);
+    witness.subscribe(groupId);
+    await witness.waitFor((m) => m.type === 'subscribed' && m.groupId === groupId);
     await appendEvent(groupId, 'roll.created', { after: true });
     await dmSocket.waitForEvents(groupId, 2);
-    await sleep(200);
+    await witness.waitForEvents(groupId, 1);
+    await playerSocket.roundTrip();
     expect(playerSocket.events(groupId).map((event) => event.type)).toEqual(['member.removed']);
     playerSocket.subscribe(groupId);
     await playerSocket.waitFor((m) => m.type === 'error' && m.code === 'not_found');
