@@ -66,11 +66,18 @@ describe(CharacterState.name, () => {
       return {
         status: 200,
         body: {
-          ...(fake as unknown as { lastGet?: object }),
           id: ID,
           name,
+          rulesetId: 'generic',
+          rulesetVersion: '1.0.0',
           version: server.version,
+          portraitUrl: null,
+          updatedAt: '',
+          ownerId: fake.user.id,
           sheet: server.sheet,
+          rulesetMissing: false,
+          createdAt: '',
+          groups: [],
         },
       };
     });
