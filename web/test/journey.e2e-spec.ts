@@ -135,7 +135,8 @@ describe('the web app: a DM and a player play a session', () => {
     const entry = roll(dm.page, 'Klettern');
     await entry.waitFor({ timeout: 5000 });
     expect(await entry.innerText()).toMatch(/Erfolg|Misserfolg|Patzer|Kritisch/);
-    expect(await entry.innerText()).toContain('Alrik (Piet)');
+    // Renamed on the sheet: the character's name follows its sheet's name.
+    expect(await entry.innerText()).toContain('Alrik Sturmfels (Piet)');
   });
 
   it("updates the player's open sheet live when the DM applies damage", async () => {

@@ -4,6 +4,7 @@ import { Logger as NestLogger, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController, type FastifyInstance } from 'fastify';
+import type { Logger as Pino } from 'pino';
 import { AppLogger, createPino } from './common/app-logger.js';
 import {
   installClosingRefusal,
@@ -35,6 +36,9 @@ export interface RunningHost {
 /** Parses the environment, resolves embedded defaults, migrates, and starts listening. */
 export async function startHost(env: Env): Promise<RunningHost> {
   const parsed = parseConfig(env);
+  // Every line is JSON from the first one: the embedded PostgreSQL and the migrations log before the app exists.
+  const pino = createPino(parsed);
+  NestLogger.overrideLogger(new AppLogger(pino));
   const secrets = await loadOrCreateSecrets(parsed.dataDir);
   const embedded = parsed.databaseUrl
     ? undefined
@@ -48,7 +52,8 @@ export async function startHost(env: Env): Promise<RunningHost> {
       embeddedDatabase: embedded !== undefined,
     };
     await runMigrations(databaseUrl);
-    const app = await createApp(config);
+    const app = await createApp(config, { pino });
+    const requests = countRequests(app.getHttpAdapter().getInstance());
     await app.listen({ port: config.port, host: config.host });
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -56,7 +61,7 @@ export async function startHost(env: Env): Promise<RunningHost> {
       app,
       config,
       url: `http://127.0.0.1:${port}`,
-      close: () => closeHost(app, embedded, config.shutdownGraceMs),
+      close: () => closeHost(app, embedded, config.shutdownGraceMs, requests),
     };
   } catch (error) {
     await embedded?.stop();
@@ -90,8 +95,11 @@ export async function describeApi(): Promise<OpenAPIObject> {
   }
 }
 
-async function createApp(config: ResolvedConfig, options: { preview?: boolean } = {}): Promise<NestFastifyApplication> {
-  const logger = createPino(config);
+async function createApp(
+  config: ResolvedConfig,
+  options: { preview?: boolean; pino?: Pino } = {},
+): Promise<NestFastifyApplication> {
+  const logger = options.pino ?? createPino(config);
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
@@ -132,21 +140,43 @@ function installRequestIntake(fastify: FastifyInstance): void {
   installRouteTable(fastify);
 }
 
+/**
+ * Ordered shutdown: stop accepting connections, let in-flight requests finish, run every module's shutdown hook
+ * (realtime sockets, plugin sandbox, database pool), then stop the embedded PostgreSQL last.
+ */
 async function closeHost(
   app: NestFastifyApplication,
   embedded: EmbeddedDatabase | undefined,
   graceMs: number,
+  requests: { inFlight: number },
 ): Promise<void> {
   const logger = new NestLogger('Shutdown');
+  const started = Date.now();
   const forced = setTimeout(() => {
-    logger.error(`In-flight requests did not finish within ${graceMs} ms; exiting`);
+    const what =
+      requests.inFlight > 0
+        ? `${requests.inFlight} in-flight request(s) did not finish`
+        : 'no request was in flight, but a shutdown step did not finish';
+    logger.error(`${what} within ${graceMs} ms; exiting`);
     process.exit(1);
   }, graceMs + 5000).unref();
   try {
-    // Stops accepting connections, waits for in-flight requests, then runs every module's shutdown hook.
     await app.close();
   } finally {
     await embedded?.stop();
     clearTimeout(forced);
   }
+  logger.log(`Shut down in ${Date.now() - started} ms`);
+}
+
+/** Counts requests between arrival and response, so that a stuck shutdown can say whether they are the cause. */
+function countRequests(fastify: FastifyInstance): { inFlight: number } {
+  const requests = { inFlight: 0 };
+  fastify.addHook('onRequest', async () => {
+    requests.inFlight += 1;
+  });
+  fastify.addHook('onResponse', async () => {
+    requests.inFlight -= 1;
+  });
+  return requests;
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CharacterSheetMigrator } from '../src/characters/character-sheet-migrator.js';
 import { REPO_PLUGINS_DIR } from './support/plugins.js';
 import { registerVerifiedUser, startCampaignHost, type CampaignHost, type TestUser } from './support/users.js';
 
@@ -207,7 +208,8 @@ describe('portable characters', () => {
     const imported = await ctx.as(player)('POST', '/v1/characters/import', { format: 'cmchar', document: cmchar });
     expect(imported.status).toBe(201);
     expect(imported.body.character).toMatchObject({ name: 'Alrik', rulesetId: 'dsa5e', version: 1 });
-    expect(imported.body.character.sheet).toEqual(cmchar.sheet_data);
+    // The character's name is the truth: the sheet's own name follows it.
+    expect(imported.body.character.sheet).toEqual({ ...cmchar.sheet_data, name: 'Alrik' });
     const alrik = imported.body.character.id as string;
 
     const optolith = await ctx.as(player)('POST', '/v1/characters/import', {
@@ -402,18 +404,88 @@ describe('portable characters', () => {
     expect(await characterCount()).toBe(before);
   });
 
-  it('migrates an old sheet lazily on read, and reads characters of a missing ruleset without writing them', async () => {
+  it('keeps name and sheet.name equal: the name wins, an edit of sheet.name alone renames', async () => {
+    const created = await ctx.as(player)('POST', '/v1/characters', {
+      rulesetId: 'generic',
+      name: 'Pia die Zwergin',
+      sheet: { name: 'Neuer Held', hp: { current: 5, max: 10 }, fields: [], notes: '' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: 'Pia die Zwergin', sheet: { name: 'Pia die Zwergin' } });
+    const id = created.body.id as string;
+    const patched = await ctx.as(player)('PATCH', `/v1/characters/${id}`, { version: 1, sheetPatch: { name: 'Pia' } });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ name: 'Pia', sheet: { name: 'Pia' }, version: 2 });
+    const replaced = await ctx.as(player)('PUT', `/v1/characters/${id}`, {
+      version: 2,
+      name: 'Brunhild',
+      sheet: { ...patched.body.sheet, name: 'Pia' },
+    });
+    expect(replaced.body).toMatchObject({ name: 'Brunhild', sheet: { name: 'Brunhild' }, version: 3 });
+    const stored = await ctx.db.query(`SELECT name, sheet_data->>'name' AS sheet_name FROM characters WHERE id = $1`, [
+      id,
+    ]);
+    expect(stored.rows[0]).toEqual({ name: 'Brunhild', sheet_name: 'Brunhild' });
+    // A row stored apart before (as on an older host) reads and exports with the character's name.
+    await ctx.db.query(
+      `UPDATE characters SET sheet_data = jsonb_set(sheet_data, '{name}', '"Neuer Held"') WHERE id = $1`,
+      [id],
+    );
+    expect((await ctx.as(player)('GET', `/v1/characters/${id}`)).body.sheet.name).toBe('Brunhild');
+    expect((await ctx.as(player)('GET', `/v1/characters/${id}/export`)).body).toMatchObject({
+      name: 'Brunhild',
+      sheet_data: { name: 'Brunhild' },
+    });
+  });
+
+  it('reads an old sheet migrated in memory without writing (owner or DM); the batch stores it by its owner', async () => {
     const migration = await fixture('generic/fixtures/migrations/0.9.0-to-1.0.0.json');
     const { rows } = await ctx.db.query(
       `INSERT INTO characters (owner_user_id, ruleset_id, ruleset_version, name, sheet_data) VALUES ($1, 'generic', $2, 'Old Timer', $3) RETURNING id`,
       [player.id, migration.from, JSON.stringify(migration.sheet)],
     );
-    const read = await ctx.as(player)('GET', `/v1/characters/${rows[0].id}`);
-    expect(read.status).toBe(200);
-    expect(read.body).toMatchObject({ rulesetVersion: '1.0.0', version: 2 });
-    expect(read.body.sheet).toEqual(migration.expected);
-    const stored = await ctx.db.query(`SELECT ruleset_version, sheet_data FROM characters WHERE id = $1`, [rows[0].id]);
-    expect(stored.rows[0]).toEqual({ ruleset_version: '1.0.0', sheet_data: migration.expected });
+    const id = rows[0].id as string;
+    const groupId = await groupWith('generic', [player]);
+    expect((await ctx.as(player)('POST', `/v1/groups/${groupId}/characters`, { characterId: id })).status).toBe(200);
+    const stored = async () =>
+      (
+        await ctx.db.query(
+          `SELECT c.ruleset_version, c.sheet_data, c.version, (SELECT count(*)::int FROM character_versions v WHERE v.character_id = c.id) AS history,
+                  (SELECT count(*)::int FROM group_events e WHERE e.group_id = $2 AND e.type = 'character.updated') AS announced
+             FROM characters c WHERE c.id = $1`,
+          [id, groupId],
+        )
+      ).rows[0];
+    const before = await stored();
+    expect(before).toMatchObject({ ruleset_version: migration.from, version: 1, announced: 0 });
+
+    for (const reader of [player, dm]) {
+      const read = await ctx.as(reader)('GET', `/v1/characters/${id}`);
+      expect(read.status).toBe(200);
+      expect(read.body).toMatchObject({ rulesetVersion: '1.0.0', version: 1 });
+      expect(read.body.sheet).toEqual(migration.expected);
+      const exported = await ctx.as(reader)('GET', `/v1/characters/${id}/export`);
+      expect(exported.body).toMatchObject({ ruleset_version: '1.0.0', sheet_data: migration.expected });
+    }
+    expect(await stored()).toEqual(before);
+
+    // A ruleset version being served runs the batch (at start-up and on a reload); here it is run directly.
+    const migrator = ctx.host.app.get(CharacterSheetMigrator, { strict: false });
+    await migrator.idle();
+    expect(await migrator.migrate('generic')).toEqual({ migrated: 1, failed: 0 });
+    expect(await stored()).toEqual({
+      ruleset_version: '1.0.0',
+      sheet_data: migration.expected,
+      version: 2,
+      history: before.history + 1,
+      announced: 1,
+    });
+    const { rows: events } = await ctx.db.query(
+      `SELECT payload FROM group_events WHERE group_id = $1 AND type = 'character.updated'`,
+      [groupId],
+    );
+    expect(events[0].payload).toMatchObject({ characterId: id, version: 2, updatedBy: player.id });
+    expect(await migrator.migrate('generic')).toEqual({ migrated: 0, failed: 0 });
 
     const orphan = await ctx.db.query(
       `INSERT INTO characters (owner_user_id, ruleset_id, ruleset_version, name, sheet_data) VALUES ($1, 'uninstalled', '3.0.0', 'Orphan', '{"a":1}') RETURNING id`,

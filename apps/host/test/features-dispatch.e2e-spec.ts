@@ -186,7 +186,18 @@ describe('feature plugin failures and group-event delivery across two host insta
     while (Date.now() < deadline && (await counterState()).count !== rolls + 1)
       await new Promise((resolve) => setTimeout(resolve, 100));
     expect((await counterState()).count).toBe(rolls + 1);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Both instances are done once the cursor reached the end of the log (the plugin's own state changes are
+    // skipped, never handled): a second delivery could only happen before that.
+    const caughtUp = async () =>
+      (
+        await sql.query(
+          `SELECT c.last_seq = g.event_seq AS done FROM plugin_event_cursors c JOIN groups g ON g.id = c.group_id WHERE c.group_id = $1 AND c.plugin_id = 'counter'`,
+          [groupId],
+        )
+      ).rows[0].done as boolean;
+    const settled = Date.now() + 15_000;
+    while (Date.now() < settled && !(await caughtUp())) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await caughtUp()).toBe(true);
     expect((await counterState()).count).toBe(rolls + 1);
     const { rows } = await sql.query(
       `SELECT c.last_seq::int AS cursor, g.event_seq::int AS seq FROM plugin_event_cursors c JOIN groups g ON g.id = c.group_id WHERE c.group_id = $1 AND c.plugin_id = 'counter'`,

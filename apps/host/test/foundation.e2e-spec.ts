@@ -1,3 +1,9 @@
+import pg from 'pg';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase } from './support/database.js';
 import { createHttp, type Http } from './support/http.js';
@@ -90,6 +96,36 @@ describe('host foundation', () => {
     expect(simple.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
   });
 
+  it('the migration CLI, on the build, finds nothing to generate against the migrated database', () => {
+    const root = fileURLToPath(new URL('../../..', import.meta.url));
+    const dataSource = join(root, 'apps/host/dist/database/data-source.js');
+    if (!existsSync(dataSource)) {
+      const build = spawnSync(
+        process.execPath,
+        [join(root, 'node_modules/typescript/bin/tsc'), '-b', 'apps/host/tsconfig.app.json'],
+        {
+          cwd: root,
+          encoding: 'utf8',
+        },
+      );
+      expect(build.status).toBe(0);
+    }
+    const check = spawnSync(
+      process.execPath,
+      [
+        join(root, 'node_modules/typeorm/cli.js'),
+        'migration:generate',
+        join(tmpdir(), 'Unneeded'),
+        '--check',
+        '-d',
+        dataSource,
+      ],
+      { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH, DATABASE_URL: database.url }, timeout: 60_000 },
+    );
+    expect({ status: check.status, stderr: check.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(check.stdout).toContain('No changes in database schema were found');
+  }, 90_000);
+
   it('applies every migration and leaves nothing for a generated migration to add', async () => {
     const { DataSource } = await import('typeorm');
     const { dataSourceOptions } = await import('../src/database/data-source-options.js');
@@ -100,6 +136,46 @@ describe('host foundation', () => {
       expect(pending.upQueries.map((query) => query.query)).toEqual([]);
     } finally {
       await dataSource.destroy();
+    }
+  });
+
+  it('indexes every foreign key (and the ruleset of groups) by its leading column', async () => {
+    const sql = new pg.Client({ connectionString: database.url });
+    await sql.connect();
+    try {
+      // A delete of the referenced row looks the referencing rows up by this column; without an index it scans.
+      const { rows } = await sql.query<{ fk: string }>(
+        `SELECT c.conrelid::regclass::text || '.' || a.attname AS fk
+           FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+          WHERE c.contype = 'f' AND c.connamespace = 'public'::regnamespace
+            AND NOT EXISTS (SELECT 1 FROM pg_index i
+                             WHERE i.indrelid = c.conrelid AND i.indkey[0] = c.conkey[1] AND i.indpred IS NULL)
+          ORDER BY 1`,
+      );
+      expect(rows.map((row) => row.fk)).toEqual([]);
+      const named = await sql.query<{ indexname: string }>(
+        `SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND indexname = ANY($1::text[]) ORDER BY 1`,
+        [
+          [
+            'IDX_group_characters_user',
+            'IDX_group_invites_creator',
+            'IDX_groups_ruleset',
+            'IDX_rolls_character',
+            'IDX_rolls_user',
+            'IDX_users_active_group',
+          ],
+        ],
+      );
+      expect(named.rows.map((row) => row.indexname)).toEqual([
+        'IDX_group_characters_user',
+        'IDX_group_invites_creator',
+        'IDX_groups_ruleset',
+        'IDX_rolls_character',
+        'IDX_rolls_user',
+        'IDX_users_active_group',
+      ]);
+    } finally {
+      await sql.end();
     }
   });
 });

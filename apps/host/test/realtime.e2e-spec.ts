@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import WebSocket from 'ws';
+import { AccessTokenService } from '../src/auth/access-token.service.js';
 import { GroupEventStream } from '../src/events/group-event-stream.js';
+import { RealtimeGateway } from '../src/realtime/realtime.gateway.js';
 import { createUser, type TestUser } from './support/auth.js';
 import { createTestDatabase } from './support/database.js';
 import { createHttp } from './support/http.js';
 import { SmtpReceiver } from './support/smtp-receiver.js';
 import { startTestHost, type TestHost } from './support/test-host.js';
-import { sleep, TestSocket } from './support/ws-client.js';
+import { TestSocket } from './support/ws-client.js';
 
 /**
  * Realtime delivery over real sockets, two host instances and one database. Events are written the way any
@@ -17,6 +20,7 @@ import { sleep, TestSocket } from './support/ws-client.js';
 describe('realtime delivery', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let smtp: SmtpReceiver;
+  let smtpUrl: string;
   let first: TestHost;
   let second: TestHost;
   let sql: pg.Pool;
@@ -84,7 +88,7 @@ describe('realtime delivery', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     smtp = new SmtpReceiver();
-    const smtpUrl = await smtp.start();
+    smtpUrl = await smtp.start();
     first = await startTestHost(env(smtpUrl));
     second = await startTestHost(env(smtpUrl));
     sql = new pg.Pool({ connectionString: database.url, max: 4 });
@@ -131,8 +135,14 @@ describe('realtime delivery', () => {
     const forMember = errors[0];
     expect(forMember).toMatchObject({ type: 'error', code: 'not_found', groupId });
     expect({ ...forMember, groupId: 'x', message: '' }).toEqual({ ...forMissing, groupId: 'x', message: '' });
+    // A member on the same instance receives the event; the outsider's ping answered after that shows the
+    // instance sent the outsider nothing.
+    const member = await connect(first, dm);
+    member.subscribe(groupId);
+    await member.waitFor((m) => m.type === 'subscribed' && m.groupId === groupId);
     await appendEvent(groupId, 'roll.created', { secret: true });
-    await sleep(300);
+    await member.waitForEvents(groupId, 1);
+    await socket.roundTrip();
     expect(socket.events(groupId)).toEqual([]);
   });
 
@@ -212,9 +222,14 @@ describe('realtime delivery', () => {
       groupId,
       reason: 'member.removed',
     });
+    // A witness on the player's instance receives the next event; the player's answered ping then shows it got none.
+    const witness = await connect(second, dm);
+    witness.subscribe(groupId);
+    await witness.waitFor((m) => m.type === 'subscribed' && m.groupId === groupId);
     await appendEvent(groupId, 'roll.created', { after: true });
     await dmSocket.waitForEvents(groupId, 2);
-    await sleep(200);
+    await witness.waitForEvents(groupId, 1);
+    await playerSocket.roundTrip();
     expect(playerSocket.events(groupId).map((event) => event.type)).toEqual(['member.removed']);
     playerSocket.subscribe(groupId);
     await playerSocket.waitFor((m) => m.type === 'error' && m.code === 'not_found');
@@ -242,6 +257,16 @@ describe('realtime delivery', () => {
     await playerSocket.waitFor(online(dm.id, true));
     playerSocket.close();
     await dmSocket.waitFor(online(player.id, false));
+    // Presence is not in the log: it has no seq, so the next logged event's seq is the only one of its number.
+    const seq = await appendEvent(groupId, 'roll.created', { id: randomUUID(), total: 3 });
+    await dmSocket.waitForEvents(groupId, 1);
+    const received = dmSocket.messages.flatMap((m) =>
+      m.type === 'event' && m.event.groupId === groupId ? [m.event] : [],
+    );
+    const presence = received.filter((event) => event.type === 'presence.changed');
+    expect(presence.length).toBeGreaterThanOrEqual(3);
+    expect(presence.every((event) => !('seq' in event))).toBe(true);
+    expect(received.filter((event) => event.seq === seq)).toHaveLength(1);
   });
 
   it('answers bad messages with an error event and keeps the connection', async () => {
@@ -296,4 +321,62 @@ describe('realtime delivery', () => {
     const silent = await connect(first, dm, { autoPong: false });
     expect((await silent.waitForClose(5000)).code).toBe(1006);
   });
+
+  it('forgets clients that drop while their token is being verified', async () => {
+    const host = await startTestHost(env(smtpUrl));
+    try {
+      await dropDuringVerification(host);
+    } finally {
+      await host.stop();
+    }
+  });
+
+  async function dropDuringVerification(second: TestHost): Promise<void> {
+    const gateway = second.app.get(RealtimeGateway, { strict: false });
+    const tokens = second.app.get(AccessTokenService, { strict: false });
+    const server = second.app.getHttpServer();
+    const openConnections = () =>
+      new Promise<number>((resolve, reject) =>
+        server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+      );
+    const baseline = await openConnections();
+    // Verification waits until every client has dropped and the server has seen its TCP connection close.
+    let release!: () => void;
+    const dropped = new Promise<void>((resolve) => (release = resolve));
+    const verifications: Promise<unknown>[] = [];
+    const verify = tokens.verify.bind(tokens);
+    tokens.verify = (token: string) => {
+      const result = dropped.then(() => verify(token));
+      verifications.push(result.catch(() => undefined));
+      return result;
+    };
+    try {
+      const url = `${second.url.replace(/^http/, 'ws')}/v1/ws?token=${encodeURIComponent(player.accessToken)}`;
+      const clients = Array.from({ length: 20 }, () => new WebSocket(url));
+      await Promise.all(
+        clients.map(
+          (client) =>
+            new Promise<void>((resolve) => {
+              client.on('error', () => undefined);
+              client.once('open', () => client.terminate());
+              client.once('close', () => resolve());
+            }),
+        ),
+      );
+      while ((await openConnections()) > baseline) await new Promise((resolve) => setTimeout(resolve, 10));
+      release();
+      await Promise.all(verifications);
+    } finally {
+      tokens.verify = verify;
+    }
+    // A live client's subscription is answered after every earlier handshake has finished.
+    const groupId = await createGroup([player]);
+    const live = await connect(second, player);
+    live.subscribe(groupId);
+    await live.waitFor((m) => m.type === 'subscribed' && m.groupId === groupId);
+    expect(gateway.connectionCount).toBe(1);
+    live.close();
+    await live.waitForClose();
+    while (gateway.connectionCount > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 });

@@ -7,7 +7,14 @@ const PREFIX = `cmtest:store:${Math.random().toString(36).slice(2, 10)}:`;
 
 describe(RedisStore.name, () => {
   const store = new RedisStore(REDIS_URL, PREFIX);
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  /** Waits until Redis has expired a key: the observable end of a TTL, however slow the machine is. */
+  async function expired(key: string): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while ((await store.client.exists(key)) === 1) {
+      if (Date.now() > deadline) throw new Error(`${key} did not expire`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
 
   beforeAll(async () => {
     await store.connect();
@@ -21,8 +28,10 @@ describe(RedisStore.name, () => {
   it('stores values under the key prefix and expires them', async () => {
     await store.set('k', 'v', 150);
     expect(await store.get('k')).toBe('v');
-    expect(await store.client.exists('k')).toBe(1);
-    await sleep(250);
+    const ttl = await store.client.pttl('k');
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(150);
+    await expired('k');
     expect(await store.get('k')).toBeNull();
   });
 
@@ -35,18 +44,20 @@ describe(RedisStore.name, () => {
   });
 
   it('counts hits in a fixed window that starts at the first hit', async () => {
-    const first = await store.hit('counter', 400);
+    const first = await store.hit('counter', 2000);
     expect(first.count).toBe(1);
-    expect(first.resetInMs).toBeGreaterThan(300);
-    expect(first.resetInMs).toBeLessThanOrEqual(400);
-    await sleep(150);
-    const second = await store.hit('counter', 400);
+    expect(first.resetInMs).toBeGreaterThan(0);
+    expect(first.resetInMs).toBeLessThanOrEqual(2000);
+    // Later hits do not extend the window: its expiry stays where the first hit set it.
+    const expiresAt = await store.client.pexpiretime('counter');
+    const second = await store.hit('counter', 2000);
     expect(second.count).toBe(2);
-    // The window is not extended by later hits.
-    expect(second.resetInMs).toBeLessThan(first.resetInMs);
-    const concurrent = await Promise.all(Array.from({ length: 8 }, () => store.hit('counter', 400)));
+    expect(second.resetInMs).toBeLessThanOrEqual(first.resetInMs);
+    expect(await store.client.pexpiretime('counter')).toBe(expiresAt);
+    const concurrent = await Promise.all(Array.from({ length: 8 }, () => store.hit('counter', 2000)));
     expect(concurrent.map((hit) => hit.count).sort((a, b) => a - b)).toEqual([3, 4, 5, 6, 7, 8, 9, 10]);
-    await sleep(450);
+    expect(await store.client.pexpiretime('counter')).toBe(expiresAt);
+    await expired('counter');
     expect((await store.hit('counter', 400)).count).toBe(1);
   });
 

@@ -142,7 +142,7 @@ describe('a session across two host instances', () => {
         (m.event.payload as { label: string }).label === 'Perception',
     );
     const replayed = remote.events(groupId);
-    const expected = dmSocket.events(groupId).filter((e) => e.seq > lastSeen);
+    const expected = dmSocket.events(groupId).filter((e) => e.seq !== undefined && e.seq > lastSeen);
     expect(replayed.map((e) => e.seq)).toEqual(expected.map((e) => e.seq));
     expect(new Set(replayed.map((e) => e.seq)).size).toBe(replayed.length);
     expect(replayed.map((e) => e.type)).toEqual(['roll.created', 'character.resource_changed', 'roll.created']);

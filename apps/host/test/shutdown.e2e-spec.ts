@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,6 +112,7 @@ describe('graceful shutdown of the built host', () => {
         DATA_DIR: dataDir,
         DATABASE_URL: database.url,
         JWT_SECRET: 'shutdown-test-secret-shutdown-test-secret',
+        SMTP_URL: 'smtp://127.0.0.1:1',
         ARGON2_MEMORY_KIB: '4096',
         ARGON2_TIME_COST: '1',
         SHUTDOWN_GRACE_MS: '10000',
@@ -159,4 +160,86 @@ describe('graceful shutdown of the built host', () => {
     expect({ code, signal, output: code === 0 ? '' : output }).toEqual({ code: 0, signal: null, output: '' });
     expect(await accepts(port)).toBe(false);
   }, 90_000);
+
+  it('stops in order on Ctrl-C with embedded PostgreSQL: exit 0, no error, nothing left running', async () => {
+    const embeddedDir = await mkdtemp(join(tmpdir(), 'cm-ctrl-c-'));
+    // As root, PostgreSQL runs as `postgres`, which must traverse the folder (mkdtemp makes it 0700).
+    await chmod(embeddedDir, 0o755);
+    const appPort = await freePort();
+    const pgPort = await freePort();
+    let log = '';
+    // A terminal's Ctrl-C sends SIGINT to its whole foreground process group: the host gets a group of its own
+    // here, and the signal goes to the group.
+    const host = spawn(process.execPath, [MAIN], {
+      cwd: ROOT,
+      detached: true,
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: String(appPort),
+        DATA_DIR: embeddedDir,
+        EMBEDDED_POSTGRES_PORT: String(pgPort),
+        JWT_SECRET: 'ctrl-c-test-secret-ctrl-c-test-secret-00',
+        SMTP_URL: 'smtp://127.0.0.1:1',
+        SHUTDOWN_GRACE_MS: '3000',
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    host.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    host.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+      host.once('exit', (code, signal) => done({ code, signal })),
+    );
+    try {
+      await waitUntil(
+        async () => {
+          if (host.exitCode !== null) throw new Error(`Host exited during start-up:\n${log}`);
+          return fetch(`http://127.0.0.1:${appPort}/health/ready`).then(
+            (r) => r.ok,
+            () => false,
+          );
+        },
+        90_000,
+        'the host with embedded PostgreSQL to become ready',
+      );
+      process.kill(-host.pid!, 'SIGINT');
+      const { code, signal } = await exited;
+      const lines = log.split('\n').filter(Boolean);
+      const problems = lines.filter(
+        (line) => !line.startsWith('{') || (JSON.parse(line) as { level: number }).level >= 50,
+      );
+      expect({ code, signal, problems }).toEqual({ code: 0, signal: null, problems: [] });
+      const messages = lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
+      expect(messages).toContainEqual(expect.stringMatching(/^Shut down in \d+ ms$/));
+      // PostgreSQL was stopped by the host, not left behind: its port is free again.
+      expect(await accepts(pgPort)).toBe(false);
+    } finally {
+      if (host.exitCode === null && host.signalCode === null) process.kill(-host.pid!, 'SIGKILL');
+      await rm(embeddedDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+describe('the built host in production', () => {
+  it('refuses to start without JWT_SECRET and SMTP_URL, saying so, before touching anything', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'cm-prod-'));
+    try {
+      const result = spawnSync(process.execPath, [MAIN], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, NODE_ENV: 'production', DATA_DIR: dataDir, PORT: '0' },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('Invalid configuration');
+      expect(result.stderr).toMatch(/JWT_SECRET is required in production/);
+      expect(result.stderr).toMatch(/SMTP_URL is required in production/);
+      // No generated secret, no embedded database.
+      expect(await readdir(dataDir)).toEqual([]);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
 });

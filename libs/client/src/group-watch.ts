@@ -1,4 +1,4 @@
-import { EPHEMERAL_EVENT_TYPES, type AnyGroupEvent, type ResyncReason, type UnsubscribeReason } from '@cm/contracts';
+import { isEphemeralEvent, type AnyGroupEvent, type ResyncReason, type UnsubscribeReason } from '@cm/contracts';
 import { reportError } from './readable.js';
 
 /** Why the server ended a watch: the user was removed or left, the group was deleted, or it is not (any more) theirs. */
@@ -24,8 +24,6 @@ export interface WatchLink {
   /** (Re)subscribes the watch's group from the last seq its watchers saw, on the current socket. */
   resubscribe(watch: GroupWatch): void;
 }
-
-const EPHEMERAL = new Set<string>(EPHEMERAL_EVENT_TYPES);
 
 /**
  * The bookkeeping of one watched group: the last seq delivered, duplicates dropped, a gap answered by
@@ -65,7 +63,7 @@ export class GroupWatch {
   }
 
   event(event: AnyGroupEvent): void {
-    if (EPHEMERAL.has(event.type)) return this.deliver(event);
+    if (isEphemeralEvent(event)) return this.deliver(event);
     if (this.resyncing) {
       this.held.push(event);
       return;

@@ -45,7 +45,7 @@ describe(RealtimeClient.name, () => {
 
   function collect(): { seqs: number[]; onEvent: (event: AnyGroupEvent) => void } {
     const seqs: number[] = [];
-    return { seqs, onEvent: (event) => seqs.push(event.seq) };
+    return { seqs, onEvent: (event) => event.seq !== undefined && seqs.push(event.seq) };
   }
 
   it('subscribes with the last seq seen, gets what it missed, then live events', async () => {

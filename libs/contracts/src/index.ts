@@ -12,6 +12,7 @@ export {
 /** The realtime contract: event map and payloads, envelope, client/server messages, limits, close codes and the client-message parser; the enums shared with the API. */
 export {
   EPHEMERAL_EVENT_TYPES,
+  isEphemeralEvent,
   GROUP_ROLES,
   isClientMessageError,
   isRealtimeEventType,
@@ -25,6 +26,7 @@ export {
   ROLL_OUTCOME_TONES,
   ROLL_SOURCES,
   type AnyGroupEvent,
+  type EphemeralEventType,
   type CharacterAssignedPayload,
   type CharacterResourceChangedPayload,
   type CharacterUnassignedPayload,
@@ -36,6 +38,8 @@ export {
   type EventMessage,
   type GroupDeletedPayload,
   type GroupEvent,
+  type LoggedEventType,
+  type LoggedGroupEvent,
   type GroupRole,
   type GroupSubscription,
   type GroupUpdatedPayload,

@@ -262,25 +262,41 @@ const EVENT_TYPES: Record<RealtimeEventType, true> = {
 /** Every realtime event type, in map order. */
 export const REALTIME_EVENT_TYPES = Object.keys(EVENT_TYPES) as readonly RealtimeEventType[];
 
-/** Event types that are pushed but never written to `group_events`: they carry the group's current seq and are not replayed. */
-export const EPHEMERAL_EVENT_TYPES: readonly RealtimeEventType[] = ['presence.changed'];
+/** Event types that are pushed but never written to `group_events`: they carry no `seq` and are not replayed. */
+export type EphemeralEventType = 'presence.changed';
+
+/** Event types of the group's log (each with a gap-free `seq`). */
+export type LoggedEventType = Exclude<RealtimeEventType, EphemeralEventType>;
+
+export const EPHEMERAL_EVENT_TYPES: readonly EphemeralEventType[] = ['presence.changed'];
 
 /** Whether a string is a known realtime event type. */
 export function isRealtimeEventType(value: unknown): value is RealtimeEventType {
   return typeof value === 'string' && Object.hasOwn(EVENT_TYPES, value);
 }
 
-/** The envelope of one event of a group's log: `seq` is per group and gap-free; `createdAt` is ISO 8601. */
-export interface GroupEvent<T extends RealtimeEventType = RealtimeEventType> {
+/**
+ * The envelope of one event of a group: `createdAt` is ISO 8601; `seq` is per group and gap-free for events of
+ * the log, and absent on ephemeral ones (presence), which are not in the log, never replayed and must not move
+ * a client's last seen seq.
+ */
+export type GroupEvent<T extends RealtimeEventType = RealtimeEventType> = {
   groupId: string;
-  seq: number;
   type: T;
   payload: RealtimeEventMap[T];
   createdAt: string;
-}
+} & (T extends EphemeralEventType ? { seq?: undefined } : { seq: number });
 
 /** Any event, as a union discriminated by `type` (so `switch (event.type)` narrows `payload`). */
 export type AnyGroupEvent = { [T in RealtimeEventType]: GroupEvent<T> }[RealtimeEventType];
+
+/** An event of the group's log (it has a `seq`). */
+export type LoggedGroupEvent = { [T in LoggedEventType]: GroupEvent<T> }[LoggedEventType];
+
+/** Whether an event is ephemeral (no seq, not replayed). */
+export function isEphemeralEvent(event: AnyGroupEvent): event is GroupEvent<EphemeralEventType> {
+  return (EPHEMERAL_EVENT_TYPES as readonly string[]).includes(event.type);
+}
 
 /** One group to subscribe to; `lastSeq` is the last seq the client saw (it then receives everything after it). */
 export interface GroupSubscription {

@@ -6,6 +6,7 @@ import { CharactersService } from './characters.service.js';
 import type { ImportCharacterDto } from './dto/character-requests.dto.js';
 import type { CharacterFileDto, ImportedCharacterDto } from './dto/character-responses.dto.js';
 import { assertSafeJson } from './safe-json.js';
+import { mirrorName } from './character-name.js';
 
 /** The `.cmchar` format version this host writes. */
 export const CMCHAR_VERSION = 1;
@@ -49,13 +50,13 @@ export class CharacterFilesService {
   /** The character as a `.cmchar` document (owner, or a DM who may read it). */
   async export(userId: string, characterId: string): Promise<CharacterFileDto> {
     const { character } = await this.characters.readable(userId, characterId);
-    const current = await this.characters.upToDate(character, userId);
+    const current = await this.characters.current(character);
     return {
       cm_version: CMCHAR_VERSION,
       ruleset_id: current.rulesetId,
       ruleset_version: current.rulesetVersion,
       name: current.name,
-      sheet_data: current.sheetData,
+      sheet_data: mirrorName(current.sheetData, current.name),
       exported_at: new Date().toISOString(),
     };
   }

@@ -5,6 +5,7 @@ import { GroupsModule } from '../groups/groups.module.js';
 import { PluginsModule } from '../plugins/plugins.module.js';
 import { CharacterFilesService } from './character-files.service.js';
 import { CharacterResourcesService } from './character-resources.service.js';
+import { CharacterSheetMigrator } from './character-sheet-migrator.js';
 import { CharacterVersionEntity } from './character-version.entity.js';
 import { CharacterEntity } from './character.entity.js';
 import { CharactersController } from './characters.controller.js';
@@ -26,6 +27,7 @@ import { PortraitService } from './portrait.service.js';
   controllers: [CharactersController, GroupCharactersController, PortraitController],
   providers: [
     CharactersService,
+    CharacterSheetMigrator,
     CharacterResourcesService,
     CharacterFilesService,
     GroupCharactersService,

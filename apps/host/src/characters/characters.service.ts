@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
 import { DomainError, notFound } from '../common/domain-error.js';
+import { mirrorName, reconcileName } from './character-name.js';
 import { isUuid } from '../groups/group-access.service.js';
 import { RulesetCatalog, type RulesetInfo } from '../plugins/ruleset-catalog.js';
 import { GroupEventLog } from '../events/group-event-log.js';
@@ -68,14 +69,15 @@ export class CharactersService {
 
   /** Stores a new, already validated character with its first history entry. */
   async insert(userId: string, state: CharacterState & { rulesetId: string }): Promise<CharacterEntity> {
+    const { name, sheet } = reconcileName(undefined, state.name, state.sheet);
     return this.manager.transaction(async (manager) => {
       const character = await manager.save(
         manager.create(CharacterEntity, {
           ownerUserId: userId,
           rulesetId: state.rulesetId,
           rulesetVersion: state.rulesetVersion,
-          name: state.name,
-          sheetData: state.sheet,
+          name,
+          sheetData: sheet,
         }),
       );
       await this.recordHistory(manager, character);
@@ -85,7 +87,7 @@ export class CharactersService {
 
   /**
    * The hot read (every sheet view): the row, the viewer's access and the viewer's groups in one query.
-   * Only a character whose ruleset version changed takes the slower path through a lazy migration.
+   * A character stored with an older ruleset version is migrated in memory; a read never writes.
    */
   async get(userId: string, characterId: string): Promise<CharacterDto> {
     const rows: ReadRow[] = isUuid(characterId)
@@ -114,10 +116,7 @@ export class CharactersService {
           ? 'dm'
           : undefined;
     if (!row || !access) throw notFound('Character');
-    const character = fromRow(row);
-    const current = await this.upToDate(character, userId);
-    if (current !== character) return this.toDto(current, userId, access);
-    return this.buildDto(character, row.viewer_groups);
+    return this.buildDto(await this.current(fromRow(row)), row.viewer_groups);
   }
 
   /** Owner: replaces name and sheet, based on `version`. */
@@ -296,11 +295,12 @@ export class CharactersService {
     next: CharacterState,
     actorId: string,
   ): Promise<CharacterEntity> {
+    const { name, sheet } = reconcileName(base.name, next.name, next.sheet);
     const updated = (
       await manager.query<[unknown[], number]>(
         `UPDATE "characters" SET "name" = $3, "sheet_data" = $4::jsonb, "ruleset_version" = $5, "version" = "version" + 1, "updated_at" = now()
           WHERE "id" = $1 AND "version" = $2 RETURNING "id"`,
-        [base.id, base.version, next.name, JSON.stringify(next.sheet), next.rulesetVersion],
+        [base.id, base.version, name, JSON.stringify(sheet), next.rulesetVersion],
       )
     )[0];
     if (updated.length === 0) {
@@ -348,15 +348,34 @@ export class CharactersService {
   }
 
   /**
-   * Lazy migration: a character stored with an older ruleset version is migrated on read and persisted as a
-   * new version. When the ruleset is missing, or the migration fails, the raw sheet is returned.
+   * The character in the installed ruleset version, migrated in memory only: reads never write. Stored sheets
+   * are migrated in a batch when a ruleset version changes (CharacterSheetMigrator), and by the next write.
+   * When the ruleset is missing, or the migration fails, the stored sheet is returned.
    */
-  async upToDate(character: CharacterEntity, actorId: string): Promise<CharacterEntity> {
+  async current(character: CharacterEntity): Promise<CharacterEntity> {
     const ruleset = this.rulesets.find(character.rulesetId);
     if (!ruleset || ruleset.version === character.rulesetVersion) return character;
     try {
       const sheet = await this.rulesets.migrate(character.rulesetId, character.sheetData, character.rulesetVersion);
-      const saved = await this.manager.transaction((manager) =>
+      return Object.assign(new CharacterEntity(), character, { sheetData: sheet, rulesetVersion: ruleset.version });
+    } catch (error) {
+      this.logger.warn(
+        `Could not migrate character ${character.id} (${character.rulesetId} ${character.rulesetVersion}): ${String(error)}`,
+      );
+      return character;
+    }
+  }
+
+  /**
+   * Stores the character migrated to the installed ruleset version as a new version (by `actorId`); the
+   * stored row, unchanged, when it is current, the ruleset is missing or another writer got there first.
+   */
+  async migrateStored(character: CharacterEntity, actorId: string): Promise<CharacterEntity> {
+    const ruleset = this.rulesets.find(character.rulesetId);
+    if (!ruleset || ruleset.version === character.rulesetVersion) return character;
+    const sheet = await this.rulesets.migrate(character.rulesetId, character.sheetData, character.rulesetVersion);
+    try {
+      return await this.manager.transaction((manager) =>
         this.writeVersion(
           manager,
           character,
@@ -364,17 +383,9 @@ export class CharactersService {
           actorId,
         ),
       );
-      this.logger.log(
-        `Migrated character ${character.id} from ${character.rulesetId} ${character.rulesetVersion} to ${ruleset.version}`,
-      );
-      return saved;
     } catch (error) {
-      const current = await this.manager.findOneBy(CharacterEntity, { id: character.id });
-      if (error instanceof DomainError && error.code === 'stale_version' && current) return current;
-      this.logger.warn(
-        `Could not migrate character ${character.id} (${character.rulesetId} ${character.rulesetVersion}): ${String(error)}`,
-      );
-      return current ?? character;
+      if (!(error instanceof DomainError && error.code === 'stale_version')) throw error;
+      return (await this.manager.findOneBy(CharacterEntity, { id: character.id })) ?? character;
     }
   }
 
@@ -397,7 +408,8 @@ export class CharactersService {
     return {
       ...toSummary(character),
       ownerId: character.ownerUserId,
-      sheet: character.sheetData,
+      // Rows written before names were kept in step show the character's name in the sheet too.
+      sheet: mirrorName(character.sheetData, character.name),
       rulesetMissing: this.rulesets.find(character.rulesetId) === undefined,
       createdAt: character.createdAt.toISOString(),
       groups,

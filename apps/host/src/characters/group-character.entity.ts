@@ -7,6 +7,7 @@ import { CharacterEntity } from './character.entity.js';
 @Entity({ name: 'group_characters' })
 @Index('UQ_group_characters_one_active', ['groupId', 'userId'], { unique: true, where: `"is_active"` })
 @Index('IDX_group_characters_character', ['characterId'])
+@Index('IDX_group_characters_user', ['userId'])
 export class GroupCharacterEntity {
   @PrimaryColumn({ name: 'group_id', type: 'uuid', primaryKeyConstraintName: 'PK_group_characters' })
   groupId!: string;

@@ -26,8 +26,35 @@ describe(parseConfig.name, () => {
     }
   });
 
+  const production = {
+    NODE_ENV: 'production',
+    JWT_SECRET: 'a-production-secret-a-production-secret',
+    SMTP_URL: 'smtp://mail:25',
+  };
+
+  it('refuses production without JWT_SECRET or SMTP_URL, naming each', () => {
+    const problems = (env: Record<string, string | undefined>): string[] => {
+      try {
+        parseConfig(env);
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    };
+    expect(problems({ ...production, JWT_SECRET: undefined })).toEqual([
+      expect.stringMatching(/^JWT_SECRET is required in production/),
+    ]);
+    expect(problems({ ...production, SMTP_URL: undefined })).toEqual([
+      expect.stringMatching(/^SMTP_URL is required in production/),
+    ]);
+    expect(problems({ NODE_ENV: 'production' })).toHaveLength(2);
+    expect(problems(production)).toEqual([]);
+    // Development and tests keep the embedded defaults.
+    expect(problems({ NODE_ENV: 'development' })).toEqual([]);
+  });
+
   it('forces Secure cookies in production', () => {
-    expect(parseConfig({ NODE_ENV: 'production', COOKIE_SECURE: 'false' }).cookieSecure).toBe(true);
+    expect(parseConfig({ ...production, COOKIE_SECURE: 'false' }).cookieSecure).toBe(true);
     expect(parseConfig({ COOKIE_SECURE: 'false' }).cookieSecure).toBe(false);
   });
 });

@@ -10,6 +10,8 @@ export interface AppConfig {
   dataDir: string;
   /** Unset: start embedded PostgreSQL under dataDir. */
   databaseUrl: string | undefined;
+  /** Connections this instance opens to PostgreSQL at most (TypeORM's pool). */
+  databasePoolSize: number;
   embeddedPostgresPort: number;
   /** Unset: in-process store for refresh sessions and rate limits (single instance only). */
   redisUrl: string | undefined;
@@ -127,6 +129,7 @@ export function parseConfig(env: Env): AppConfig {
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'warn' : 'info'),
     dataDir: read.string('DATA_DIR', '.data'),
     databaseUrl: read.optionalUrl('DATABASE_URL', ['postgres:', 'postgresql:']),
+    databasePoolSize: read.int('DATABASE_POOL_SIZE', 10, 2, 500),
     embeddedPostgresPort: read.int('EMBEDDED_POSTGRES_PORT', 54329, 1, 65535),
     redisUrl: read.optionalUrl('REDIS_URL', ['redis:', 'rediss:']),
     redisKeyPrefix: read.string('REDIS_KEY_PREFIX', ''),
@@ -173,8 +176,26 @@ export function parseConfig(env: Env): AppConfig {
     s3: readS3Config(read, problems),
     discord: readDiscordConfig(read, problems),
   };
+  if (nodeEnv === 'production') problems.push(...productionProblems(config));
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * Production fails closed: a generated secret would differ per instance (tokens of one refused by another),
+ * and without SMTP password-reset links would end up in the log.
+ */
+function productionProblems(config: AppConfig): string[] {
+  const problems: string[] = [];
+  if (config.jwtSecret === undefined) {
+    problems.push(
+      'JWT_SECRET is required in production (the same secret of at least 32 characters on every instance, e.g. `openssl rand -base64 48`)',
+    );
+  }
+  if (config.smtpUrl === undefined) {
+    problems.push('SMTP_URL is required in production (account and password-reset mail must be delivered, not logged)');
+  }
+  return problems;
 }
 
 const S3_VARIABLES = [

@@ -5,10 +5,10 @@ import { dataSourceOptions } from './data-source-options.js';
 /** Connects TypeORM to the resolved database URL (external or embedded); migrations run before boot. */
 @Module({})
 export class DatabaseModule {
-  static forRoot(databaseUrl: string): DynamicModule {
+  static forRoot(databaseUrl: string, poolSize: number): DynamicModule {
     return {
       module: DatabaseModule,
-      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl), autoLoadEntities: true })],
+      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl, poolSize), autoLoadEntities: true })],
     };
   }
 }

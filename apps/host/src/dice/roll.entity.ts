@@ -16,6 +16,8 @@ export type RollSourceColumn = RollSource;
 @Entity({ name: 'rolls' })
 @Check('CHK_rolls_source', `"source" IN ('server', 'talespire', 'discord')`)
 @Index('IDX_rolls_group_created', ['groupId', 'createdAt', 'id'])
+@Index('IDX_rolls_character', ['characterId'])
+@Index('IDX_rolls_user', ['userId'])
 export class RollEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_rolls' })
   id!: string;

@@ -1,8 +1,11 @@
 import type { FeatureCharacter, FeatureContext, FeatureGroupEvent, JsonValue } from '@cm/ruleset-sdk';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectEntityManager } from '@nestjs/typeorm';
 import type { EntityManager } from 'typeorm';
+import { ConcurrencyLimit } from '../common/concurrency-limit.js';
 import { DomainError } from '../common/domain-error.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { ResolvedConfig } from '../config/app-config.js';
 import type { Subscription } from 'rxjs';
 import type { GroupEventPointer } from '../events/group-event-listener.js';
 import { GroupEventReader, type StoredGroupEvent } from '../events/group-event-reader.js';
@@ -28,11 +31,11 @@ const TRANSIENT_FAILURES = new Set(['not_loaded', 'crashed', 'interrupted', 'ove
  * host instances.
  *
  * It follows the instance's one LISTEN connection (GroupEventStream). A NOTIFY only says "group g reached seq s";
- * the truth is the table `plugin_event_cursors` (plugin, group) → last handled seq. A batch runs in one
- * transaction under the same per-(plugin, group) advisory lock as actions: it reads the events after the
- * cursor, runs the handler for each (in seq order, on the state the previous one produced), writes the state
- * changes with their `plugin.state_changed` events and moves the cursor. A second instance waiting on the lock
- * then finds nothing left. A cursor row exists once the plugin has stored state in the group (its first
+ * the truth is the table `plugin_event_cursors` (plugin, group) → last handled seq. A batch reads the events
+ * after the cursor, runs the handler for each (in seq order, on the state the previous one produced), then,
+ * in one short transaction under the same per-(plugin, group) advisory lock as actions, writes the state
+ * changes with their `plugin.state_changed` events and moves the cursor, unless another instance or an action
+ * got there first (then it runs again). A cursor row exists once the plugin has stored state in the group (its first
  * action); groups where a plugin has never stored anything are not delivered to it.
  */
 @Injectable()
@@ -42,6 +45,8 @@ export class FeatureEventDispatcher implements OnApplicationBootstrap, OnApplica
   private readonly running = new Map<string, { again: boolean }>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Pairs handled at once: each holds one pooled connection at a time, so half the pool stays for requests. */
+  private readonly limit: ConcurrencyLimit;
 
   constructor(
     @InjectEntityManager() private readonly manager: EntityManager,
@@ -49,7 +54,10 @@ export class FeatureEventDispatcher implements OnApplicationBootstrap, OnApplica
     private readonly store: FeatureStateStore,
     private readonly stream: GroupEventStream,
     private readonly reader: GroupEventReader,
-  ) {}
+    @Inject(APP_CONFIG) config: ResolvedConfig,
+  ) {
+    this.limit = new ConcurrencyLimit(Math.max(1, Math.floor(config.databasePoolSize / 2)));
+  }
 
   onApplicationBootstrap(): void {
     this.subscriptions = [
@@ -111,10 +119,12 @@ export class FeatureEventDispatcher implements OnApplicationBootstrap, OnApplica
     const state = { again: true };
     this.running.set(key, state);
     try {
-      while (state.again && !this.stopped) {
-        state.again = false;
-        while (!this.stopped && (await this.batch(pluginId, groupId))) state.again = false;
-      }
+      await this.limit.run(async () => {
+        while (state.again && !this.stopped) {
+          state.again = false;
+          while (!this.stopped && (await this.batch(pluginId, groupId))) state.again = false;
+        }
+      });
     } catch (error) {
       this.logger.warn(
         `[plugin ${pluginId}] group events of ${groupId} not delivered yet (retrying on the next sweep): ${(error as Error).message}`,
@@ -124,37 +134,58 @@ export class FeatureEventDispatcher implements OnApplicationBootstrap, OnApplica
     }
   }
 
-  /** Handles up to BATCH events in one transaction; true when more may be waiting. */
+  /**
+   * Handles up to BATCH events; true when more may be waiting. Everything slow happens before the lock and
+   * outside any transaction: reading the cursor, the events, the state and the characters (one pooled
+   * connection at a time) and running the handlers in the sandbox. The short transaction then commits the
+   * result only when neither the cursor nor the state moved meanwhile (another instance handled the batch, an
+   * action changed the state); otherwise the batch runs again on what they committed.
+   */
   async batch(pluginId: string, groupId: string): Promise<boolean> {
     const plugin = this.features.withGroupEventHandler().find((candidate) => candidate.manifest.id === pluginId);
     if (!plugin) return false;
-    return this.manager.transaction(async (manager) => {
+    const cursor = await this.cursor(this.manager, pluginId, groupId);
+    if (cursor === undefined) return false;
+    const events = await this.reader.after(groupId, cursor, BATCH, this.manager);
+    if (events.length === 0) return false;
+    const current = await this.store.read(this.manager, pluginId, groupId);
+    const deliverable = events.filter((event) => !NOT_DELIVERED.has(event.type));
+    const changes =
+      deliverable.length > 0
+        ? await this.handle(plugin, groupId, current, deliverable)
+        : new Map<string, JsonValue | null>();
+    const committed = await this.manager.transaction(async (manager) => {
       await this.store.lock(manager, pluginId, groupId);
-      const cursor: Array<{ last_seq: string }> = await manager.query(
-        `SELECT "last_seq" FROM "plugin_event_cursors" WHERE "plugin_id" = $1 AND "group_id" = $2`,
-        [pluginId, groupId],
-      );
-      if (!cursor[0]) return false;
-      const events = await this.reader.after(groupId, Number(cursor[0].last_seq), BATCH, manager);
-      if (events.length === 0) return false;
-      const deliverable = events.filter((event) => !NOT_DELIVERED.has(event.type));
-      if (deliverable.length > 0) await this.deliver(manager, plugin, groupId, deliverable);
+      if ((await this.cursor(manager, pluginId, groupId)) !== cursor) return false;
+      if (changes.size > 0) {
+        if (!sameState(await this.store.read(manager, pluginId, groupId), current)) return false;
+        await this.store.apply(manager, pluginId, groupId, current, changes, null);
+      }
       await manager.query(
         `UPDATE "plugin_event_cursors" SET "last_seq" = $3, "updated_at" = now() WHERE "plugin_id" = $1 AND "group_id" = $2`,
         [pluginId, groupId, events.at(-1)!.seq],
       );
-      return events.length === BATCH;
+      return true;
     });
+    return !committed || events.length === BATCH;
   }
 
-  private async deliver(
-    manager: EntityManager,
+  private async cursor(manager: EntityManager, pluginId: string, groupId: string): Promise<number | undefined> {
+    const rows: Array<{ last_seq: string }> = await manager.query(
+      `SELECT "last_seq" FROM "plugin_event_cursors" WHERE "plugin_id" = $1 AND "group_id" = $2`,
+      [pluginId, groupId],
+    );
+    return rows[0] ? Number(rows[0].last_seq) : undefined;
+  }
+
+  /** Runs the handler on each event in seq order, each on the state the previous one produced. */
+  private async handle(
     plugin: LoadedPlugin,
     groupId: string,
+    current: Record<string, JsonValue>,
     events: StoredGroupEvent[],
-  ): Promise<void> {
+  ): Promise<Map<string, JsonValue | null>> {
     const pluginId = plugin.manifest.id;
-    const current = await this.store.read(manager, pluginId, groupId);
     const characters: FeatureCharacter[] = await this.features.characters(groupId);
     let state = current;
     const changes = new Map<string, JsonValue | null>();
@@ -185,6 +216,11 @@ export class FeatureEventDispatcher implements OnApplicationBootstrap, OnApplica
         );
       }
     }
-    if (changes.size > 0) await this.store.apply(manager, pluginId, groupId, current, changes, null);
+    return changes;
   }
+}
+
+/** Both reads order by key, so equal states serialise alike. */
+function sameState(a: Record<string, JsonValue>, b: Record<string, JsonValue>): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -5,6 +5,7 @@ import { GroupEntity } from './group.entity.js';
 /** An invite link. Only the SHA-256 of its random token is stored. */
 @Entity({ name: 'group_invites' })
 @Index('IDX_group_invites_group', ['groupId'])
+@Index('IDX_group_invites_creator', ['createdBy'])
 export class GroupInviteEntity {
   @PrimaryColumn({ name: 'token_hash', type: 'text', primaryKeyConstraintName: 'PK_group_invites' })
   tokenHash!: string;

@@ -1,5 +1,6 @@
 import {
   Column,
+  Index,
   CreateDateColumn,
   Entity,
   JoinColumn,
@@ -11,6 +12,8 @@ import { UserEntity } from '../users/user.entity.js';
 
 /** A campaign group. `dmUserId` mirrors the member with role `dm` (kept consistent in the same transactions). */
 @Entity({ name: 'groups' })
+@Index('IDX_groups_ruleset', ['rulesetId'])
+@Index('IDX_groups_dm', ['dmUserId'])
 export class GroupEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

@@ -96,13 +96,12 @@ export class PresenceService implements OnModuleDestroy {
     else this.lastPushed.set(groupId, now);
   }
 
-  /** Presence is ephemeral: it carries the group's current seq and is never replayed. */
+  /** Presence is ephemeral: not in the log, never replayed, so it has no seq (a client's last seq stays put). */
   private event(groupId: string, userId: string, online: boolean): ServerMessage {
     return {
       type: 'event',
       event: {
         groupId,
-        seq: this.hub.currentSeq(groupId),
         type: 'presence.changed',
         payload: { userId, online },
         createdAt: new Date().toISOString(),

@@ -46,6 +46,9 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayDisconnect
     socket.on('error', () => undefined);
     const token = new URL(request.url ?? '/', 'http://host').searchParams.get('token') ?? '';
     const claims = await this.tokens.verify(token).catch(() => undefined);
+    // The client may have gone while its token was verified: its disconnect has already run, so it must not
+    // be registered now (it would stay in the map, with its expiry timer, for the token's lifetime).
+    if (socket.readyState !== socket.OPEN) return;
     if (!claims) {
       socket.close(CLOSE_UNAUTHENTICATED, 'a valid access token is required');
       return;
@@ -68,6 +71,7 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayDisconnect
     const connection = this.connections.get(socket);
     if (!connection) return;
     this.connections.delete(socket);
+    connection.dispose();
     const groups = this.hub.groupsOf(connection.id);
     this.hub.disconnect(connection.id);
     for (const groupId of groups) void this.presence.localChanged(groupId);
@@ -131,11 +135,16 @@ export class RealtimeGateway implements OnGatewayConnection, OnGatewayDisconnect
   private closeAtExpiry(connection: SocketConnection, token: string): void {
     const { exp } = decodeJwt(token);
     if (typeof exp !== 'number') return;
-    const timer = setTimeout(
-      () => connection.close(CLOSE_TOKEN_EXPIRED, 'access token expired: reconnect with a fresh one'),
+    connection.closeAfter(
       Math.max(0, exp * 1000 - Date.now()),
+      CLOSE_TOKEN_EXPIRED,
+      'access token expired: reconnect with a fresh one',
     );
-    timer.unref();
+  }
+
+  /** Open connections this instance tracks (what a leak would grow). */
+  get connectionCount(): number {
+    return this.connections.size;
   }
 
   private checkLiveness(): void {

@@ -24,6 +24,7 @@ export class SocketConnection implements RealtimeConnection {
   private tokens: number;
   private lastRefill = Date.now();
   private violations = 0;
+  private closeTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly socket: WebSocket,
@@ -67,6 +68,18 @@ export class SocketConnection implements RealtimeConnection {
   close(code: number, reason: string): void {
     if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING)
       this.socket.close(code, reason);
+  }
+
+  /** Closes the socket after `ms` (the token's expiry) unless it is disposed first. */
+  closeAfter(ms: number, code: number, reason: string): void {
+    clearTimeout(this.closeTimer);
+    this.closeTimer = setTimeout(() => this.close(code, reason), ms).unref();
+  }
+
+  /** Releases what outlives the socket (its expiry timer). */
+  dispose(): void {
+    clearTimeout(this.closeTimer);
+    this.closeTimer = undefined;
   }
 
   terminate(): void {

@@ -1,5 +1,6 @@
 import {
   Column,
+  Index,
   CreateDateColumn,
   Entity,
   JoinColumn,
@@ -10,6 +11,7 @@ import {
 
 /** An account. Emails are unique case-insensitively (a unique index on lower(email)). */
 @Entity({ name: 'users' })
+@Index('IDX_users_active_group', ['activeGroupId'])
 export class UserEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

@@ -69,6 +69,20 @@ export class TestSocket {
     throw new Error(`Expected ${count} events of ${groupId}, got ${this.events(groupId).length}`);
   }
 
+  /**
+   * A ping answered: everything the server sent this socket before it has arrived (one socket keeps order).
+   * With a witness socket on the same instance having received an event, this shows one was not sent here.
+   */
+  async roundTrip(timeoutMs = 5000): Promise<void> {
+    const pongs = this.messages.filter((message) => message.type === 'pong').length;
+    this.send({ type: 'ping' });
+    const deadline = Date.now() + timeoutMs;
+    while (this.messages.filter((message) => message.type === 'pong').length <= pongs) {
+      if (Date.now() > deadline) throw new Error('no pong');
+      await sleep(10);
+    }
+  }
+
   async waitForClose(timeoutMs = 5000): Promise<{ code: number; reason: string }> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {

@@ -55,6 +55,41 @@ async function open(fake: FakeServices, toasts = new ToastState()) {
 }
 
 describe(CharacterState.name, () => {
+  it('takes the name the host stored when the sheet’s name was edited, and stops saving', async () => {
+    const fake = new FakeServices();
+    const { server } = host(fake);
+    // The host's rule: an edit of sheet.name alone renames the character (apps/host characters/character-name.ts).
+    fake.on('PUT', PATH, (body) => {
+      const put = body as { version: number; name: string; sheet: Sheet };
+      const name = put.name === server.name && put.sheet.name !== server.name ? put.sheet.name : put.name;
+      Object.assign(server, { version: server.version + 1, name, sheet: { ...put.sheet, name } });
+      return {
+        status: 200,
+        body: {
+          id: ID,
+          name,
+          rulesetId: 'generic',
+          rulesetVersion: '1.0.0',
+          version: server.version,
+          portraitUrl: null,
+          updatedAt: '',
+          ownerId: fake.user.id,
+          sheet: server.sheet,
+          rulesetMissing: false,
+          createdAt: '',
+          groups: [],
+        },
+      };
+    });
+    const character = await open(fake);
+    character.edit({ sheet: { name: 'Alrik Sturmfels', hp: 20, notes: '' } });
+    await character.flush();
+    expect(character.name).toBe('Alrik Sturmfels');
+    expect(character.saveState).toBe('saved');
+    expect(fake.requests.filter((r) => r.method === 'PUT')).toHaveLength(1);
+    character.dispose();
+  });
+
   it('applies an edit at once and saves it with the version it was based on', async () => {
     const { fake, server } = host();
     const character = await open(fake);

@@ -258,6 +258,12 @@ export class CharacterState {
       );
       this.character = saved;
       this.#base = { sheet: saved.sheet, name: saved.name, version: saved.version };
+      // The host keeps name and sheet.name equal (an edit of the sheet's name renames the character): when
+      // nothing was edited while saving, what it stored is the new local state.
+      if (equal(this.sheet as never, sheet as never) && this.name === name) {
+        this.sheet = saved.sheet;
+        this.name = saved.name;
+      }
       this.errors = [];
       if (this.dirty) this.#scheduleSave(SAVE_DELAY_MS);
       else {

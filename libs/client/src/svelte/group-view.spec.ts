@@ -120,7 +120,12 @@ describe(GroupViewState.name, () => {
       }),
     );
     expect(view.characters[0].resources?.[0].value).toBe(16);
-    fake.emit(event(8, 'presence.changed', { userId: OTHER, online: true }));
+    fake.emit({
+      groupId: GROUP,
+      type: 'presence.changed',
+      payload: { userId: OTHER, online: true },
+      createdAt: '2026-01-01T11:00:00.000Z',
+    });
     expect(view.members.find((m) => m.userId === OTHER)?.online).toBe(true);
     fake.emit(event(9, 'member.joined', { userId: 'u3', displayName: 'Nora', role: 'player' }));
     expect(view.members.map((m) => m.displayName)).toContain('Nora');

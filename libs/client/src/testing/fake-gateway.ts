@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { AnyGroupEvent, ClientMessage, ServerMessage } from '@cm/contracts';
+import type { AnyGroupEvent, ClientMessage, GroupEvent, ServerMessage } from '@cm/contracts';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 /**
@@ -46,13 +46,13 @@ export class FakeGateway {
   /** Appends an event to a group's log and pushes it to its subscribers; returns its seq. */
   publish(groupId: string, userId = 'someone'): number {
     const log = this.logs.get(groupId) ?? [];
-    const event = {
+    const event: GroupEvent<'member.left'> = {
       groupId,
       seq: log.length + 1,
       type: 'member.left',
       payload: { userId },
       createdAt: new Date().toISOString(),
-    } as AnyGroupEvent;
+    };
     log.push(event);
     this.logs.set(groupId, log);
     for (const [socket, groups] of this.subscriptions) if (groups.has(groupId)) send(socket, { type: 'event', event });

@@ -253,6 +253,8 @@ export class PluginSandbox {
       env: {},
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
+      // Its own process group: a Ctrl-C in the terminal reaches only the host, which stops the sandbox in order.
+      detached: true,
     });
     this.child = child;
     this.ready = false;
