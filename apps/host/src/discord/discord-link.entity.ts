@@ -5,6 +5,7 @@ import { UserEntity } from '../users/user.entity.js';
 /** The campaign of a guild (`guild:<id>`) or of a user's DMs with the bot (`dm:<discord user id>`). */
 @Entity({ name: 'discord_links' })
 @Index('IDX_discord_links_group', ['groupId'])
+@Index('IDX_discord_links_setter', ['setByUserId'])
 export class DiscordLinkEntity {
   @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'PK_discord_links' })
   scope!: string;

@@ -5,6 +5,7 @@ import { IndexForeignKeys1764500000000 } from './1764500000000-IndexForeignKeys.
 import { CreateDiscordTables1764600000000 } from './1764600000000-CreateDiscordTables.js';
 import { CreateNpcs1764600100000 } from './1764600100000-CreateNpcs.js';
 import { CreateCampaignImports1764600200000 } from './1764600200000-CreateCampaignImports.js';
+import { IndexDiscordLinkSetter1764600300000 } from './1764600300000-IndexDiscordLinkSetter.js';
 
 /** Every migration in order. A new migration is added here; committed ones are never edited. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   CreateDiscordTables1764600000000,
   CreateNpcs1764600100000,
   CreateCampaignImports1764600200000,
+  IndexDiscordLinkSetter1764600300000,
 ];
