@@ -83,6 +83,16 @@ describe('the web app: Discord link and NPCs', () => {
     await dmPage.getByRole('button', { name: 'Hide Ireena Kolyana' }).waitFor();
     await playerPage.locator('[data-npc-id]').filter({ hasText: 'Ireena Kolyana' }).waitFor();
     expect(await playerPage.getByRole('button', { name: /Hide|Reveal/ }).count()).toBe(0);
+    // The DM puts the NPC into the initiative tracker; players get no such control.
+    expect(await playerPage.getByRole('button', { name: 'Join initiative' }).count()).toBe(0);
+    await dmPage.getByLabel('Initiative of Ireena Kolyana').fill('14');
+    await dmPage.getByRole('button', { name: 'Join initiative' }).click();
+    await dmPage.getByText('Ireena Kolyana joins the initiative (14).').waitFor();
+    const state = await app.http('GET', `/v1/groups/${groupId}/plugins/initiative/state`, { token: dm.accessToken });
+    expect(state.status).toBe(200);
+    expect(state.body.state.encounter.combatants).toEqual([
+      expect.objectContaining({ name: 'Ireena Kolyana', initiative: 14 }),
+    ]);
     await dmPage.screenshot({ path: join(SHOTS, 'npcs-dm.png'), fullPage: true });
     await playerPage.screenshot({ path: join(SHOTS, 'npcs-player.png'), fullPage: true });
     // The used link's preview answered 404 in the first test, on purpose.
