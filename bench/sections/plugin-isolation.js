@@ -1,7 +1,7 @@
 // Issue 12: a hostile plugin costs only itself. A well-behaved plugin's validations/s and p99, and a host
 // route's p99, alone and while a plugin that loops forever is hammered (side by side in one run); hot reload
 // under that load; the sandbox's memory after a plugin that keeps ArrayBuffers is recycled.
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -183,6 +183,8 @@ async function addHostile(dir, kind) {
   const manifest = JSON.parse(await readFile(join(folder, 'plugin.json'), 'utf8'));
   manifest.id = `hostile-${kind}`;
   await writeFile(join(folder, 'plugin.json'), JSON.stringify(manifest, null, 2));
+  // The hostile module wraps the copy's own ruleset, which it imports as ./basic.js.
+  await rename(join(folder, 'src', 'ruleset.ts'), join(folder, 'src', 'basic.ts'));
   await writeFile(join(folder, 'src', 'ruleset.ts'), await readFile(join(HOSTILE, `${kind}.ts`), 'utf8'));
 }
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { manifestEdit, type TempPluginsDir } from './plugins.js';
@@ -41,9 +41,9 @@ export async function addHostile(plugins: TempPluginsDir, kind: HostileKind): Pr
       ? { file: 'src/ui/index.ts', source: join(HOSTILE_DIR, 'ui-throws', 'index.ts') }
       : { file: 'src/ruleset.ts', source: join(HOSTILE_DIR, `${kind}.ts`) };
   const code = await readFile(replaced.source, 'utf8');
-  await plugins.add('basic', id, {
-    'plugin.json': manifestEdit((manifest) => (manifest.id = id)),
-    [replaced.file]: () => code,
-  });
+  const folder = await plugins.add('basic', id, { 'plugin.json': manifestEdit((manifest) => (manifest.id = id)) });
+  // A hostile ruleset wraps the copy's own ruleset, which it imports as ./basic.js.
+  if (kind !== 'ui-throws') await rename(join(folder, 'src', 'ruleset.ts'), join(folder, 'src', 'basic.ts'));
+  await writeFile(join(folder, replaced.file), code);
   return id;
 }
