@@ -1,7 +1,48 @@
-// A seeded table for the browser benches: accounts, a dsa5e group and a character, made through the API.
+// A seeded table for the browser benches: a host on a fresh database with the repository's plugins, Debian's
+// Chromium, and accounts, a dsa5e group and a character made through the API.
+import pg from 'pg';
+import { chromium } from 'playwright-core';
+import { createBenchDatabase, startHostProcess } from './harness.js';
+
+const REPO_PLUGINS = new URL('../../plugins/', import.meta.url).pathname;
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** The password of every bench account. */
 export const PASSWORD = 'bench password 123';
+
+/** Starts the host and the browser and seeds the table; `close()` stops and drops everything. */
+export async function openBenchTable({ browserArgs = [] } = {}) {
+  const database = await createBenchDatabase();
+  const host = await startHostProcess({
+    DATABASE_URL: database.url,
+    PLUGINS_DIR: REPO_PLUGINS,
+    AUTH_RATE_LIMIT_MAX: '100000',
+  });
+  const sql = new pg.Pool({ connectionString: database.url, max: 2 });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [...CHROMIUM_ARGS, ...browserArgs],
+  });
+  const close = async () => {
+    await browser.close();
+    await sql.end();
+    await host.stop();
+    await database.drop();
+  };
+  try {
+    return { host, browser, table: await seed(host.url, sql), close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
 
 /** A DM and a player (registered through the API, verified in SQL), a dsa5e group, the player's character in it. */
 export async function seed(url, sql) {

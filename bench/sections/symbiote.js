@@ -4,40 +4,17 @@
 // TaleSpire's hasInitialized to an interactive dsa5e sheet (session restored from TS storage, the campaign's
 // group opened from memory, then the sheet). A minimal in-page TaleSpire stands in (no dice are thrown here).
 import { gzipSync } from 'node:zlib';
-import pg from 'pg';
-import { chromium } from 'playwright-core';
-import { createBenchDatabase, percentile, startHostProcess } from '../lib/harness.js';
-import { api, PASSWORD, seed } from '../lib/table.js';
+import { percentile } from '../lib/harness.js';
+import { api, openBenchTable, PASSWORD } from '../lib/table.js';
 
-const REPO_PLUGINS = new URL('../../plugins/', import.meta.url).pathname;
 const EVENTS = 1000;
 const SHEET_RUNS = 5;
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-precise-memory-info',
-];
 
 export const title = 'Symbiote: first-load JavaScript, heap under 1,000 live rolls, hasInitialized → dsa5e sheet';
 
 export async function run() {
-  const database = await createBenchDatabase();
-  const host = await startHostProcess({
-    DATABASE_URL: database.url,
-    PLUGINS_DIR: REPO_PLUGINS,
-    AUTH_RATE_LIMIT_MAX: '100000',
-  });
-  const sql = new pg.Pool({ connectionString: database.url, max: 2 });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ARGS,
-  });
+  const { host, browser, table, close } = await openBenchTable({ browserArgs: ['--enable-precise-memory-info'] });
   try {
-    const table = await seed(host.url, sql);
     const sheet = [];
     let js = 0;
     for (let run = 0; run < SHEET_RUNS; run++) {
@@ -61,10 +38,7 @@ export async function run() {
       ],
     ];
   } finally {
-    await browser.close();
-    await sql.end();
-    await host.stop();
-    await database.drop();
+    await close();
   }
 }
 

@@ -5,40 +5,18 @@
 // its steps (request sent and answered in the roller's page, the event at the other page's WebSocket, drawn), so
 // a slow figure says whether the host or a client costs the time. Also the plugin JS the sheet page loads.
 import { gzipSync } from 'node:zlib';
-import pg from 'pg';
-import { chromium } from 'playwright-core';
-import { createBenchDatabase, percentile, startHostProcess } from '../lib/harness.js';
-import { PASSWORD, seed } from '../lib/table.js';
+import { percentile } from '../lib/harness.js';
+import { openBenchTable, PASSWORD } from '../lib/table.js';
 
-const REPO_PLUGINS = new URL('../../plugins/', import.meta.url).pathname;
 const COLD_RUNS = 5;
 const WARM_RUNS = 10;
 const ROLLS = 100;
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export const title = 'Web app: first-load JavaScript, time to an interactive sheet, roll → other browser';
 
 export async function run() {
-  const database = await createBenchDatabase();
-  const host = await startHostProcess({
-    DATABASE_URL: database.url,
-    PLUGINS_DIR: REPO_PLUGINS,
-    AUTH_RATE_LIMIT_MAX: '100000',
-  });
-  const sql = new pg.Pool({ connectionString: database.url, max: 2 });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ARGS,
-  });
+  const { host, browser, table, close } = await openBenchTable();
   try {
-    const table = await seed(host.url, sql);
     const firstLoad = await firstLoadBytes(browser, host.url, table);
     const cold = await coldSheet(browser, host.url, table);
     const warm = await warmSheet(browser, host.url, table);
@@ -68,10 +46,7 @@ export async function run() {
       ['  event → drawn in the log (client: state + render)', rolls.parts.rendered, ''],
     ];
   } finally {
-    await browser.close();
-    await sql.end();
-    await host.stop();
-    await database.drop();
+    await close();
   }
 }
 

@@ -53,4 +53,5 @@ export {
   type WatchOptions,
 } from './services.js';
 export { SessionState } from './session.svelte.js';
+export { sheetUiProps, syncSheetUi, type SheetUiProps } from './sheet-ui.svelte.js';
 export { ToastState, type Toast } from './toasts.svelte.js';
